@@ -1,0 +1,1 @@
+"""Batch experiments: design points × replications, run in parallel, results to disk."""

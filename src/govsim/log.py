@@ -1,0 +1,199 @@
+"""The event log: the contract between the simulation and everything downstream.
+
+Metrics, invariant checks and exports read only this log (plus the static organisation and
+calendar), never the simulation's objects, so a real OA-system log converted to the same
+schema can be measured and audited with the same code (DESIGN: Data flow).
+
+Storage is columnar and typed (``array.array``), about 45 bytes per event. Schema of
+:meth:`EventLog.to_frame` (one row per event, in the order events happened):
+
+=============  =========  ==================================================================
+column         dtype      meaning
+=============  =========  ==================================================================
+time           float64    simulation clock, minutes since the scenario start's midnight
+case           int32      case id (a document); see :meth:`EventLog.cases_frame`
+case_type      category   ``request`` (请示) or ``report`` (报告)
+activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
+actor          category   who acted: ``GO``, a leader id or a unit id
+on_behalf      category   the leader an act was done for (补位, A8), else missing
+target         category   who the act is addressed to (routed to, transferred to), else missing
+outcome        category   e.g. ``pass``/``return`` for reviews, ``on_time``/``late`` for replies
+deadline       float64    a deadline set by the act (clock minutes), else NaN
+start          float64    for completed work: the clock when work on it began, else NaN
+value          float64    for completed work: its effort in working minutes, else NaN
+=============  =========  ==================================================================
+
+The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
+``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
+``poor_quality`` (at first submission), ``created``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+ACTIVITIES: tuple[str, ...] = (
+    "doc.submitted",  # the sender submits (or resubmits) to the city government, A55/A56
+    "go.received",  # the GO registers the document: the single entry point, A55
+    "go.reviewed",  # GO review done; outcome pass | return (A57, A63)
+    "doc.withdrawn",  # the sender gives up after repeated returns
+    "doc.routed",  # GO routes to the leader in charge or the mayor, A57; target = leader
+    "leader.approved",  # a leader decides a request with opinion, name and date, A57
+    "leader.circle_read",  # a leader reads a report (圈阅, 「已阅知」), A57
+    "leader.instructed",  # the decision carries a 批示 needing action, A57
+    "go.transferred",  # the GO transfers the instruction; target = department, A57
+    "dept.replied",  # formal report replying to the instruction; outcome on_time | late, A57
+    "instruction.overdue",  # the reply deadline passed with no reply (breach recorded), A57
+    "doc.closed",  # the case ends
+)
+OUTCOMES: tuple[str, ...] = ("pass", "return", "on_time", "late")
+CASE_TYPES: tuple[str, ...] = ("request", "report")
+
+
+class Activity:
+    """Integer codes of :data:`ACTIVITIES`, as attributes (``Activity.GO_RECEIVED``)."""
+
+
+class Outcome:
+    """Integer codes of :data:`OUTCOMES` (``Outcome.PASS``)."""
+
+
+for _code, _name in enumerate(ACTIVITIES):
+    setattr(Activity, _name.replace(".", "_").upper(), _code)
+for _code, _name in enumerate(OUTCOMES):
+    setattr(Outcome, _name.upper(), _code)
+
+NONE = -1
+"""Code of a missing actor, target or outcome (a missing value in :meth:`EventLog.to_frame`)."""
+
+
+class EventLog:
+    """Append-only columnar event log of one replication.
+
+    ``actors`` fixes the actor vocabulary (index = code), normally the organisation's
+    :attr:`~govsim.org.Organisation.actors`.
+    """
+
+    def __init__(self, actors: Sequence[str]) -> None:
+        self.actors = tuple(actors)
+        self._time = array("d")
+        self._case = array("i")
+        self._activity = array("h")
+        self._actor = array("h")
+        self._on_behalf = array("h")
+        self._target = array("h")
+        self._outcome = array("b")
+        self._deadline = array("d")
+        self._start = array("d")
+        self._value = array("d")
+        self._case_type = array("b")
+        self._case_sender = array("h")
+        self._case_matter = array("h")
+        self._case_major = array("b")
+        self._case_poor = array("b")
+        self._case_created = array("d")
+
+    def __len__(self) -> int:
+        return len(self._time)
+
+    @property
+    def n_cases(self) -> int:
+        """Number of cases created."""
+        return len(self._case_type)
+
+    def new_case(
+        self, case_type: int, created: float, sender: int, matter: int, major: bool, poor: bool
+    ) -> int:
+        """Register a case and return its id."""
+        self._case_type.append(case_type)
+        self._case_created.append(created)
+        self._case_sender.append(sender)
+        self._case_matter.append(matter)
+        self._case_major.append(major)
+        self._case_poor.append(poor)
+        return len(self._case_type) - 1
+
+    def add(
+        self,
+        time: float,
+        case: int,
+        activity: int,
+        actor: int,
+        on_behalf: int = NONE,
+        target: int = NONE,
+        outcome: int = NONE,
+        deadline: float = np.nan,
+        start: float = np.nan,
+        value: float = np.nan,
+    ) -> None:
+        """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`, ``actors``)."""
+        self._time.append(time)
+        self._case.append(case)
+        self._activity.append(activity)
+        self._actor.append(actor)
+        self._on_behalf.append(on_behalf)
+        self._target.append(target)
+        self._outcome.append(outcome)
+        self._deadline.append(deadline)
+        self._start.append(start)
+        self._value.append(value)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the event columns (the case table excluded)."""
+        cols = (
+            self._time,
+            self._case,
+            self._activity,
+            self._actor,
+            self._on_behalf,
+            self._target,
+            self._outcome,
+            self._deadline,
+            self._start,
+            self._value,
+        )
+        return sum(c.itemsize * len(c) for c in cols)
+
+    def _cat(self, codes: array, names: Sequence[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(np.frombuffer(codes, dtype=codes.typecode), names)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The events as a DataFrame (schema in the module docstring)."""
+        case = np.frombuffer(self._case, dtype=np.int32)
+        case_type_codes = np.frombuffer(self._case_type, dtype=np.int8)
+        actor_names = list(self.actors)
+        return pd.DataFrame(
+            {
+                "time": np.frombuffer(self._time, dtype=np.float64).copy(),
+                "case": case.copy(),
+                "case_type": pd.Categorical.from_codes(case_type_codes[case], CASE_TYPES),
+                "activity": self._cat(self._activity, ACTIVITIES),
+                "actor": self._cat(self._actor, actor_names),
+                "on_behalf": self._cat(self._on_behalf, actor_names),
+                "target": self._cat(self._target, actor_names),
+                "outcome": self._cat(self._outcome, OUTCOMES),
+                "deadline": np.frombuffer(self._deadline, dtype=np.float64).copy(),
+                "start": np.frombuffer(self._start, dtype=np.float64).copy(),
+                "value": np.frombuffer(self._value, dtype=np.float64).copy(),
+            }
+        )
+
+    def cases_frame(self) -> pd.DataFrame:
+        """One row per case (schema in the module docstring)."""
+        actor_names = list(self.actors)
+        return pd.DataFrame(
+            {
+                "case": np.arange(self.n_cases, dtype=np.int32),
+                "case_type": self._cat(self._case_type, CASE_TYPES),
+                "sender": self._cat(self._case_sender, actor_names),
+                "matter": self._cat(self._case_matter, actor_names),
+                "major": np.frombuffer(self._case_major, dtype=np.int8).astype(bool),
+                "poor_quality": np.frombuffer(self._case_poor, dtype=np.int8).astype(bool),
+                "created": np.frombuffer(self._case_created, dtype=np.float64).copy(),
+            }
+        )

@@ -1,0 +1,141 @@
+"""Document arrivals: Poisson processes in working time, plus scheduled arrivals.
+
+Each unit raises 请示 and 报告 at a weekly rate (``load.*_per_dept_per_week`` or its own
+``request_per_week``/``report_per_week``), spread over the working days of its week, times
+``load.scale`` and the month's seasonality multiplier. Arrivals are generated in working
+minutes and placed on the calendar, so documents arrive only while offices are open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from govsim.calendar import WorkCalendar
+from govsim.model.rng import Streams
+from govsim.scenario.models import Scenario
+
+WORKING_DAYS_PER_WEEK = 5
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A document arriving at the city government."""
+
+    time: float
+    kind: str  # "request" | "report"
+    sender: str
+    matter: str
+    major: bool
+    poor_quality: bool
+    instruction: bool
+    urgent: bool
+
+
+def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
+    """Weekly rate of ``kind`` documents per unit, before scale and seasonality."""
+    default = (
+        sc.load.request_per_dept_per_week if kind == "request" else sc.load.report_per_dept_per_week
+    )
+    out = {}
+    for d in sc.departments:
+        own = d.request_per_week if kind == "request" else d.report_per_week
+        out[d.id] = default if own is None else own
+    return out
+
+
+def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list[Arrival]:
+    """All arrivals of one replication, in time order (scheduled ones included)."""
+    departments = [d.id for d in sc.departments if d.kind == "department"]
+    kinds = {d.id: d.kind for d in sc.departments}
+    out: list[Arrival] = []
+    for kind in ("request", "report"):
+        times, senders = _poisson(sc, cal, streams, kind)
+        attrs = streams[f"attributes/{kind}"]
+        n = len(times)
+        matter_draw = streams[f"matter/{kind}"].integers(0, len(departments), size=n)
+        major = attrs.random(n) < (sc.load.p_major if kind == "request" else 0.0)
+        poor = attrs.random(n) < sc.load.p_poor_quality
+        p_instr = sc.instructions.p_request if kind == "request" else sc.instructions.p_report
+        instruction = attrs.random(n) < p_instr
+        urgent = attrs.random(n) < sc.instructions.p_urgent
+        for i in range(n):
+            sender = senders[i]
+            matter = sender if kinds[sender] == "department" else departments[matter_draw[i]]
+            out.append(
+                Arrival(
+                    float(times[i]),
+                    kind,
+                    sender,
+                    matter,
+                    bool(major[i]),
+                    bool(poor[i]),
+                    bool(instruction[i]),
+                    bool(urgent[i]),
+                )
+            )
+    out += _scheduled(sc, cal, streams, departments, kinds)
+    out.sort(key=lambda a: a.time)
+    return out
+
+
+def _poisson(
+    sc: Scenario, cal: WorkCalendar, streams: Streams, kind: str
+) -> tuple[np.ndarray, list[str]]:
+    if not sc.load.poisson:
+        return np.empty(0), []
+    rates = unit_rates(sc, kind)
+    units = list(rates)
+    weekly = np.array([rates[u] for u in units]) * sc.load.scale
+    total = float(weekly.sum())
+    if total <= 0:
+        return np.empty(0), []
+    season = np.array(sc.load.seasonality or [1.0] * 12)
+    peak = float(season.max())
+    if peak <= 0:
+        return np.empty(0), []
+    rng = streams[f"arrivals/{kind}"]
+    work_total = cal.work_elapsed(cal.horizon_minutes)
+    per_work_minute = total / (WORKING_DAYS_PER_WEEK * cal.working_minutes_per_day)
+    n = rng.poisson(per_work_minute * peak * work_total)
+    work = np.sort(rng.uniform(0.0, work_total, size=n))
+    times = cal.clock_at_work_array(work)
+    if sc.load.seasonality is not None:
+        months = np.array([cal.date_of(t).month for t in times], dtype=int)
+        keep = rng.random(n) < season[months - 1] / peak
+        times = times[keep]
+    picks = streams[f"senders/{kind}"].choice(len(units), size=len(times), p=weekly / total)
+    return times, [units[i] for i in picks]
+
+
+def _scheduled(
+    sc: Scenario, cal: WorkCalendar, streams: Streams, departments: list[str], kinds: dict[str, str]
+) -> list[Arrival]:
+    rng = streams["attributes/scheduled"]
+    out = []
+    for s in sc.load.scheduled:
+
+        def draw(fixed: bool | None, p: float) -> bool:
+            u = rng.random()  # always drawn, so one fixed flag does not shift the others
+            return fixed if fixed is not None else bool(u < p)
+
+        matter = s.matter or (
+            s.sender
+            if kinds[s.sender] == "department"
+            else departments[int(rng.integers(len(departments)))]
+        )
+        p_instr = sc.instructions.p_request if s.kind == "request" else sc.instructions.p_report
+        out.append(
+            Arrival(
+                cal.clock_of(s.at),
+                s.kind,
+                s.sender,
+                matter,
+                draw(s.major, sc.load.p_major if s.kind == "request" else 0.0),
+                draw(s.poor_quality, sc.load.p_poor_quality),
+                draw(s.instruction, p_instr),
+                draw(s.urgent, sc.instructions.p_urgent),
+            )
+        )
+    return out

@@ -1,0 +1,17 @@
+"""Routing of upward documents after GO review (A57; RULES R13, INV-D14)."""
+
+from __future__ import annotations
+
+from govsim.org import Organisation
+
+
+def route_upward(org: Organisation, matter: str, major: bool) -> str:
+    """The leader a reviewed document goes to.
+
+    A57: 「由市政府办公室审核后根据市政府领导同志分工呈送审批，重大事项报市长审批」 — the
+    leader in charge of the matter's department (分工), or the mayor when the matter is major.
+    Substitution for an absent leader (A8, A6) is applied by the caller.
+    """
+    if major:
+        return org.mayor
+    return org.portfolio_owner[matter]

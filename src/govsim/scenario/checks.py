@@ -1,0 +1,111 @@
+"""Cross-reference checks that a single field validator cannot see.
+
+Each problem comes back as ``(location, message)`` where ``location`` is the path of the
+offending value in the file, so the loader can name its line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from govsim.scenario.models import Scenario
+
+Location = tuple[str | int, ...]
+Problem = tuple[Location, str]
+
+_SINGLE_ROLES = ("mayor", "executive_vice_mayor", "secretary_general")
+
+
+def cross_check(sc: Scenario) -> list[Problem]:
+    """All cross-reference problems of ``sc``, in file order (A6–A9 roles, A8/A57 portfolios)."""
+    problems: list[Problem] = []
+    problems += _unique_ids(sc)
+    problems += _roles(sc)
+    problems += _portfolios(sc)
+    problems += _substitutes(sc)
+    problems += _scheduled(sc)
+    return problems
+
+
+def _unique_ids(sc: Scenario) -> list[Problem]:
+    out: list[Problem] = []
+    seen: dict[str, str] = {}
+    for i, leader in enumerate(sc.leaders):
+        if leader.id in seen:
+            out.append((("leaders", i, "id"), f"duplicate id '{leader.id}' ({seen[leader.id]})"))
+        seen.setdefault(leader.id, "already a leader")
+    for i, dept in enumerate(sc.departments):
+        if dept.id in seen or dept.id == "GO":
+            why = seen.get(dept.id, "reserved for the General Office")
+            out.append((("departments", i, "id"), f"duplicate id '{dept.id}' ({why})"))
+        seen.setdefault(dept.id, "already a department")
+    return out
+
+
+def _roles(sc: Scenario) -> list[Problem]:
+    out: list[Problem] = []
+    counts = Counter(leader.role for leader in sc.leaders)
+    for role in _SINGLE_ROLES:
+        if counts[role] != 1:
+            where = next(
+                (("leaders", i, "role") for i, ld in enumerate(sc.leaders) if ld.role == role),
+                ("leaders",),
+            )
+            out.append((where, f"there must be exactly one {role}, found {counts[role]} (A6, A9)"))
+    return out
+
+
+def _portfolios(sc: Scenario) -> list[Problem]:
+    out: list[Problem] = []
+    dept_ids = {d.id for d in sc.departments}
+    owner: dict[str, str] = {}
+    for i, leader in enumerate(sc.leaders):
+        for j, dept in enumerate(leader.portfolio):
+            loc = ("leaders", i, "portfolio", j)
+            if dept not in dept_ids:
+                out.append((loc, f"'{dept}' is not a department"))
+            elif dept in owner:
+                out.append((loc, f"'{dept}' is already in the portfolio of '{owner[dept]}'"))
+            else:
+                owner[dept] = leader.id
+    for i, dept in enumerate(sc.departments):
+        if dept.kind == "department" and dept.id not in owner:
+            out.append(
+                (("departments", i, "id"), f"department '{dept.id}' is in no leader's portfolio")
+            )
+    if not any(d.kind == "department" for d in sc.departments):
+        out.append((("departments",), 'at least one unit must have kind = "department"'))
+    return out
+
+
+def _substitutes(sc: Scenario) -> list[Problem]:
+    out: list[Problem] = []
+    leader_ids = {ld.id for ld in sc.leaders}
+    for i, leader in enumerate(sc.leaders):
+        if leader.substitute is None:
+            continue
+        loc = ("leaders", i, "substitute")
+        if leader.substitute == leader.id:
+            out.append((loc, "a leader cannot substitute for themself (A8)"))
+        elif leader.substitute not in leader_ids:
+            out.append((loc, f"'{leader.substitute}' is not a leader"))
+    return out
+
+
+def _scheduled(sc: Scenario) -> list[Problem]:
+    out: list[Problem] = []
+    units = {d.id: d for d in sc.departments}
+    first_day = sc.scenario.start
+    for i, arrival in enumerate(sc.load.scheduled):
+        if arrival.sender not in units:
+            out.append((("load", "scheduled", i, "sender"), f"'{arrival.sender}' is not a unit"))
+        if arrival.matter is not None and (
+            arrival.matter not in units or units[arrival.matter].kind != "department"
+        ):
+            out.append(
+                (("load", "scheduled", i, "matter"), f"'{arrival.matter}' is not a department")
+            )
+        days = (arrival.at.date() - first_day).days
+        if not 0 <= days < sc.scenario.horizon_days:
+            out.append((("load", "scheduled", i, "at"), "falls outside the simulated horizon"))
+    return out

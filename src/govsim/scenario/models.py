@@ -1,0 +1,244 @@
+"""Pydantic models of a scenario file (TOML): frozen, unknown keys rejected, values range-checked.
+
+Every field's unit and, where one applies, its article are in its description and in
+``docs/scenario.md``. Cross-references between sections (portfolios naming departments,
+substitutes naming leaders) are checked by :func:`govsim.scenario.checks.cross_check`, which
+reports each problem at its own line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from govsim.distributions import Distribution
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Rate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScenarioMeta(Strict):
+    """``[scenario]``: what is simulated and for how long."""
+
+    name: Identifier = Field(description="Short name; results go to results/<name>/.")
+    description: str = ""
+    start: dt.date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
+    horizon_days: int = Field(ge=1, le=3660, description="Calendar days simulated.")
+    warmup_days: int = Field(
+        default=0, ge=0, description="Calendar days excluded from KPIs (documents arriving then)."
+    )
+
+    @model_validator(mode="after")
+    def _warmup_inside(self) -> ScenarioMeta:
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError("warmup_days must be smaller than horizon_days")
+        return self
+
+
+class CalendarConfig(Strict):
+    """``[calendar]``: the official work calendar (A49, A59 count in working days)."""
+
+    kind: Literal["cn_official", "weekdays", "continuous"] = "cn_official"
+    office_hours: list[tuple[str, str]] = Field(
+        default=[("08:30", "12:00"), ("13:30", "17:30")],
+        min_length=1,
+        description="Office blocks of a working day, HH:MM.",
+    )
+    beyond_data: Literal["error", "estimate"] = "error"
+    extra_workdays: list[dt.date] = Field(default_factory=list)
+    extra_holidays: list[dt.date] = Field(default_factory=list)
+
+    @field_validator("office_hours")
+    @classmethod
+    def _blocks_ordered(cls, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        prev_end = -1
+        for i, (a, b) in enumerate(blocks):
+            start, end = _hhmm(a), _hhmm(b)
+            if not start < end:
+                raise ValueError(f"block {i} ends ({b}) before it starts ({a})")
+            if start < prev_end:
+                raise ValueError(f"block {i} overlaps the previous block")
+            prev_end = end
+        return blocks
+
+
+def _hhmm(text: str) -> int:
+    try:
+        h, m = text.split(":")
+        minutes = int(h) * 60 + int(m)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a time HH:MM") from None
+    if not (0 <= int(m) < 60 and 0 <= minutes <= 1440):
+        raise ValueError(f"'{text}' is not a time between 00:00 and 24:00")
+    return minutes
+
+
+LeaderRole = Literal[
+    "mayor", "executive_vice_mayor", "vice_mayor", "secretary_general", "deputy_secretary_general"
+]
+
+
+class Leader(Strict):
+    """``[[leaders]]``: a member of the government leadership (A6–A9)."""
+
+    id: Identifier
+    name: str = ""
+    role: LeaderRole
+    portfolio: list[Identifier] = Field(
+        default_factory=list, description="Departments this leader is in charge of (分管, A8, A57)."
+    )
+    substitute: Identifier | None = Field(
+        default=None, description="The 补位 leader who handles work while this one is away (A8)."
+    )
+
+
+class Department(Strict):
+    """``[[departments]]``: a unit that sends documents to the city government (A55, A92)."""
+
+    id: Identifier
+    name: str = ""
+    kind: Literal["department", "county", "dispatched_agency"] = "department"
+    request_per_week: Rate | None = Field(
+        default=None,
+        description="请示 per week from this unit; default load.request_per_dept_per_week.",
+    )
+    report_per_week: Rate | None = Field(
+        default=None,
+        description="报告 per week from this unit; default load.report_per_dept_per_week.",
+    )
+
+
+class GeneralOffice(Strict):
+    """``[general_office]``: the GO, single entry point for documents (A55, A57, A63)."""
+
+    reviewers: int = Field(ge=1, le=1000, description="Staff reviewing documents in parallel.")
+    review: Distribution = Field(description="Working time to register and review one document.")
+    transfer: Distribution = Field(
+        description="Working time to transfer one leader instruction to a department (A57)."
+    )
+    revise: Distribution = Field(
+        description="Working time a department needs to revise a returned document (A63)."
+    )
+    max_resubmissions: int = Field(
+        default=3, ge=0, le=20, description="After this many returns a document is withdrawn."
+    )
+
+
+class LeaderWork(Strict):
+    """``[leader_work]``: how leaders handle documents routed to them (A57)."""
+
+    approve: Distribution = Field(description="Working time to decide a request (批示/审批).")
+    read: Distribution = Field(description="Working time to read a report (圈阅).")
+    document_share: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="Share of a leader's office time spent on documents; divides every effort.",
+    )
+
+
+class Instructions(Strict):
+    """``[instructions]``: leader instructions (批示) and the departments' formal replies (A57)."""
+
+    p_request: Probability = Field(description="Share of decided requests that carry a 批示.")
+    p_report: Probability = Field(description="Share of read reports that carry a 批示.")
+    deadline_working_days: int = Field(
+        default=10, ge=1, le=250, description="Reply limit set at transfer (「规定时限」, AMB-13)."
+    )
+    p_urgent: Probability = Field(
+        default=0.2, description="Share of instructions with the urgent limit."
+    )
+    urgent_deadline_working_days: int = Field(default=3, ge=1, le=250)
+    reply: Distribution = Field(description="Department's working time to act and reply formally.")
+    urgent_reply: Distribution | None = Field(
+        default=None, description="Reply time for urgent instructions; default: same as reply."
+    )
+
+
+class ScheduledArrival(Strict):
+    """``[[load.scheduled]]``: a document arriving at a fixed time (for hand-worked cases)."""
+
+    at: dt.datetime
+    kind: Literal["request", "report"]
+    sender: Identifier
+    matter: Identifier | None = Field(
+        default=None, description="Department whose portfolio the matter falls in; default sender."
+    )
+    major: bool | None = None
+    poor_quality: bool | None = None
+    instruction: bool | None = None
+    urgent: bool | None = None
+
+
+class Load(Strict):
+    """``[load]``: Poisson arrivals of documents in working time, plus scheduled ones."""
+
+    scale: Rate = Field(default=1.0, description="Multiplier on every Poisson rate.")
+    request_per_dept_per_week: Rate = 0.8
+    report_per_dept_per_week: Rate = 1.2
+    seasonality: list[Rate] | None = Field(
+        default=None, min_length=12, max_length=12, description="Monthly multipliers, Jan–Dec."
+    )
+    p_major: Probability = Field(default=0.1, description="Share of requests that are major (A57).")
+    p_poor_quality: Probability = Field(
+        default=0.08, description="Share of submissions of poor quality, returned by the GO (A63)."
+    )
+    p_poor_after_revision: Probability = Field(
+        default=0.2, description="Share of revised documents still of poor quality."
+    )
+    poisson: bool = Field(default=True, description="False: only scheduled arrivals.")
+    scheduled: list[ScheduledArrival] = Field(default_factory=list)
+
+
+class Experiment(Strict):
+    """``[experiment]``: replications and the master seed (see DESIGN, Randomness)."""
+
+    replications: int = Field(default=5, ge=1, le=100_000)
+    seed: int = Field(default=20250101, ge=0)
+
+
+class Variant(Strict):
+    """``[[variants]]``: a named set of overrides of the baseline by dotted path."""
+
+    name: Identifier
+    set: dict[str, Any] = Field(min_length=1)
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    scenario: ScenarioMeta
+    calendar: CalendarConfig = CalendarConfig()
+    leaders: list[Leader] = Field(min_length=3)
+    departments: list[Department] = Field(min_length=1)
+    general_office: GeneralOffice
+    leader_work: LeaderWork
+    instructions: Instructions
+    load: Load = Load()
+    experiment: Experiment = Experiment()
+    variants: list[Variant] = Field(default_factory=list)
+    sweep: dict[str, list[Any]] = Field(default_factory=dict)
+
+    _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The parsed TOML this scenario was validated from (used to apply overrides)."""
+        return self._raw
+
+    @field_validator("sweep")
+    @classmethod
+    def _sweep_lists(cls, sweep: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        for key, values in sweep.items():
+            if not values:
+                raise ValueError(f"'{key}' has no values")
+        return sweep
