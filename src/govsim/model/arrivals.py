@@ -34,14 +34,20 @@ class Arrival:
 
 
 def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
-    """Weekly rate of ``kind`` documents per unit, before scale and seasonality."""
+    """Weekly rate of ``kind`` documents per unit, before ``load.scale`` and seasonality.
+
+    A unit's own rate, else the default per-department rate, times the ``portfolio_scale`` of
+    the leader in charge of it (counties and dispatched zones are in no portfolio).
+    """
     default = (
         sc.load.request_per_dept_per_week if kind == "request" else sc.load.report_per_dept_per_week
     )
+    owner = {dept: ld.id for ld in sc.leaders for dept in ld.portfolio}
     out = {}
     for d in sc.departments:
         own = d.request_per_week if kind == "request" else d.report_per_week
-        out[d.id] = default if own is None else own
+        factor = sc.load.portfolio_scale.get(owner.get(d.id, ""), 1.0)
+        out[d.id] = (default if own is None else own) * factor
     return out
 
 

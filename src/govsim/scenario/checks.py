@@ -24,7 +24,23 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _portfolios(sc)
     problems += _substitutes(sc)
     problems += _scheduled(sc)
+    problems += _load_and_variants(sc)
     return problems
+
+
+def _load_and_variants(sc: Scenario) -> list[Problem]:
+    out: list[Problem] = []
+    leader_ids = {ld.id for ld in sc.leaders}
+    for leader in sc.load.portfolio_scale:
+        if leader not in leader_ids:
+            out.append((("load", "portfolio_scale", leader), f"'{leader}' is not a leader"))
+    seen = {"baseline"}
+    for i, variant in enumerate(sc.variants):
+        if variant.name in seen:
+            why = "reserved for the baseline" if variant.name == "baseline" else "duplicate"
+            out.append((("variants", i, "name"), f"variant name '{variant.name}' is {why}"))
+        seen.add(variant.name)
+    return out
 
 
 def _unique_ids(sc: Scenario) -> list[Problem]:

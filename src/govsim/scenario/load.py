@@ -60,9 +60,10 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = syntax_error_line(exc)
+        # Python 3.11 gives no line for errors "at end of document": name the last line.
+        line = syntax_error_line(exc) or max(1, len(text.splitlines()))
         raise ScenarioError(
-            [f"{source}:{line or '?'}: TOML syntax: {syntax_error_message(exc)}"]
+            [f"{source}:{line}: TOML syntax: {syntax_error_message(exc)}"]
         ) from None
     reporter = _Reporter(text, source)
     scenario = _validate(raw, reporter)
@@ -84,8 +85,9 @@ class _Reporter:
         self.lines: list[str] = []
 
     def add(self, loc: Location, message: str, line_loc: Location | None = None) -> None:
-        line = locate(self.text, line_loc if line_loc is not None else loc)
-        self.lines.append(f"{self.source}:{line or '?'}: {dotted(loc)}: {message}")
+        # A missing top-level section has no line of its own: name the first line.
+        line = locate(self.text, line_loc if line_loc is not None else loc) or 1
+        self.lines.append(f"{self.source}:{line}: {dotted(loc)}: {message}")
 
 
 def _validate(

@@ -185,6 +185,10 @@ class Load(Strict):
     scale: Rate = Field(default=1.0, description="Multiplier on every Poisson rate.")
     request_per_dept_per_week: Rate = 0.8
     report_per_dept_per_week: Rate = 1.2
+    portfolio_scale: dict[Identifier, Rate] = Field(
+        default_factory=dict,
+        description="Multiplier on the rates of the departments in a leader's portfolio.",
+    )
     seasonality: list[Rate] | None = Field(
         default=None, min_length=12, max_length=12, description="Monthly multipliers, Jan–Dec."
     )

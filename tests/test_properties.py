@@ -1,0 +1,203 @@
+"""Property tests: hypothesis generates small scenarios; the log must satisfy the invariants.
+
+Checked on every generated scenario: no document lost (arrived = done + withdrawn + open at
+the horizon, INV-E01), times never go backwards (INV-E02), every document reaching a leader
+passed the GO first (INV-D01, A55), routing to the leader in charge or the mayor (INV-D14,
+A57), A63 returns, A57 transfers and replies, and the same seed gives the identical log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import govsim.model.documents as documents
+from factory import make_scenario
+from govsim.invariants import check_log
+from govsim.metrics import replication_kpis
+from govsim.model.world import simulate
+
+DISTS = st.sampled_from(["exponential", "lognormal", "gamma", "triangular", "uniform", "fixed"])
+
+
+@st.composite
+def durations(draw: st.DrawFn, unit: str, low: float, high: float) -> dict[str, Any]:
+    family = draw(DISTS)
+    mean = draw(st.floats(low, high))
+    if family in ("exponential",):
+        return {"dist": family, f"mean_{unit}": mean}
+    if family in ("lognormal", "gamma"):
+        return {"dist": family, f"mean_{unit}": mean, "cv": draw(st.floats(0.1, 1.5))}
+    if family == "triangular":
+        return {
+            "dist": family,
+            f"low_{unit}": mean / 2,
+            f"mode_{unit}": mean,
+            f"high_{unit}": mean * 2,
+        }
+    if family == "uniform":
+        return {"dist": family, f"low_{unit}": mean / 2, f"high_{unit}": mean * 1.5}
+    return {"dist": family, f"value_{unit}": mean}
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A small but complete scenario: 1–4 vice mayors, 1–8 departments, 0–3 counties."""
+    n_vm = draw(st.integers(1, 4))
+    n_dept = draw(st.integers(1, 8))
+    n_county = draw(st.integers(0, 3))
+    depts = [f"d{i}" for i in range(n_dept)]
+    vms = ["vm_exec", *[f"vm{i}" for i in range(1, n_vm)]]
+    holders = ["mayor", *vms, "sg"]
+    owner = {d: draw(st.sampled_from(holders)) for d in depts}
+    leaders = [
+        {"id": h, "role": role, "portfolio": [d for d in depts if owner[d] == h]}
+        for h, role in [
+            ("mayor", "mayor"),
+            *[(v, "executive_vice_mayor" if v == "vm_exec" else "vice_mayor") for v in vms],
+            ("sg", "secretary_general"),
+        ]
+    ]
+    kind = draw(st.sampled_from(["cn_official", "weekdays", "continuous"]))
+    start = draw(st.dates(dt.date(2024, 1, 1), dt.date(2025, 10, 1)))
+    return {
+        "scenario": {"name": "prop", "start": start, "horizon_days": draw(st.integers(10, 60))},
+        "calendar": {"kind": kind},
+        "leaders": leaders,
+        "departments": [{"id": d} for d in depts]
+        + [{"id": f"c{i}", "kind": "county"} for i in range(n_county)],
+        "general_office": {
+            "reviewers": draw(st.integers(1, 3)),
+            "review": draw(durations("hours", 0.2, 3.0)),
+            "transfer": draw(durations("minutes", 5, 60)),
+            "revise": draw(durations("days", 0.2, 3.0)),
+            "max_resubmissions": draw(st.integers(0, 3)),
+        },
+        "leader_work": {
+            "approve": draw(durations("minutes", 5, 90)),
+            "read": draw(durations("minutes", 5, 60)),
+            "document_share": draw(st.floats(0.2, 1.0)),
+        },
+        "instructions": {
+            "p_request": draw(st.floats(0, 1)),
+            "p_report": draw(st.floats(0, 1)),
+            "p_urgent": draw(st.floats(0, 1)),
+            "deadline_working_days": draw(st.integers(1, 10)),
+            "urgent_deadline_working_days": draw(st.integers(1, 5)),
+            "reply": draw(durations("days", 0.5, 8.0)),
+        },
+        "load": {
+            "scale": draw(st.floats(0.2, 3.0)),
+            "request_per_dept_per_week": draw(st.floats(0.0, 4.0)),
+            "report_per_dept_per_week": draw(st.floats(0.0, 4.0)),
+            "p_major": draw(st.floats(0, 1)),
+            "p_poor_quality": draw(st.floats(0, 0.6)),
+            "p_poor_after_revision": draw(st.floats(0, 0.6)),
+        },
+        "experiment": {"seed": draw(st.integers(0, 2**32))},
+    }
+
+
+PROPERTY_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@PROPERTY_SETTINGS
+@given(raw=scenarios(), replication=st.integers(0, 3))
+def test_generated_scenarios_keep_every_invariant(raw: dict[str, Any], replication: int) -> None:
+    sc = make_scenario(raw)
+    world = simulate(sc, replication)
+    events, cases = world.log.to_frame(), world.log.cases_frame()
+    violations = check_log(events, cases, world.org, world.cal)
+    assert violations == [], "\n".join(map(str, violations[:10]))
+
+    assert np.all(np.diff(events["time"].to_numpy()) >= 0)  # INV-E02
+    assert events["time"].max() <= world.cal.horizon_minutes if len(events) else True
+    kpis = replication_kpis(events, cases, world.cal, list(world.org.leaders), 1)
+    for ctype in ("request", "report"):  # INV-E01: no document lost
+        assert kpis[f"arrived_{ctype}"] == (
+            kpis[f"done_{ctype}"] + kpis[f"withdrawn_{ctype}"] + kpis[f"open_{ctype}"]
+        )
+        assert kpis[f"open_{ctype}"] >= 0
+    assert kpis["arrived_request"] + kpis["arrived_report"] == len(cases)
+
+
+@settings(max_examples=10, deadline=None)
+@given(raw=scenarios())
+def test_same_seed_same_log(raw: dict[str, Any]) -> None:
+    sc = make_scenario(raw)
+    a, b = simulate(sc, 1), simulate(sc, 1)
+    pd.testing.assert_frame_equal(a.log.to_frame(), b.log.to_frame())
+    pd.testing.assert_frame_equal(a.log.cases_frame(), b.log.cases_frame())
+
+
+def busy_raw() -> dict[str, Any]:
+    """A deterministic-enough scenario where every rule gets exercised."""
+    return {
+        "scenario": {"name": "busy", "start": "2025-03-03", "horizon_days": 40},
+        "leaders": [
+            {"id": "mayor", "role": "mayor", "portfolio": ["d0"]},
+            {"id": "vm_exec", "role": "executive_vice_mayor", "portfolio": ["d1", "d2"]},
+            {"id": "vm1", "role": "vice_mayor", "portfolio": ["d3"]},
+            {"id": "sg", "role": "secretary_general"},
+        ],
+        "departments": [{"id": f"d{i}"} for i in range(4)] + [{"id": "c0", "kind": "county"}],
+        "general_office": {
+            "reviewers": 2,
+            "review": {"dist": "exponential", "mean_hours": 1.0},
+            "transfer": {"dist": "fixed", "value_minutes": 20},
+            "revise": {"dist": "fixed", "value_days": 1},
+        },
+        "leader_work": {
+            "approve": {"dist": "exponential", "mean_minutes": 30},
+            "read": {"dist": "exponential", "mean_minutes": 15},
+        },
+        "instructions": {
+            "p_request": 0.6,
+            "p_report": 0.2,
+            "reply": {"dist": "exponential", "mean_days": 5},
+        },
+        "load": {
+            "request_per_dept_per_week": 3,
+            "report_per_dept_per_week": 3,
+            "p_major": 0.2,
+            "p_poor_quality": 0.2,
+        },
+    }
+
+
+def test_broken_routing_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deliberately wrong routing function (everything to the executive VM) → INV-D14."""
+    monkeypatch.setattr(
+        documents, "route_upward", lambda org, matter, major: org.executive_vice_mayor
+    )
+    world = simulate(make_scenario(busy_raw()))
+    found = check_log(world.log.to_frame(), world.log.cases_frame(), world.org, world.cal)
+    assert found and {v.invariant for v in found} == {"INV-D14"}
+
+
+def test_broken_deadline_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deadline that is not at a working day's close of office → INV-E04."""
+    monkeypatch.setattr(
+        documents, "instruction_reply_deadline", lambda cal, t, days: t + days * 1440.0
+    )
+    world = simulate(make_scenario(busy_raw()))
+    found = check_log(world.log.to_frame(), world.log.cases_frame(), world.org, world.cal)
+    assert "INV-E04" in {v.invariant for v in found}
+
+
+def test_clean_busy_scenario_has_no_violation() -> None:
+    world = simulate(make_scenario(busy_raw()))
+    events = world.log.to_frame()
+    assert {"go.reviewed", "leader.instructed", "go.transferred", "dept.replied"} <= set(
+        events["activity"].astype(str)
+    )
+    assert (events["outcome"] == "return").any()
+    assert check_log(events, world.log.cases_frame(), world.org, world.cal) == []
