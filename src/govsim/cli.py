@@ -138,5 +138,7 @@ def run(
         sys.exit(1)
 
 
+# Commands defined in their own modules are registered below, one line each.
+
 if __name__ == "__main__":  # pragma: no cover
     main()
