@@ -118,7 +118,8 @@ def _calendar_problems(sc: Scenario) -> list[Problem]:
     except CalendarDataError as exc:
         return [(("scenario", "horizon_days"), str(exc))]
     except ValueError as exc:
-        return [(("calendar", "office_hours"), str(exc))]
+        field = "extra_workdays" if "extra_" in str(exc) else "office_hours"
+        return [(("calendar", field), str(exc))]
     return []
 
 
