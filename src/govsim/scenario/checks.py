@@ -122,6 +122,10 @@ def _scheduled(sc: Scenario) -> list[Problem]:
                 (("load", "scheduled", i, "matter"), f"'{arrival.matter}' is not a department")
             )
         days = (arrival.at.date() - first_day).days
-        if not 0 <= days < sc.scenario.horizon_days:
+        if arrival.at.tzinfo is not None:
+            out.append(
+                (("load", "scheduled", i, "at"), "must be a local time without a UTC offset")
+            )
+        elif not 0 <= days < sc.scenario.horizon_days:
             out.append((("load", "scheduled", i, "at"), "falls outside the simulated horizon"))
     return out

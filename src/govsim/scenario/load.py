@@ -8,8 +8,11 @@ so the CLI can print them and exit with code 2, never a traceback.
 from __future__ import annotations
 
 import copy
+import itertools
+import json
+import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,9 @@ from govsim.scenario.models import Scenario
 from govsim.scenario.tomlpos import locate, syntax_error_line, syntax_error_message
 
 FORBIDDEN_OVERRIDE_ROOTS = ("variants", "sweep", "experiment")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# A table-level check whose message starts "<key> must …" is about that key of the table.
+_ABOUT_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*) must\b")
 
 
 class ScenarioError(Exception):
@@ -32,13 +38,20 @@ class ScenarioError(Exception):
 
 
 def dotted(loc: Iterable[str | int]) -> str:
-    """``("leaders", 3, "substitute")`` → ``leaders[3].substitute``."""
+    """``("leaders", 3, "substitute")`` → ``leaders[3].substitute``.
+
+    A key that is not a bare TOML key (an override path such as ``"load.scale"``) is quoted,
+    so the path stays one unambiguous word.
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            key = str(part)
+            if not _BARE_KEY.fullmatch(key):
+                key = json.dumps(key, ensure_ascii=False)
+            out += ("." if out else "") + key
     return out or "(file)"
 
 
@@ -69,8 +82,14 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     scenario = _validate(raw, reporter)
     if scenario is None:
         raise ScenarioError(reporter.lines)
-    for variant_index, overrides in _override_sets(scenario):
-        _check_overrides(raw, overrides, variant_index, reporter)
+    for label, overrides in _override_sets(scenario):
+        _check_overrides(raw, label, overrides, reporter)
+    if not reporter.lines:
+        # Each variant and each sweep value is valid alone; so must be what actually runs.
+        failed: set[str] = set()
+        for variant, label, overrides in _combined_sets(scenario):
+            if variant not in failed and not _check_overrides(raw, label, overrides, reporter):
+                failed.add(variant)  # one failing sweep point per variant is enough
     if reporter.lines:
         raise ScenarioError(reporter.lines)
     scenario._raw = raw
@@ -87,26 +106,44 @@ class _Reporter:
     def add(self, loc: Location, message: str, line_loc: Location | None = None) -> None:
         # A missing top-level section has no line of its own: name the first line.
         line = locate(self.text, line_loc if line_loc is not None else loc) or 1
-        self.lines.append(f"{self.source}:{line}: {dotted(loc)}: {message}")
+        message = message.replace("\r", "\\r").replace("\n", "\\n")  # one line per problem
+        entry = f"{self.source}:{line}: {dotted(loc)}: {message}"
+        if entry not in self.lines:
+            self.lines.append(entry)
 
 
 def _validate(
-    raw: dict[str, Any], reporter: _Reporter, at: Location | None = None
+    raw: dict[str, Any],
+    reporter: _Reporter,
+    at: Callable[[Location], Location] | None = None,
 ) -> Scenario | None:
-    """Validate ``raw``; report problems (at ``at`` instead of their own line if given)."""
+    """Validate ``raw``; report problems (on the line of ``at(loc)`` instead if given)."""
     before = len(reporter.lines)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = _clean_loc(err["loc"])
-            reporter.add(loc, _message(err), at)
+            message = _message(err)
+            loc = _field_named(raw, _clean_loc(err["loc"]), message)
+            reporter.add(loc, message, at(loc) if at else None)
         return None
-    for loc, message in cross_check(scenario):
-        reporter.add(loc, message, at)
-    for loc, message in _calendar_problems(scenario):
-        reporter.add(loc, message, at)
+    for loc, message in cross_check(scenario) + _calendar_problems(scenario):
+        reporter.add(loc, message, at(loc) if at else None)
     return scenario if len(reporter.lines) == before else None
+
+
+def _field_named(raw: dict[str, Any], loc: Location, message: str) -> Location:
+    """``loc`` of a table-level check, extended by the key its message is about, if any."""
+    match = _ABOUT_KEY.match(message)
+    if match is None:
+        return loc
+    node: Any = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return loc
+    return (*loc, match.group(1)) if isinstance(node, dict) and match.group(1) in node else loc
 
 
 def _calendar_problems(sc: Scenario) -> list[Problem]:
@@ -118,8 +155,11 @@ def _calendar_problems(sc: Scenario) -> list[Problem]:
     except CalendarDataError as exc:
         return [(("scenario", "horizon_days"), str(exc))]
     except ValueError as exc:
-        field = "extra_workdays" if "extra_" in str(exc) else "office_hours"
-        return [(("calendar", field), str(exc))]
+        if "extra_" in str(exc):
+            return [(("calendar", "extra_workdays"), str(exc))]
+        if str(exc).startswith("office_hours"):
+            return [(("calendar", "office_hours"), str(exc))]
+        return [(("scenario", "start"), str(exc))]  # e.g. dates past the year 9999
     return []
 
 
@@ -146,40 +186,89 @@ def _message(err: Any) -> str:
     return msg[:1].lower() + msg[1:] if msg[:2] != msg[:2].upper() else msg
 
 
-def _override_sets(sc: Scenario) -> list[tuple[int | None, dict[str, Any]]]:
-    """Each variant's overrides, and each sweep value alone (index None marks the sweep)."""
-    sets: list[tuple[int | None, dict[str, Any]]] = [(i, v.set) for i, v in enumerate(sc.variants)]
+Overrides = dict[str, tuple[Location, Any]]  # dotted key → (where it is written, value)
+
+
+def _variant_overrides(sc: Scenario) -> list[tuple[str, Overrides]]:
+    return [
+        (v.name, {key: (("variants", i, "set", key), value) for key, value in v.set.items()})
+        for i, v in enumerate(sc.variants)
+    ]
+
+
+def _override_sets(sc: Scenario) -> list[tuple[str, Overrides]]:
+    """Each variant's overrides, then each sweep value alone, with a label for messages."""
+    sets = [(f"variant '{name}'", overrides) for name, overrides in _variant_overrides(sc)]
     for key, values in sc.sweep.items():
-        sets += [(None, {key: value}) for value in values]
+        sets += [("sweep", {key: (("sweep", key, j), value)}) for j, value in enumerate(values)]
     return sets
 
 
+def _combined_sets(sc: Scenario) -> list[tuple[str, str, Overrides]]:
+    """The baseline and each variant at every sweep point, as ``expand`` runs them.
+
+    A sweep point that sets a single value on the baseline is left out: it was checked alone.
+    """
+    keys = list(sc.sweep)
+    out: list[tuple[str, str, Overrides]] = []
+    for name, base in [("baseline", {}), *_variant_overrides(sc)]:
+        if not keys or (not base and len(keys) == 1):
+            continue
+        for combo in itertools.product(*(enumerate(sc.sweep[k]) for k in keys)):
+            point = {k: (("sweep", k, j), v) for k, (j, v) in zip(keys, combo, strict=True)}
+            where = ",".join(f"{k}={v}" for k, (_, v) in zip(keys, combo, strict=True))
+            shown = f"variant '{name}'" if base else "baseline"
+            out.append((name, f"{shown} @ {where}", {**base, **point}))
+    return out
+
+
+def _source_of(overrides: Overrides) -> Callable[[Location], Location]:
+    """Where to report a problem found after applying ``overrides``: at the override sharing
+    the longest path prefix with the problem's location (the first override if none does)."""
+    paths = {key: [int(p) if p.isdigit() else p for p in key.split(".")] for key in overrides}
+
+    def at(loc: Location) -> Location:
+        def shared(key: str) -> int:
+            n = 0
+            for a, b in zip(paths[key], loc, strict=False):
+                if a != b:
+                    break
+                n += 1
+            return n
+
+        return overrides[max(overrides, key=shared)][0]  # max keeps the first of equals
+
+    return at
+
+
 def _check_overrides(
-    raw: dict[str, Any], overrides: dict[str, Any], variant: int | None, reporter: _Reporter
-) -> None:
-    for key in overrides:
-        loc: Location = ("variants", variant, "set", key) if variant is not None else ("sweep", key)
+    raw: dict[str, Any], label: str, overrides: Overrides, reporter: _Reporter
+) -> bool:
+    """Apply ``overrides`` to ``raw`` and validate the result; report and return False if bad."""
+    for key, (where, _) in overrides.items():
         root = key.split(".")[0]
         if root in FORBIDDEN_OVERRIDE_ROOTS:
-            reporter.add(loc, f"'{root}' cannot be overridden by a variant or sweep")
-            return
+            reporter.add(
+                where[:2] if where[0] == "sweep" else where,
+                f"'{root}' cannot be overridden by a variant or sweep",
+            )
+            return False
     try:
-        patched = apply_overrides(raw, overrides)
+        patched = apply_overrides(raw, {key: value for key, (_, value) in overrides.items()})
     except KeyError as exc:
         key, why = exc.args
-        loc = ("variants", variant, "set", key) if variant is not None else ("sweep", key)
-        reporter.add(loc, why)
-        return
+        where = overrides[key][0]
+        reporter.add(where[:2] if where[0] == "sweep" else where, why)
+        return False
     nested = _Reporter(reporter.text, reporter.source)
-    first_key = next(iter(overrides))
-    at: Location = (
-        ("variants", variant, "set", first_key) if variant is not None else ("sweep", first_key)
-    )
-    if _validate(patched, nested, at) is None:
-        label = f"variant '{raw['variants'][variant]['name']}'" if variant is not None else "sweep"
-        for line in nested.lines:
-            file_line, rest = line.split(": ", 1)
-            reporter.lines.append(f"{file_line}: {rest} (in {label})")
+    if _validate(patched, nested, _source_of(overrides)) is not None:
+        return True
+    for line in nested.lines:
+        file_line, rest = line.split(": ", 1)
+        entry = f"{file_line}: {rest} (in {label})"
+        if entry not in reporter.lines:
+            reporter.lines.append(entry)
+    return False
 
 
 def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
