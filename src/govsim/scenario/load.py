@@ -25,8 +25,9 @@ from govsim.scenario.tomlpos import locate, syntax_error_line, syntax_error_mess
 
 FORBIDDEN_OVERRIDE_ROOTS = ("variants", "sweep", "experiment")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-# A table-level check whose message starts "<key> must …" is about that key of the table.
-_ABOUT_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*) must\b")
+# A table-level check whose message starts "<key> must …" or "'<key>' has no …" is about that
+# key of the table.
+_ABOUT_KEY = re.compile(r"(?:'([^'\s]+)'|([A-Za-z_][A-Za-z0-9_]*)) (?:must|has no)\b")
 
 
 class ScenarioError(Exception):
@@ -143,7 +144,8 @@ def _field_named(raw: dict[str, Any], loc: Location, message: str) -> Location:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             return loc
-    return (*loc, match.group(1)) if isinstance(node, dict) and match.group(1) in node else loc
+    key = match.group(1) or match.group(2)
+    return (*loc, key) if isinstance(node, dict) and key in node else loc
 
 
 def _calendar_problems(sc: Scenario) -> list[Problem]:
