@@ -69,11 +69,18 @@ def test_run_writes_complete_results(tmp_path):
         "summary.csv",
         "events.parquet",
         "cases.parquet",
+        "parts",
     }
     manifest = json.loads((run / "manifest.json").read_text())
     assert manifest["seed"] == 7 and manifest["replications"] == 2
     assert [p["variant"] for p in manifest["design_points"]] == ["baseline", "growth-30"]
-    assert len(manifest["scenario_sha256"]) == 64 and manifest["failures"] == []
+    assert len(manifest["scenario_sha256"]) == 64 and manifest["status"] == "complete"
+    assert [(t["replication"], t["seed"], t["status"]) for t in manifest["tasks"]] == [
+        (0, 7, "done"),
+        (1, 7, "done"),
+        (0, 7, "done"),
+        (1, 7, "done"),
+    ]
     kpis = pd.read_parquet(run / "kpis.parquet")
     assert list(kpis["variant"]) == ["baseline", "baseline", "growth-30", "growth-30"]
     assert list(kpis["replication"]) == [0, 1, 0, 1]

@@ -50,14 +50,21 @@ def validate(scenario_file: str) -> None:
     )
 
 
-def _progress_bar(quiet: bool) -> Callable[[int], Callable[[], None]]:
-    def start(total: int) -> Callable[[], None]:
-        if quiet:
+def _progress_bar(quiet: bool) -> Callable[[int, int], Callable[[], None]]:
+    """A tqdm bar (completed / total, rate, ETA) on stderr, or nothing when quiet."""
+
+    def start(total: int, done: int) -> Callable[[], None]:
+        if quiet or done >= total:
             return lambda: None
         from tqdm import tqdm
 
         bar = tqdm(
-            total=total, unit="rep", desc="replications", file=sys.stderr, dynamic_ncols=True
+            total=total,
+            initial=done,
+            unit="rep",
+            desc="replications",
+            file=sys.stderr,
+            dynamic_ncols=True,
         )
 
         def tick() -> None:
@@ -89,10 +96,26 @@ def _progress_bar(quiet: bool) -> Callable[[int], Callable[[], None]]:
 )
 @click.option(
     "--events",
-    type=click.Choice(["none", "all"]),
+    type=click.Choice(["none", "sample", "all"]),
     default="none",
     show_default=True,
-    help="Write the per-event log (events.parquet, cases.parquet).",
+    help="Write the per-event log of every replication (all) or of replication 0 of each "
+    "design point (sample).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS "
+    "if set, else local processes).",
+)
+@click.option(
+    "--run", "run_name", metavar="NAME", default=None, help="Run folder name (default: UTC time)."
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the named run (or the latest of this scenario), skipping finished replications.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 def run(
@@ -102,27 +125,38 @@ def run(
     out: str,
     workers: int | None,
     events: str,
+    scheduler: str | None,
+    run_name: str | None,
+    resume: bool,
     quiet: bool,
 ) -> None:
     """Run every variant × sweep point × replication of a scenario and write the results."""
     import os
 
-    from govsim.experiment.runner import run_experiment
+    from govsim.experiment.executors import SchedulerError
+    from govsim.experiment.runner import RunDirError, run_experiment
     from govsim.experiment.summary import headline_table
 
     sc = _load_or_exit(scenario_file)
     reps = reps or sc.experiment.replications
     seed = sc.experiment.seed if seed is None else seed
-    result = run_experiment(
-        sc,
-        scenario_path=Path(scenario_file),
-        reps=reps,
-        seed=seed,
-        out=Path(out),
-        workers=workers or os.cpu_count() or 1,
-        events=events,  # type: ignore[arg-type]
-        progress=_progress_bar(quiet),
-    )
+    try:
+        result = run_experiment(
+            sc,
+            scenario_path=Path(scenario_file),
+            reps=reps,
+            seed=seed,
+            out=Path(out),
+            workers=workers or os.cpu_count() or 1,
+            events=events,  # type: ignore[arg-type]
+            progress=_progress_bar(quiet),
+            scheduler=scheduler,
+            run_name=run_name,
+            resume=resume,
+        )
+    except (RunDirError, SchedulerError) as exc:
+        click.echo(f"govsim run: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     if not quiet and not result.summary.empty:
         with pd.option_context("display.width", 200, "display.max_colwidth", 60):
             click.echo(headline_table(result.summary).to_string())
@@ -133,6 +167,8 @@ def run(
             f"(seed {t.seed}) failed: {failure.error}",
             err=True,
         )
+    if result.skipped:
+        click.echo(f"resumed: {result.skipped} replication(s) were already done", err=True)
     click.echo(f"results: {result.out_dir}")
     if result.failures:
         sys.exit(1)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
+import json
 import platform
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from govsim import __version__
-from govsim.experiment.storage import write_csv, write_json, write_parquet
+from govsim.experiment.executors import open_executor
+from govsim.experiment.parts import clear_temporary, consolidate, is_done, read_kpis, write_parts
+from govsim.experiment.storage import write_csv, write_json
 from govsim.experiment.summary import summary_table
 from govsim.metrics import backlog_series, replication_kpis
 from govsim.model.world import simulate
@@ -30,12 +32,17 @@ from govsim.org import GO
 from govsim.scenario.expand import DesignPoint, expand
 from govsim.scenario.models import Scenario
 
-EventsMode = Literal["none", "all"]
+EventsMode = Literal["none", "sample", "all"]
+MANIFEST = "manifest.json"
+
+
+class RunDirError(ValueError):
+    """A results folder that cannot be used (nothing to resume, or a different experiment)."""
 
 
 @dataclass(frozen=True)
 class Task:
-    """One replication of one design point."""
+    """One replication of one design point, and where its parts go."""
 
     index: int
     point_index: int
@@ -45,17 +52,7 @@ class Task:
     seed: int
     scenario: Scenario
     keep_events: bool
-
-
-@dataclass
-class TaskResult:
-    """What one replication hands back: its KPI row, backlog series and (optionally) events."""
-
-    index: int
-    kpis: dict[str, object]
-    backlog: pd.DataFrame
-    events: pd.DataFrame | None = None
-    cases: pd.DataFrame | None = None
+    run_dir: Path
 
 
 @dataclass
@@ -74,14 +71,20 @@ class RunResult:
     kpis: pd.DataFrame
     summary: pd.DataFrame
     failures: list[TaskFailure] = field(default_factory=list)
+    skipped: int = 0
 
 
-def make_tasks(scenario: Scenario, reps: int, seed: int, keep_events: bool) -> list[Task]:
-    """Design points × replications, in a fixed order (design point major)."""
-    points = expand(scenario)
+def make_tasks(
+    points: list[DesignPoint], reps: int, seed: int, events: EventsMode, run_dir: Path
+) -> list[Task]:
+    """Design points × replications, in a fixed order (design point major).
+
+    ``events="sample"`` keeps the event log of replication 0 of every design point.
+    """
     tasks: list[Task] = []
     for p_index, point in enumerate(points):
         for rep in range(reps):
+            keep = events == "all" or (events == "sample" and rep == 0)
             tasks.append(
                 Task(
                     len(tasks),
@@ -91,14 +94,26 @@ def make_tasks(scenario: Scenario, reps: int, seed: int, keep_events: bool) -> l
                     rep,
                     seed,
                     point.scenario,
-                    keep_events,
+                    keep,
+                    run_dir,
                 )
             )
     return tasks
 
 
-def run_task(task: Task) -> TaskResult:
-    """Simulate one replication and reduce its log to KPIs and the backlog series."""
+def _tag(frame: pd.DataFrame, task: Task) -> pd.DataFrame:
+    frame.insert(0, "replication", task.replication)
+    frame.insert(0, "point", task.point)
+    frame.insert(0, "variant", task.variant)
+    return frame
+
+
+def run_task(task: Task) -> int:
+    """Simulate one replication, reduce its log, and write its parts; returns the task index.
+
+    Runs on the worker side (local process or Dask worker), so the parent never holds a
+    replication's data: its memory stays flat in the number of replications.
+    """
     world = simulate(task.scenario, task.replication, task.seed)
     events, cases = world.log.to_frame(), world.log.cases_frame()
     sc = task.scenario
@@ -114,39 +129,15 @@ def run_task(task: Task) -> TaskResult:
             events, cases, world.cal, leaders, sc.general_office.reviewers, sc.scenario.warmup_days
         )
     )
-    backlog = backlog_series(events, world.cal, [GO, *leaders])
-    backlog.insert(0, "replication", task.replication)
-    backlog.insert(0, "point", task.point)
-    backlog.insert(0, "variant", task.variant)
+    frames = {
+        "kpis": pd.DataFrame([kpis]),
+        "backlog": _tag(backlog_series(events, world.cal, [GO, *leaders]), task),
+    }
     if task.keep_events:
-        for frame in (events, cases):
-            frame.insert(0, "replication", task.replication)
-            frame.insert(0, "point", task.point)
-            frame.insert(0, "variant", task.variant)
-        return TaskResult(task.index, kpis, backlog, events, cases)
-    return TaskResult(task.index, kpis, backlog)
-
-
-def _execute(
-    tasks: list[Task], workers: int, on_done: Callable[[], None]
-) -> Iterator[TaskResult | TaskFailure]:
-    if workers <= 1:
-        for task in tasks:
-            try:
-                yield run_task(task)
-            except Exception as exc:  # a failing replication must not stop the others
-                yield TaskFailure(task, f"{type(exc).__name__}: {exc}")
-            on_done()
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: dict[Future[TaskResult], Task] = {pool.submit(run_task, t): t for t in tasks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                task = pending.pop(fut)
-                exc = fut.exception()
-                yield TaskFailure(task, f"{type(exc).__name__}: {exc}") if exc else fut.result()
-                on_done()
+        frames["events"] = _tag(events, task)
+        frames["cases"] = _tag(cases, task)
+    write_parts(task.run_dir, task.point_index, task.replication, frames)
+    return task.index
 
 
 def file_sha256(path: Path) -> str:
@@ -165,6 +156,34 @@ def new_run_dir(base: Path, scenario_name: str) -> Path:
     return candidate
 
 
+def resolve_run_dir(base: Path, scenario_name: str, name: str | None, resume: bool) -> Path:
+    """The folder of this run: named, fresh, or (``resume``) the named or latest existing one."""
+    root = base / scenario_name
+    if not resume:
+        if name is None:
+            return new_run_dir(base, scenario_name)
+        if (root / name).exists():
+            raise RunDirError(f"{root / name} exists already; add --resume to continue it")
+        return root / name
+    if name is not None:
+        if not (root / name / MANIFEST).exists():
+            raise RunDirError(f"nothing to resume: {root / name} holds no run")
+        return root / name
+    runs = sorted(p.parent for p in root.glob(f"*/{MANIFEST}"))
+    if not runs:
+        raise RunDirError(f"nothing to resume: no run of '{scenario_name}' under {base}")
+    return runs[-1]
+
+
+def _check_resumable(run_dir: Path, identity: dict[str, object]) -> None:
+    old = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    for key, value in identity.items():
+        if old.get(key) != value:
+            raise RunDirError(
+                f"cannot resume {run_dir}: its {key} is {old.get(key)!r}, this run's is {value!r}"
+            )
+
+
 def run_experiment(
     scenario: Scenario,
     *,
@@ -174,74 +193,93 @@ def run_experiment(
     out: Path,
     workers: int = 1,
     events: EventsMode = "none",
-    progress: Callable[[int], Callable[[], None]] | None = None,
+    progress: Callable[[int, int], Callable[[], None]] | None = None,
+    scheduler: str | None = None,
+    run_name: str | None = None,
+    resume: bool = False,
 ) -> RunResult:
-    """Run every task, then write ``manifest.json``, ``kpis.parquet``, ``backlog.parquet``,
-    ``summary.csv`` and (``events="all"``) ``events.parquet`` + ``cases.parquet`` into a new
-    folder under ``out``. Each file is written atomically.
+    """Run every task not yet done and write the run folder (see :mod:`.parts`).
+
+    Files: ``manifest.json`` (written at the start and rewritten at the end),
+    ``parts/`` (one set per replication, written by the workers), and the consolidated
+    ``kpis.parquet``, ``backlog.parquet``, ``summary.csv`` and — with ``events`` — the
+    ``events.parquet`` and ``cases.parquet``. Every file is written atomically.
+    ``progress(total, already_done)`` returns a callback ticked once per finished task.
     """
     started = dt.datetime.now(dt.UTC)
-    tasks = make_tasks(scenario, reps, seed, keep_events=events == "all")
-    on_done = progress(len(tasks)) if progress else (lambda: None)
-    results: list[TaskResult] = []
-    failures: list[TaskFailure] = []
-    for item in _execute(tasks, max(1, min(workers, len(tasks))), on_done):
-        (failures if isinstance(item, TaskFailure) else results).append(item)
-    results.sort(key=lambda r: r.index)
-    failures.sort(key=lambda f: f.task.index)
-
-    out_dir = new_run_dir(out, scenario.scenario.name)
-    out_dir.mkdir(parents=True)
-    kpis = pd.DataFrame([r.kpis for r in results])
-    if results:
-        write_parquet(kpis, out_dir / "kpis.parquet")
-        write_parquet(
-            pd.concat([r.backlog for r in results], ignore_index=True), out_dir / "backlog.parquet"
-        )
-        if events == "all":
-            write_parquet(
-                pd.concat([r.events for r in results], ignore_index=True),
-                out_dir / "events.parquet",
-            )
-            write_parquet(
-                pd.concat([r.cases for r in results], ignore_index=True), out_dir / "cases.parquet"
-            )
-    summary = summary_table(kpis) if results else pd.DataFrame()
-    if results:
-        write_csv(summary, out_dir / "summary.csv")
     points = expand(scenario)
-    manifest = {
-        "govsim_version": __version__,
+    run_dir = resolve_run_dir(out, scenario.scenario.name, run_name, resume)
+    identity: dict[str, object] = {
         "scenario": scenario.scenario.name,
-        "scenario_file": str(scenario_path) if scenario_path else None,
         "scenario_sha256": file_sha256(scenario_path) if scenario_path else None,
         "seed": seed,
         "replications": reps,
-        "seed_rule": "numpy.random.SeedSequence(seed, spawn_key=(replication, crc32(stream)))",
-        "design_points": [_point_entry(p) for p in points],
         "events": events,
-        "workers": workers,
+    }
+    if resume:
+        _check_resumable(run_dir, identity)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    clear_temporary(run_dir)
+    tasks = make_tasks(points, reps, seed, events, run_dir)
+    todo = [t for t in tasks if not is_done(run_dir, t.point_index, t.replication)]
+    manifest: dict[str, object] = {
+        "govsim_version": __version__,
+        **identity,
+        "scenario_file": str(scenario_path) if scenario_path else None,
+        "seed_rule": "numpy.random.SeedSequence(seed, spawn_key=(replication, crc32(stream)))",
+        "design_points": [_point_entry(i, p) for i, p in enumerate(points)],
+        "status": "running",
         "started": started.isoformat(),
-        "finished": dt.datetime.now(dt.UTC).isoformat(),
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "platform": platform.platform(),
         "argv": sys.argv,
-        "pid": os.getpid(),
-        "failures": [
-            {
-                "variant": f.task.variant,
-                "point": f.task.point,
-                "replication": f.task.replication,
-                "seed": f.task.seed,
-                "error": f.error,
-            }
-            for f in failures
-        ],
     }
-    write_json(manifest, out_dir / "manifest.json")
-    return RunResult(out_dir, kpis, summary, failures)
+    write_json(manifest, run_dir / MANIFEST)
+
+    tick = progress(len(tasks), len(tasks) - len(todo)) if progress else (lambda: None)
+    failures: list[TaskFailure] = []
+    if todo:
+        with open_executor(workers, scheduler) as executor:
+            futures = {executor.submit(run_task, t): t for t in todo}
+            for fut in as_completed(futures):
+                exc = fut.exception()
+                if exc is not None:
+                    failures.append(TaskFailure(futures[fut], f"{type(exc).__name__}: {exc}"))
+                tick()
+    failures.sort(key=lambda f: f.task.index)
+
+    clear_temporary(run_dir)
+    keys = [(t.point_index, t.replication) for t in tasks]
+    for kind in ("backlog", "events", "cases", "kpis"):
+        consolidate(run_dir, keys, kind)
+    kpis = read_kpis(run_dir, keys)
+    summary = summary_table(kpis) if not kpis.empty else pd.DataFrame()
+    if not summary.empty:
+        write_csv(summary, run_dir / "summary.csv")
+    failed = {f.task.index: f.error for f in failures}
+    manifest.update(
+        status="failed" if failures else "complete",
+        resumed=resume,
+        workers=workers if not scheduler else None,
+        scheduler=scheduler,
+        finished=dt.datetime.now(dt.UTC).isoformat(),
+        tasks=[
+            {
+                "point": t.point_index,
+                "variant": t.variant,
+                "sweep": t.point,
+                "replication": t.replication,
+                "seed": t.seed,
+                "status": "failed" if t.index in failed else "done",
+                **({"error": failed[t.index]} if t.index in failed else {}),
+            }
+            for t in tasks
+        ],
+    )
+    write_json(manifest, run_dir / MANIFEST)
+    return RunResult(run_dir, kpis, summary, failures, skipped=len(tasks) - len(todo))
 
 
-def _point_entry(p: DesignPoint) -> dict[str, object]:
-    return {"variant": p.variant, "point": p.point, "overrides": p.overrides}
+def _point_entry(index: int, p: DesignPoint) -> dict[str, object]:
+    return {"index": index, "variant": p.variant, "point": p.point, "overrides": p.overrides}

@@ -1,0 +1,112 @@
+"""The on-disk layout of a run: one set of Parquet *parts* per finished replication.
+
+A worker writes the parts of the replication it ran, each to a temporary file in
+``<run>/.tmp/`` that is then renamed into ``<run>/parts/`` — so ``parts/`` never holds a
+partial file. The KPI part is renamed last: its presence marks the replication finished,
+which is what ``--resume`` looks for. At the end the parent streams the parts, in task order,
+into the consolidated files (``kpis.parquet``, ``backlog.parquet``, ``events.parquet``,
+``cases.parquet``) with constant memory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from govsim.experiment.storage import atomic_write
+
+KINDS = ("backlog", "events", "cases", "kpis")  # kpis last: it marks the replication done
+TMP_DIR = ".tmp"
+PARTS_DIR = "parts"
+
+
+def part_path(run_dir: Path, point_index: int, replication: int, kind: str) -> Path:
+    """``<run>/parts/p003/r000012.kpis.parquet``."""
+    return run_dir / PARTS_DIR / f"p{point_index:03d}" / f"r{replication:06d}.{kind}.parquet"
+
+
+def is_done(run_dir: Path, point_index: int, replication: int) -> bool:
+    """True if the replication's KPI part (written last) exists."""
+    return part_path(run_dir, point_index, replication, "kpis").exists()
+
+
+def write_parts(
+    run_dir: Path, point_index: int, replication: int, frames: dict[str, pd.DataFrame]
+) -> None:
+    """Write a replication's frames as parts; the KPI part goes last."""
+    tmp_dir = run_dir / TMP_DIR
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    for kind in KINDS:
+        if kind not in frames:
+            continue
+        final = part_path(run_dir, point_index, replication, kind)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"{final.name}.", suffix=".tmp", dir=tmp_dir)
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            frames[kind].to_parquet(tmp, index=False, engine="pyarrow")
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def clear_temporary(run_dir: Path) -> None:
+    """Remove what a killed run left half-written (only ever inside ``.tmp/``)."""
+    shutil.rmtree(run_dir / TMP_DIR, ignore_errors=True)
+
+
+def consolidate(run_dir: Path, keys: list[tuple[int, int]], kind: str) -> Path | None:
+    """Stream the ``kind`` parts of ``keys`` (in that order) into ``<run>/<kind>.parquet``.
+
+    Memory stays at one part at a time whatever the number of replications. Returns the path,
+    or None when no part of that kind exists.
+    """
+    paths = [part_path(run_dir, p, r, kind) for p, r in keys]
+    paths = [p for p in paths if p.exists()]
+    if not paths:
+        return None
+    schema = _unified_schema(paths)
+
+    def write(tmp: Path) -> None:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for path in paths:
+                table = pq.read_table(path)
+                writer.write_table(table.cast(schema) if table.schema != schema else table)
+
+    return atomic_write(run_dir / f"{kind}.parquet", write)
+
+
+def _unified_schema(paths: list[Path]) -> pa.Schema:
+    """One schema for all parts (categorical dictionaries differ between parts)."""
+    schemas = [pq.read_schema(p) for p in paths]
+    first = schemas[0]
+    if all(s.equals(first) for s in schemas):
+        return first
+    fields = []
+    for field in first:
+        types = {s.field(field.name).type for s in schemas}
+        if len(types) == 1:
+            fields.append(field)
+        elif all(pa.types.is_dictionary(t) for t in types):
+            fields.append(pa.field(field.name, pa.string()))
+        else:
+            fields.append(pa.field(field.name, pa.float64()))
+    return pa.schema(fields, metadata=first.metadata)
+
+
+def read_kpis(run_dir: Path, keys: list[tuple[int, int]]) -> pd.DataFrame:
+    """The KPI rows of the finished replications among ``keys``, in that order."""
+    frames = [
+        pd.read_parquet(part_path(run_dir, p, r, "kpis")) for p, r in keys if is_done(run_dir, p, r)
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
