@@ -4,7 +4,7 @@ Metrics, invariant checks and exports read only this log (plus the static organi
 calendar), never the simulation's objects, so a real OA-system log converted to the same
 schema can be measured and audited with the same code (DESIGN: Data flow).
 
-Storage is columnar and typed (``array.array``), about 45 bytes per event. Schema of
+Storage is columnar and typed (``array.array``), about 46 bytes per event. Schema of
 :meth:`EventLog.to_frame` (one row per event, in the order events happened):
 
 =============  =========  ==================================================================
@@ -21,11 +21,30 @@ outcome        category   e.g. ``pass``/``return`` for reviews, ``on_time``/``la
 deadline       float64    a deadline set by the act (clock minutes), else NaN
 start          float64    for completed work: the clock when work on it began, else NaN
 value          float64    for completed work: its effort in working minutes, else NaN
+reason         category   a code from :data:`REASONS` qualifying the act, else missing: the
+                          defect a submission carries and the GO's return/redirect reason
+                          (A55, A56, A63), ``redirected`` on a closure, ``dissent_version``
+                          on the second countersign round (A56), the A61 signing class on
+                          ``doc.signed`` and ``sign.authorized``
 =============  =========  ==================================================================
 
+Acts of a unit are acts of its principal head where the text requires it: ``cs.replied``,
+``cs.joint_signed`` (A56, A59 「由主要负责人会签」), ``doc.principal_signed`` (A59 签批单),
+``cs.negotiated`` (A56 「主办部门主要负责人要主动协商」). A submission whose ``reason`` is
+``unsigned`` was not signed by the sender's principal head (A56).
+
 The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
-``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
-``poor_quality`` (at first submission), ``created``.
+``sender``, ``matter`` (department whose portfolio the matter is in; for outgoing documents
+the drafting department), ``major``, ``poor_quality`` (at first submission), ``created``,
+``channel`` (``go``, or the A55 direct channel it used, :data:`CHANNELS`), ``complex``
+(A59 「特别复杂的事项」), ``lead_limit_wd`` (countersign limit the lead department set, in
+working days; 0 = none, A59 「除主办部门另有时限要求外」), ``topic`` (what an outgoing
+document is, :data:`TOPICS`; ``none`` for upward documents), ``meeting_decided`` (decided at a
+government meeting, A61(6)), ``urgent`` (special or urgent, A61(7); for upward documents the
+instruction's urgency), ``wide_ranging`` (涉及面广, A61(5)).
+
+Which departments a matter touches (A56 「凡涉及其他部门职权的」) is logged as one
+``doc.involves`` event per department (target) when the case is created.
 """
 
 from __future__ import annotations
@@ -48,10 +67,110 @@ ACTIVITIES: tuple[str, ...] = (
     "go.transferred",  # the GO transfers the instruction; target = department, A57
     "dept.replied",  # formal report replying to the instruction; outcome on_time | late, A57
     "instruction.overdue",  # the reply deadline passed with no reply (breach recorded), A57
-    "doc.closed",  # the case ends
+    "doc.closed",  # the case ends (reason redirected: sent to the competent department, A55)
+    # -- countersign (A56, A59; RULES §4.3) --------------------------------------------------
+    "doc.involves",  # the matter touches the powers of department `target` (A56), at creation
+    "cs.requested",  # lead asks co-department `target` to countersign; deadline (A59)
+    "cs.cannot_meet",  # co-department tells the lead it cannot reply in time (A59)
+    "cs.extension_agreed",  # lead agrees a new reply limit with `target`; deadline (A59)
+    "cs.extension_refused",  # lead keeps the limit (ASSUMPTION, RULES §4.3 row 6)
+    "cs.replied",  # co-department's principal head countersigns; outcome agree | object (A59)
+    "cs.deemed",  # no reply by the deadline: 「视为无不同意见」, at the deadline (A59)
+    "cs.replied_late",  # a reply after deeming: logged and ignored (AMB-19)
+    "cs.negotiated",  # lead principal head negotiates with `target`; resolved | unresolved (A56)
+    "cs.dissent_documented",  # lead lists `target`'s grounds and its own (A56)
+    "cs.handling_proposed",  # lead proposes how to handle the disagreement (A56)
+    "cs.joint_signed",  # `actor` co-signs a joint submission (联合报, A56)
+    "doc.countersigned",  # coordination done; outcome consensus | dissent | joint (A56, A59)
+    # -- outgoing documents, signing (A58, A59, A61) -----------------------------------------
+    "doc.drafted",  # the competent department finished a draft (代拟文稿, A59)
+    "doc.principal_signed",  # its principal head signed the sign-off sheet (签批单, A59)
+    "doc.sent_for_review",  # GO sends to leader `target` for co-review (送审, 审签; A59, A61(5))
+    "doc.co_review_signed",  # a leader whose portfolio is touched co-reviews (审签, A61(5))
+    "sign.authorized",  # `actor` authorises `target` to sign; reason = class (A61(6), (7))
+    "doc.sent_for_signature",  # GO sends to signer `target` (送签, A59)
+    "doc.signed",  # the signer signs; reason = the A61 signing class
+    "doc.issued",  # the GO issues the signed document
+    # -- normative documents, contracts, legality review (A20, A21, A60) ---------------------
+    "norm.evaluated",  # evaluation and argumentation done (评估论证, A21)
+    "norm.consulted",  # the public comment period ended (公开征求意见, A21)
+    "legality.submitted",  # sent to the justice bureau `target` for legality review (A21, A60)
+    "justice.legality_reviewed",  # the justice bureau's review; outcome pass | fail (A21, A60)
+    "meeting.deliberated",  # deliberated and decided at a government meeting (A21, A61(6))
+    "norm.registered",  # 统一登记、统一编制登记号; value = registration number (A21)
+    "doc.published",  # 统一公布 (A21, A63)
+    "norm.filed",  # 备案 (A21, A37)
+    "gov.consented",  # a leader consents for the city government to a contract (A60)
+    "contract.signed",  # the contract is signed in the government's name (A60)
 )
-OUTCOMES: tuple[str, ...] = ("pass", "return", "on_time", "late")
-CASE_TYPES: tuple[str, ...] = ("request", "report")
+OUTCOMES: tuple[str, ...] = (
+    "pass",
+    "return",
+    "on_time",
+    "late",
+    "redirect",  # GO sends a department-scope matter to the competent department (AMB-17)
+    "agree",
+    "object",
+    "resolved",
+    "unresolved",
+    "consensus",
+    "dissent",
+    "joint",
+    "fail",
+)
+CASE_TYPES: tuple[str, ...] = ("request", "report", "draft", "normative", "contract")
+REASONS: tuple[str, ...] = (
+    # submission defects, in the GO's order of checks (A55, A56, A63; RULES R02–R11, R15)
+    "non_submitting_body",  # 议事协调机构、临时机构、行业协会、部门内设、管理机构 (A56)
+    "skip_level",  # 越级行文 (A55)
+    "multi_addressee",  # 多头主送 (A55)
+    "dept_scope",  # 凡属市政府部门职责范围内的事项 … 不得报市政府 (A55); 不得申请 … 发文 (A59)
+    "informal_form",  # “参阅件”“呈阅件”“请阅件” (A56)
+    "unsigned",  # not signed by the sender's principal head (A56)
+    "multi_matter",  # 一文一事 (A56)
+    "embedded_request",  # 报告性公文不得夹带请示事项 (A56)
+    "poor_quality",  # 文稿质量差、无实质性内容 (A63)
+    "redundant",  # 法律法规已作出明确规定 / 现行文件仍适用 / 没有新内容 (A63)
+    # other qualifiers
+    "redirected",  # a case closed by a redirect to the competent department
+    "dissent_version",  # second countersign round, on the version listing the dissent (A56)
+    # A61 signing classes (RULES §3.3.1, SigningClass)
+    "to_province",
+    "major_policy",
+    "motion_to_npc",
+    "gov_rule",
+    "personnel",
+    "overseas_approval",
+    "other_gov",
+    "meeting_decided",
+    "routine_approval",
+    "special_urgent",
+    "go_business",
+    "go_daily",
+)
+CHANNELS: tuple[str, ...] = (
+    "go",  # through the General Office (A55 「公文一律送市政府办公室」)
+    # A55's exceptions, sent directly to a leader (RULES R01, K20)
+    "leader_assigned",  # 市政府领导同志直接交办事项
+    "classified_direct",  # 确需直接报送的涉密事项
+    "major_emergency",  # 重大突发事件
+    "foreign_affairs_partial",  # 部分涉外事项
+)
+TOPICS: tuple[str, ...] = (
+    "none",  # upward documents
+    "other",  # other government-name documents (A61(5))
+    "to_province",  # requests and reports to the provincial government (A61(1))
+    "major_policy",  # major guidelines and policies (A61(1))
+    "motion_to_npc",  # motions to the Municipal People's Congress (A61(2))
+    "gov_rule",  # government rules (A61(2), A20)
+    "personnel",  # appointments and removals (A61(3))
+    "overseas_approval",  # heads' trips abroad (A61(4))
+    "routine_approval",  # routine approval formalities (A61(6))
+    "go_business",  # GO-name documents on business work (A61(8))
+    "go_daily",  # GO-name documents on the GO's daily work (A61(8))
+    "normative_doc",  # normative documents (规范性文件, A21)
+    "contract",  # contracts, agreements, memoranda, letters of intent (A60)
+)
 
 
 class Activity:
@@ -62,10 +181,19 @@ class Outcome:
     """Integer codes of :data:`OUTCOMES` (``Outcome.PASS``)."""
 
 
+class Reason:
+    """Integer codes of :data:`REASONS` (``Reason.MULTI_MATTER``)."""
+
+
 for _code, _name in enumerate(ACTIVITIES):
     setattr(Activity, _name.replace(".", "_").upper(), _code)
 for _code, _name in enumerate(OUTCOMES):
     setattr(Outcome, _name.upper(), _code)
+for _code, _name in enumerate(REASONS):
+    setattr(Reason, _name.upper(), _code)
+REASON_CODE: dict[str, int] = {name: code for code, name in enumerate(REASONS)}
+CHANNEL_CODE: dict[str, int] = {name: code for code, name in enumerate(CHANNELS)}
+TOPIC_CODE: dict[str, int] = {name: code for code, name in enumerate(TOPICS)}
 
 NONE = -1
 """Code of a missing actor, target or outcome (a missing value in :meth:`EventLog.to_frame`)."""
@@ -90,12 +218,20 @@ class EventLog:
         self._deadline = array("d")
         self._start = array("d")
         self._value = array("d")
+        self._reason = array("b")
         self._case_type = array("b")
         self._case_sender = array("h")
         self._case_matter = array("h")
         self._case_major = array("b")
         self._case_poor = array("b")
         self._case_created = array("d")
+        self._case_channel = array("b")
+        self._case_complex = array("b")
+        self._case_lead_limit = array("h")
+        self._case_topic = array("b")
+        self._case_meeting = array("b")
+        self._case_urgent = array("b")
+        self._case_wide = array("b")
 
     def __len__(self) -> int:
         return len(self._time)
@@ -106,15 +242,36 @@ class EventLog:
         return len(self._case_type)
 
     def new_case(
-        self, case_type: int, created: float, sender: int, matter: int, major: bool, poor: bool
+        self,
+        case_type: int,
+        created: float,
+        sender: int,
+        matter: int,
+        major: bool,
+        poor: bool,
+        *,
+        channel: int = 0,
+        complex_: bool = False,
+        lead_limit_wd: int = 0,
+        topic: int = 0,
+        meeting_decided: bool = False,
+        urgent: bool = False,
+        wide_ranging: bool = False,
     ) -> int:
-        """Register a case and return its id."""
+        """Register a case and return its id (columns as in the module docstring)."""
         self._case_type.append(case_type)
         self._case_created.append(created)
         self._case_sender.append(sender)
         self._case_matter.append(matter)
         self._case_major.append(major)
         self._case_poor.append(poor)
+        self._case_channel.append(channel)
+        self._case_complex.append(complex_)
+        self._case_lead_limit.append(lead_limit_wd)
+        self._case_topic.append(topic)
+        self._case_meeting.append(meeting_decided)
+        self._case_urgent.append(urgent)
+        self._case_wide.append(wide_ranging)
         return len(self._case_type) - 1
 
     def add(
@@ -129,8 +286,10 @@ class EventLog:
         deadline: float = np.nan,
         start: float = np.nan,
         value: float = np.nan,
+        reason: int = NONE,
     ) -> None:
-        """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`, ``actors``)."""
+        """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`,
+        :data:`REASONS` and ``actors``)."""
         self._time.append(time)
         self._case.append(case)
         self._activity.append(activity)
@@ -141,6 +300,7 @@ class EventLog:
         self._deadline.append(deadline)
         self._start.append(start)
         self._value.append(value)
+        self._reason.append(reason)
 
     @property
     def nbytes(self) -> int:
@@ -156,6 +316,7 @@ class EventLog:
             self._deadline,
             self._start,
             self._value,
+            self._reason,
         )
         return sum(c.itemsize * len(c) for c in cols)
 
@@ -180,6 +341,7 @@ class EventLog:
                 "deadline": np.frombuffer(self._deadline, dtype=np.float64).copy(),
                 "start": np.frombuffer(self._start, dtype=np.float64).copy(),
                 "value": np.frombuffer(self._value, dtype=np.float64).copy(),
+                "reason": self._cat(self._reason, REASONS),
             }
         )
 
@@ -195,5 +357,16 @@ class EventLog:
                 "major": np.frombuffer(self._case_major, dtype=np.int8).astype(bool),
                 "poor_quality": np.frombuffer(self._case_poor, dtype=np.int8).astype(bool),
                 "created": np.frombuffer(self._case_created, dtype=np.float64).copy(),
+                "channel": self._cat(self._case_channel, CHANNELS),
+                "complex": self._flag(self._case_complex),
+                "lead_limit_wd": np.frombuffer(self._case_lead_limit, dtype=np.int16).copy(),
+                "topic": self._cat(self._case_topic, TOPICS),
+                "meeting_decided": self._flag(self._case_meeting),
+                "urgent": self._flag(self._case_urgent),
+                "wide_ranging": self._flag(self._case_wide),
             }
         )
+
+    @staticmethod
+    def _flag(codes: array) -> np.ndarray:
+        return np.frombuffer(codes, dtype=np.int8).astype(bool)

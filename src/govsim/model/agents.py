@@ -7,6 +7,7 @@ so it pauses over lunch, evenings, weekends and holidays (DESIGN: Agents own the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import Any
 
@@ -47,3 +48,22 @@ class Office:
             if finish > now:
                 yield env.timeout(finish - now)
             return cal.next_open(now) if occupied > 0 else now, occupied
+
+
+def until(env: simpy.Environment, t: float) -> simpy.Timeout:
+    """A timeout that fires with ``env.now == t`` exactly (never before ``now``).
+
+    ``env.timeout(t - env.now)`` can land one float ulp beside ``t``; deadlines are logged as
+    clock values and deemed consent fires *at* the deadline (A59 「逾期不回复视为无不同意见」),
+    so the delay is the smallest one with ``now + delay >= t`` — which is ``t`` itself
+    whenever the sum can be.
+    """
+    now = env.now
+    if t <= now:
+        return env.timeout(0)
+    delay = t - now
+    while now + delay < t:
+        delay = math.nextafter(delay, math.inf)
+    while now + math.nextafter(delay, 0.0) >= t:
+        delay = math.nextafter(delay, 0.0)
+    return env.timeout(delay)

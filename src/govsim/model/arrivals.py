@@ -8,12 +8,15 @@ minutes and placed on the calendar, so documents arrive only while offices are o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from govsim.calendar import WorkCalendar
+from govsim.distributions import make_sampler
+from govsim.model.countersign import CountersignPlan, PlanDrawer
 from govsim.model.rng import Streams
+from govsim.rules.intake import applicable_defects
 from govsim.scenario.models import Scenario
 
 WORKING_DAYS_PER_WEEK = 5
@@ -31,6 +34,9 @@ class Arrival:
     poor_quality: bool
     instruction: bool
     urgent: bool
+    defect: str | None = None  # problem of the first submission besides quality (A55, A56)
+    channel: str = "go"  # "go", or the A55 direct channel it is sent by
+    cs: CountersignPlan | None = None  # the countersign it needs first (A56, A59)
 
 
 def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
@@ -83,7 +89,93 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
             )
     out += _scheduled(sc, cal, streams, departments, kinds)
     out.sort(key=lambda a: a.time)
+    return annotate(sc, out, streams, kinds, departments, cal.working_minutes_per_day)
+
+
+def annotate(
+    sc: Scenario,
+    arrivals: list[Arrival],
+    streams: Streams,
+    kinds: dict[str, str],
+    departments: list[str],
+    working_minutes_per_day: float,
+) -> list[Arrival]:
+    """Add to each arrival its channel (A55), first-submission defect (A55, A56) and the
+    countersign it needs (A56, A59), each from its own stream; unchanged when all are off."""
+    it, cs = sc.intake, sc.countersign
+    channels = it.direct_channels.model_dump()
+    p_defect = {
+        "non_submitting_body": it.p_non_submitting_body,
+        "skip_level": it.p_skip_level,
+        "multi_addressee": it.p_multi_addressee,
+        "dept_scope": it.p_dept_scope,
+        "informal_form": it.p_informal_form,
+        "unsigned": it.p_unsigned,
+        "multi_matter": it.p_multi_matter,
+        "embedded_request": it.p_embedded_request,
+    }
+    use_channels = any(v > 0 for v in channels.values())
+    use_defects = any(v > 0 for v in p_defect.values())
+    use_cs = cs.p_cross_dept_request > 0
+    if not (use_channels or use_defects or use_cs):
+        return arrivals
+    u_channel, u_defect = streams["intake/channel"], streams["intake/defect"]
+    drawer = PlanDrawer(cs, streams.__getitem__, make_sampler(cs.response, working_minutes_per_day))
+    out = []
+    for a in arrivals:
+        channel = "go"
+        if use_channels:
+            channel = _pick(channels, float(u_channel.random())) or "go"
+        defect = None
+        if use_defects:
+            u = float(u_defect.random())
+            if channel == "go":
+                options = applicable_defects(a.kind, kinds[a.sender])
+                defect = _pick({k: p_defect[k] for k in options}, u)
+        plan = None
+        if use_cs and a.kind == "request" and kinds[a.sender] == "department":
+            plan = drawer.draw(cs.p_cross_dept_request, a.sender, departments)
+        # ASSUMPTION: what goes on a direct channel is compliant and is not quality-reviewed.
+        poor = a.poor_quality and channel == "go"
+        out.append(replace(a, channel=channel, defect=defect, cs=plan, poor_quality=poor))
     return out
+
+
+def _pick(shares: dict[str, float], u: float) -> str | None:
+    """The category whose cumulative share first exceeds ``u`` (None: none of them)."""
+    acc = 0.0
+    for name, p in shares.items():
+        acc += p
+        if u < acc:
+            return name
+    return None
+
+
+def poisson_working_times(
+    rng: np.random.Generator, cal: WorkCalendar, per_week: float, seasonality: list[float] | None
+) -> np.ndarray:
+    """Arrival clocks of a Poisson process of ``per_week`` events per week of working time.
+
+    Generated in working minutes (5 working days a week) and placed on the calendar, so
+    arrivals fall only in office hours; thinned by the month's ``seasonality`` multiplier
+    (relative to the largest one).
+    """
+    if per_week <= 0:
+        return np.empty(0)
+    season = np.array(seasonality or [1.0] * 12)
+    peak = float(season.max())
+    if peak <= 0:
+        return np.empty(0)
+    work_total = cal.work_elapsed(cal.horizon_minutes)
+    per_work_minute = per_week / (WORKING_DAYS_PER_WEEK * cal.working_minutes_per_day)
+    n = rng.poisson(per_work_minute * peak * work_total)
+    work = np.sort(rng.uniform(0.0, work_total, size=n))
+    times = cal.clock_at_work_array(work)
+    if seasonality is not None:
+        months = np.array([cal.date_of(t).month for t in times], dtype=int)
+        keep = rng.random(n) < season[months - 1] / peak
+        times = times[keep]
+    return times
 
 
 def _poisson(
@@ -95,22 +187,9 @@ def _poisson(
     units = list(rates)
     weekly = np.array([rates[u] for u in units]) * sc.load.scale
     total = float(weekly.sum())
-    if total <= 0:
+    times = poisson_working_times(streams[f"arrivals/{kind}"], cal, total, sc.load.seasonality)
+    if not len(times):
         return np.empty(0), []
-    season = np.array(sc.load.seasonality or [1.0] * 12)
-    peak = float(season.max())
-    if peak <= 0:
-        return np.empty(0), []
-    rng = streams[f"arrivals/{kind}"]
-    work_total = cal.work_elapsed(cal.horizon_minutes)
-    per_work_minute = total / (WORKING_DAYS_PER_WEEK * cal.working_minutes_per_day)
-    n = rng.poisson(per_work_minute * peak * work_total)
-    work = np.sort(rng.uniform(0.0, work_total, size=n))
-    times = cal.clock_at_work_array(work)
-    if sc.load.seasonality is not None:
-        months = np.array([cal.date_of(t).month for t in times], dtype=int)
-        keep = rng.random(n) < season[months - 1] / peak
-        times = times[keep]
     picks = streams[f"senders/{kind}"].choice(len(units), size=len(times), p=weekly / total)
     return times, [units[i] for i in picks]
 

@@ -1,8 +1,11 @@
 """Lifecycles of upward documents (RULES §4.1 请示, §4.2 报告, §4.6 instruction and reply).
 
-Each function reads next to its state machine: submit → GO review (returns for poor quality,
-A63) → route to the leader in charge or the mayor (A57) → decide or read → instruction
-transferred by the GO → the department's formal reply, on time or late (A57).
+Each function reads next to its state machine: countersign with the departments whose powers
+a request touches (A56, A59) → submit → GO review: return non-compliant or poor submissions
+with their reason, redirect department matters (A55, A56, A63) → route to the leader in
+charge or the mayor (A57), co-reviewed by the other leaders whose portfolios it touches
+(AMB-43) → decide or read → instruction transferred by the GO → the department's formal
+reply, on time or late (A57). Documents on A55's direct channels skip the GO on the way up.
 """
 
 from __future__ import annotations
@@ -10,13 +13,17 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from govsim.log import CHANNEL_CODE, NONE, REASON_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
+from govsim.log import Reason as R
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import Arrival
+from govsim.model.countersign import coordinate, log_involvement
 from govsim.org import GO
 from govsim.rules.deadlines import instruction_reply_deadline
-from govsim.rules.routing import route_upward
+from govsim.rules.intake import bypasses_go, first_problem, intake_decision
+from govsim.rules.routing import route_upward, upward_co_reviewers
 
 if TYPE_CHECKING:
     from govsim.model.world import World
@@ -36,18 +43,82 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         code[doc.matter],
         doc.major,
         doc.poor_quality,
+        channel=CHANNEL_CODE[doc.channel],
+        complex_=bool(doc.cs and doc.cs.complex_),
+        lead_limit_wd=doc.cs.lead_limit_wd if doc.cs else 0,
+        urgent=doc.urgent,
     )
+    log_involvement(w, case, doc.sender, doc.cs)
+    involved = doc.cs.involved if doc.cs else ()
     priority = URGENT if doc.urgent else NORMAL
-    poor, returns = doc.poor_quality, 0
+    if doc.cs is not None:
+        # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
+        yield from coordinate(w, case, doc.sender, doc.cs)
+    if bypasses_go(doc.channel):
+        # A55's exceptions: straight to the leader in charge (or the mayor when major).
+        leader = route_upward(w.org, doc.matter, doc.major)
+        log.add(env.now, case, A.DOC_SUBMITTED, sender, target=code[leader])
+    else:
+        routed = yield from _go_intake(w, case, doc, priority)
+        if not routed:
+            return
+        # A57: to the leader in charge of the matter, or the mayor when it is major.
+        leader = route_upward(w.org, doc.matter, doc.major)
+        log.add(env.now, case, A.DOC_ROUTED, go, target=code[leader])
+    if involved and w.sc.leader_work.co_review_upward:
+        yield from co_review(
+            w, case, upward_co_reviewers(w.org, leader, doc.matter, involved), priority
+        )
+    effort = w.sample_approve() if is_request else w.sample_read()
+    start, occupied = yield from w.leaders[leader].work(priority, effort)
+    act = A.LEADER_APPROVED if is_request else A.LEADER_CIRCLE_READ
+    log.add(env.now, case, act, code[leader], start=start, value=occupied)
+    if doc.instruction:
+        log.add(env.now, case, A.LEADER_INSTRUCTED, code[leader])
+        yield from instruction(w, case, doc, priority)
+    log.add(env.now, case, A.DOC_CLOSED, go)
+
+
+def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[Any, Any, bool]:
+    """Submit to the GO until a submission passes its review (True), or the case ends.
+
+    A55 「公文一律送市政府办公室按规定程序统一办理」. The GO checks sender, addressing, scope,
+    form and content (A55, A56) and quality (A63 「要一律退回」); a submission is judged by its
+    first problem (``reason`` on ``doc.submitted`` and ``go.reviewed``). Returned documents
+    are revised and resubmitted (a revision removes the defect, ASSUMPTION) until
+    ``max_resubmissions``; department matters are redirected to the competent department
+    (AMB-17) and the case closes.
+    """
+    env, log, code = w.env, w.log, w.org.code
+    sender, go = code[doc.sender], code[GO]
+    defect, poor, returns = doc.defect, doc.poor_quality, 0
+    policy = w.sc.intake.dept_scope_policy
     while True:
-        # A55: every document goes to the GO, the single entry point.
-        log.add(env.now, case, A.DOC_SUBMITTED, sender, target=go)
+        problem = first_problem(defect, poor)
+        why = REASON_CODE[problem] if problem else NONE
+        log.add(env.now, case, A.DOC_SUBMITTED, sender, target=go, reason=why)
         log.add(env.now, case, A.GO_RECEIVED, go)
         start, effort = yield from w.go.work(priority, w.sample_go_review())
-        if not poor:
+        decision = intake_decision(problem, policy)
+        if decision == "pass":
             log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
-            break
-        # A63: 「对文稿质量差、无实质性内容的报送文件，市政府办公室要一律退回」
+            return True
+        if decision == "redirect":
+            # A55 「应直接将公文报送市政府有关部门 … 不得报市政府」 (AMB-17).
+            dept = code[doc.matter]
+            log.add(
+                env.now,
+                case,
+                A.GO_REVIEWED,
+                go,
+                outcome=O.REDIRECT,
+                target=dept,
+                start=start,
+                value=effort,
+                reason=why,
+            )
+            log.add(env.now, case, A.DOC_CLOSED, go, target=dept, reason=R.REDIRECTED)
+            return False
         log.add(
             env.now,
             case,
@@ -57,25 +128,27 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
             target=sender,
             start=start,
             value=effort,
+            reason=why,
         )
         if returns >= w.sc.general_office.max_resubmissions:
             log.add(env.now, case, A.DOC_WITHDRAWN, sender)
-            return
+            return False
         yield env.timeout(w.cal.finish_time(env.now, w.sample_revise()) - env.now)
         returns += 1
+        defect = None
         poor = w.draw_still_poor()
 
-    # A57: to the leader in charge of the matter, or the mayor when it is major.
-    leader = route_upward(w.org, doc.matter, doc.major)
-    log.add(env.now, case, A.DOC_ROUTED, go, target=code[leader])
-    effort = w.sample_approve() if is_request else w.sample_read()
-    start, occupied = yield from w.leaders[leader].work(priority, effort)
-    act = A.LEADER_APPROVED if is_request else A.LEADER_CIRCLE_READ
-    log.add(env.now, case, act, code[leader], start=start, value=occupied)
-    if doc.instruction:
-        log.add(env.now, case, A.LEADER_INSTRUCTED, code[leader])
-        yield from instruction(w, case, doc, priority)
-    log.add(env.now, case, A.DOC_CLOSED, go)
+
+def co_review(
+    w: World, case: int, leaders: tuple[str, ...], priority: int
+) -> Generator[Any, Any, None]:
+    """The GO circulates a document to each leader in ``leaders`` in turn for co-review
+    (送审, 审签; A59, A61(5), AMB-43)."""
+    env, log, code = w.env, w.log, w.org.code
+    for other in leaders:
+        log.add(env.now, case, A.DOC_SENT_FOR_REVIEW, code[GO], target=code[other])
+        start, occupied = yield from w.leaders[other].work(priority, w.sample_co_review())
+        log.add(env.now, case, A.DOC_CO_REVIEW_SIGNED, code[other], start=start, value=occupied)
 
 
 def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[Any, Any, None]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Generator
+from typing import Any
+
 import simpy
 
 from govsim.calendar import WorkCalendar
@@ -10,6 +14,7 @@ from govsim.log import EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import Arrival, generate_arrivals
 from govsim.model.documents import upward_document
+from govsim.model.drafts import generate_outgoing, outgoing_document
 from govsim.model.rng import Streams
 from govsim.org import GO, Organisation
 from govsim.scenario.models import Scenario
@@ -45,7 +50,20 @@ class World:
         self.go = Office(self.env, self.cal, GO, go.reviewers)
         share = sc.leader_work.document_share
         self.leaders = {ld: Office(self.env, self.cal, ld, 1, share) for ld in self.org.leaders}
+        lg = sc.legality
+        # The justice bureau reviews legality with limited staff (A20, A21, A60; K29).
+        self.justice = (
+            Office(self.env, self.cal, lg.justice_bureau, lg.reviewers)
+            if lg.justice_bureau is not None
+            else None
+        )
+        self.registrations = itertools.count(1)  # 统一编制登记号 (A21)
         self._bind_samplers()
+
+    def queue_length(self, leader: str) -> int:
+        """Items waiting for or with ``leader`` now (for choosing between permitted signers)."""
+        res = self.leaders[leader].resource
+        return len(res.queue) + res.count
 
     def _bind_samplers(self) -> None:
         """One stream and one compiled distribution per random source."""
@@ -66,18 +84,41 @@ class World:
         quality = self.streams["quality/revision"]
         p_still = sc.load.p_poor_after_revision
         self.draw_still_poor = lambda: bool(quality.random() < p_still)
+        self.sample_co_review = bind("leader.co_review", sc.leader_work.co_review)
+        self.sample_sign = bind("leader.sign", sc.leader_work.sign)
+        cs = sc.countersign
+        self.sample_cs_negotiation = bind("countersign.negotiation", cs.negotiation)
+        self.sample_cs_dissent = bind("countersign.dissent", cs.dissent_drafting)
+        self.sample_cs_round2 = bind("countersign.round2", cs.response)
+        dr = sc.drafts
+        self.sample_drafting = bind("draft.drafting", dr.drafting)
+        self.sample_vetting = bind("go.vetting", dr.vetting)
+        self.sample_draft_revise = bind("draft.revise", dr.revise)
+        draft_quality = self.streams["quality/draft_revision"]
+        self.draw_draft_still_poor = lambda: bool(draft_quality.random() < dr.p_poor_after_revision)
+        lg = sc.legality
+        self.sample_evaluation = bind("norm.evaluation", lg.evaluation)
+        self.sample_legality_review = bind("justice.review", lg.review)
+        self.sample_legality_revise = bind("justice.revise", lg.revise)
+        verdicts = self.streams["justice.pass"]
+        self.draw_legality_pass = lambda: bool(verdicts.random() < lg.p_pass)
 
-    def _feed(self, arrivals: list[Arrival]):
+    def _feed(
+        self, arrivals: list[Any], lifecycle: Callable[[World, Any], Generator[Any, Any, None]]
+    ):
         env = self.env
         for doc in arrivals:
             if doc.time > env.now:
                 yield env.timeout(doc.time - env.now)
-            env.process(upward_document(self, doc))
+            env.process(lifecycle(self, doc))
 
     def run(self) -> World:
         """Generate the arrivals and simulate until the horizon."""
-        arrivals = generate_arrivals(self.sc, self.cal, self.streams)
-        self.env.process(self._feed(arrivals))
+        arrivals: list[Arrival] = generate_arrivals(self.sc, self.cal, self.streams)
+        self.env.process(self._feed(arrivals, upward_document))
+        outgoing = generate_outgoing(self.sc, self.cal, self.streams)
+        if outgoing:
+            self.env.process(self._feed(outgoing, outgoing_document))
         self.env.run(until=self.cal.horizon_minutes)
         return self
 

@@ -15,3 +15,18 @@ def route_upward(org: Organisation, matter: str, major: bool) -> str:
     if major:
         return org.mayor
     return org.portfolio_owner[matter]
+
+
+def upward_co_reviewers(
+    org: Organisation, decider: str, matter: str, involved: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Leaders asked to co-review an upward request before ``decider`` decides it.
+
+    AMB-43: A57 routes by 分工 but does not say what happens when a request touches several
+    portfolios (A61(5) covers only outgoing documents). Default: the leaders in charge of the
+    matter's department and of every department whose powers it touches (A56 countersigned
+    departments), other than the decider, review it in roster order first — the A61(5)
+    practice 「需请其他市政府领导同志审签」 carried over (ASSUMPTION).
+    """
+    touched = {org.portfolio_owner[d] for d in (matter, *involved)}
+    return tuple(ld for ld in org.leaders if ld in touched and ld != decider)

@@ -25,7 +25,27 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _substitutes(sc)
     problems += _scheduled(sc)
     problems += _load_and_variants(sc)
+    problems += _legality(sc)
     return problems
+
+
+def _legality(sc: Scenario) -> list[Problem]:
+    """The justice bureau (A20, A21, A60) is a department, and exists when work needs it."""
+    lg = sc.legality
+    units = {d.id: d.kind for d in sc.departments}
+    if lg.justice_bureau is None:
+        if lg.normative_per_week > 0 or lg.contract_per_week > 0:
+            return [
+                (
+                    ("legality",),
+                    "justice_bureau must name the justice bureau's department when normative "
+                    "documents or contracts arrive (A21, A60)",
+                )
+            ]
+        return []
+    if units.get(lg.justice_bureau) != "department":
+        return [(("legality", "justice_bureau"), f"'{lg.justice_bureau}' is not a department")]
+    return []
 
 
 def _load_and_variants(sc: Scenario) -> list[Problem]:

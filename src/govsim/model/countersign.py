@@ -1,0 +1,260 @@
+"""Countersign lifecycle: the lead department coordinates with the departments whose powers a
+document touches before it is submitted (A56, A59; RULES §4.3 and its aggregation table).
+
+Per co-department (RULES §4.3 rows 1–8): requested → replied (agree | object) by its
+principal head, or, unable to reply in time, it negotiates an extension before the deadline;
+with no reply by the (extended) deadline the countersign is deemed given at exactly the
+deadline, and a later reply is logged and ignored (A59, AMB-19).
+
+Per document (rows A1–A7): consensus when every co-department agreed or was deemed to;
+objections are negotiated by the lead's principal head; what stays unresolved is written up
+with each side's grounds and a proposed handling, and the version listing the dissent is
+countersigned again (K37) — the city government then decides. Or the lead submits jointly
+with the co-departments (联合报, A56, K38).
+
+What each document will meet is drawn when it arrives (:func:`draw_plan`), so variants that
+differ only in policy see the same departments, the same response times and the same
+positions (common random numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from govsim.log import NONE
+from govsim.log import Activity as A
+from govsim.log import Outcome as O
+from govsim.log import Reason as R
+from govsim.model.agents import until
+from govsim.rules.countersign import countersign_deadline, deemed_no_objection, extended_deadline
+from govsim.scenario.models import Countersign
+
+if TYPE_CHECKING:
+    from govsim.model.world import World
+
+
+@dataclass(frozen=True)
+class CoDeptPlan:
+    """What one co-department will do in the first round."""
+
+    dept: str
+    response: float  # working minutes it needs to reply
+    objects: bool  # its position: objection (部门之间有分歧) or agreement
+    asks_extension: bool  # if it would be late: asks the lead for more time first (A59)
+    extension_agreed: bool  # … and the lead agrees
+    resolved: bool  # if it objects: the lead's negotiation resolves it (A56)
+
+
+@dataclass(frozen=True)
+class CountersignPlan:
+    """The coordination a document needs: whom, how complex, under whose limit, or joint."""
+
+    codepts: tuple[CoDeptPlan, ...]
+    complex_: bool  # 特别复杂的事项 (A59, AMB-18)
+    lead_limit_wd: int  # the lead's own limit in working days, 0 = none (A59, K33)
+    joint: bool  # submitted jointly instead of countersigned (A56, K38)
+
+    @property
+    def involved(self) -> tuple[str, ...]:
+        """The departments whose powers the document touches (A56)."""
+        return tuple(c.dept for c in self.codepts)
+
+
+class PlanDrawer:
+    """Draws :class:`CountersignPlan` s from their own named streams (DESIGN: Randomness)."""
+
+    def __init__(
+        self,
+        cfg: Countersign,
+        streams: Callable[[str], np.random.Generator],
+        response: Callable[[np.random.Generator], float],
+    ) -> None:
+        self.cfg = cfg
+        self.involve = streams("countersign/involve")
+        self.attrs = streams("countersign/attributes")
+        self.responses = streams("countersign/response")
+        self.positions = streams("countersign/position")
+        self.response = response
+        w = np.asarray(cfg.n_codepts_weights, dtype=float)
+        self.n_weights = w / w.sum()
+
+    def draw(self, p_cross: float, lead: str, candidates: Sequence[str]) -> CountersignPlan | None:
+        """The plan of one document led by ``lead`` (None: it touches no other department).
+
+        The same number of numbers is drawn whatever the probabilities, so a policy variant
+        keeps every later document's draws aligned.
+        """
+        cfg, rng = self.cfg, self.involve
+        touches = rng.random() < p_cross
+        n = 1 + int(rng.choice(len(self.n_weights), p=self.n_weights))
+        others = [c for c in candidates if c != lead]
+        picks = rng.permutation(len(others))[:n] if others else []
+        u_complex, u_lead, u_joint = self.attrs.random(3)
+        limit = int(
+            self.attrs.integers(cfg.lead_limit_working_days[0], cfg.lead_limit_working_days[1] + 1)
+        )
+        codepts = []
+        for i in picks:
+            u = self.positions.random(4)
+            codepts.append(
+                CoDeptPlan(
+                    dept=others[int(i)],
+                    response=float(self.response(self.responses)),
+                    objects=bool(u[0] < cfg.p_object),
+                    asks_extension=bool(u[1] < cfg.p_extension),
+                    extension_agreed=bool(u[2] < cfg.p_extension_agreed),
+                    resolved=bool(u[3] < cfg.p_resolved),
+                )
+            )
+        if not touches or not codepts:
+            return None
+        return CountersignPlan(
+            codepts=tuple(codepts),
+            complex_=bool(u_complex < cfg.p_complex),
+            lead_limit_wd=limit if u_lead < cfg.p_lead_limit else 0,
+            joint=bool(u_joint < cfg.p_joint),
+        )
+
+
+def log_involvement(w: World, case: int, lead: str, plan: CountersignPlan | None) -> None:
+    """Record, when the case is created, which departments' powers it touches (A56)."""
+    if plan is None:
+        return
+    code = w.org.code
+    for dept in plan.involved:
+        w.log.add(w.env.now, case, A.DOC_INVOLVES, code[lead], target=code[dept])
+
+
+def coordinate(
+    w: World, case: int, lead: str, plan: CountersignPlan, allow_joint: bool = True
+) -> Generator[Any, Any, str]:
+    """The lead's coordination before submission; returns consensus | dissent | joint.
+
+    A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调，由主办部门主要负责人与相关
+    部门主要负责人会签或联合报市政府审批」 (RULES §4.3 rows A1–A7).
+    """
+    env, log, code, cfg = w.env, w.log, w.org.code, w.sc.countersign
+    if allow_joint and plan.joint:
+        # A56 「或联合报市政府审批」: each co-department's principal head co-signs as a sender.
+        yield env.all_of([env.process(_joint_sign(w, case, lead, c)) for c in plan.codepts])
+        log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.JOINT)
+        return "joint"
+    positions = yield from _round(w, case, lead, plan, plan.codepts, second=False)
+    objecting = [c for c in plan.codepts if positions[c.dept] == "object"]
+    if not objecting:
+        log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.CONSENSUS)
+        return "consensus"
+    # A56 「部门之间有分歧的，主办部门主要负责人要主动协商」: one by one (one principal head).
+    unresolved = []
+    for c in objecting:
+        yield until(env, w.cal.finish_time(env.now, w.sample_cs_negotiation()))
+        outcome = O.RESOLVED if c.resolved else O.UNRESOLVED
+        log.add(env.now, case, A.CS_NEGOTIATED, code[lead], target=code[c.dept], outcome=outcome)
+        if c.resolved:
+            # The agreement is countersigned by the co-department's principal head (A59).
+            log.add(env.now, case, A.CS_REPLIED, code[c.dept], target=code[lead], outcome=O.AGREE)
+        else:
+            unresolved.append(c)
+    if not unresolved:
+        log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.CONSENSUS)
+        return "consensus"
+    # A56 「协商后仍不能取得一致意见的，主办部门应列明各方理据，提出办理意见，与相关部门会签后
+    # 报市政府决定」.
+    yield until(env, w.cal.finish_time(env.now, w.sample_cs_dissent()))
+    for c in unresolved:
+        log.add(env.now, case, A.CS_DISSENT_DOCUMENTED, code[lead], target=code[c.dept])
+    log.add(env.now, case, A.CS_HANDLING_PROPOSED, code[lead])
+    if cfg.recountersign_dissent:
+        second = tuple(
+            CoDeptPlan(c.dept, float(w.sample_cs_round2()), False, False, False, True)
+            for c in plan.codepts
+        )
+        yield from _round(w, case, lead, plan, second, second=True)
+    log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.DISSENT)
+    return "dissent"
+
+
+def _round(
+    w: World,
+    case: int,
+    lead: str,
+    plan: CountersignPlan,
+    codepts: Sequence[CoDeptPlan],
+    second: bool,
+) -> Generator[Any, Any, dict[str, str]]:
+    """One countersign round with every co-department in parallel; their final positions."""
+    env, cfg = w.env, w.sc.countersign
+    t0 = env.now
+    deadline = countersign_deadline(
+        w.cal,
+        t0,
+        complex_=plan.complex_,
+        lead_limit_wd=plan.lead_limit_wd,
+        working_days=cfg.working_days,
+        complex_limit=cfg.complex_limit,
+    )
+    procs = {c.dept: env.process(_one(w, case, lead, c, deadline, second)) for c in codepts}
+    yield env.all_of(list(procs.values()))
+    return {dept: p.value for dept, p in procs.items()}
+
+
+def _one(
+    w: World, case: int, lead: str, c: CoDeptPlan, deadline: float, second: bool
+) -> Generator[Any, Any, str]:
+    """One co-department's countersign (RULES §4.3 rows 1–8); agree | object | deemed."""
+    env, log, cal, cfg = w.env, w.log, w.cal, w.sc.countersign
+    me, them = w.org.code[lead], w.org.code[c.dept]
+    tag = R.DISSENT_VERSION if second else NONE
+    t0 = env.now
+    log.add(t0, case, A.CS_REQUESTED, me, target=them, deadline=deadline, reason=tag)
+    reply_at = cal.finish_time(t0, c.response)
+    extended = False
+    if reply_at > deadline and c.asks_extension:
+        # A59 「特殊情况不能按期回复的，应主动与主办部门沟通并商定回复时限及方式」: it speaks up
+        # halfway to the deadline in working time (ASSUMPTION), before the deadline.
+        half = (cal.work_elapsed(deadline) - cal.work_elapsed(t0)) / 2
+        yield until(env, cal.finish_time(t0, half))
+        log.add(env.now, case, A.CS_CANNOT_MEET, them, target=me, reason=tag)
+        if c.extension_agreed:
+            deadline = extended_deadline(cal, deadline, cfg.extension_working_days)
+            extended = True
+            log.add(
+                env.now, case, A.CS_EXTENSION_AGREED, me, target=them, deadline=deadline, reason=tag
+            )
+        else:
+            log.add(env.now, case, A.CS_EXTENSION_REFUSED, me, target=them, reason=tag)
+    position = O.OBJECT if c.objects else O.AGREE
+    if not deemed_no_objection(
+        reply_at,
+        deadline,
+        deemed_consent=cfg.deemed_consent,
+        extended=extended,
+        deemed_after_extension=cfg.deemed_after_extension,
+    ):
+        yield until(env, reply_at)
+        log.add(env.now, case, A.CS_REPLIED, them, target=me, outcome=position, reason=tag)
+        return "object" if c.objects else "agree"
+    # A59 「逾期不回复视为无不同意见」: at exactly the deadline.
+    yield until(env, deadline)
+    log.add(env.now, case, A.CS_DEEMED, me, target=them, deadline=deadline, reason=tag)
+    env.process(_late_reply(w, case, them, me, reply_at, position, tag))
+    return "deemed"
+
+
+def _late_reply(
+    w: World, case: int, them: int, me: int, at: float, position: int, tag: int
+) -> Generator[Any, Any, None]:
+    """A reply after deeming: logged and ignored (AMB-19, K35)."""
+    yield until(w.env, at)
+    w.log.add(w.env.now, case, A.CS_REPLIED_LATE, them, target=me, outcome=position, reason=tag)
+
+
+def _joint_sign(w: World, case: int, lead: str, c: CoDeptPlan) -> Generator[Any, Any, None]:
+    """A co-department's principal head co-signs a joint submission (联合报, A56)."""
+    env, code = w.env, w.org.code
+    yield until(env, w.cal.finish_time(env.now, c.response))
+    w.log.add(env.now, case, A.CS_JOINT_SIGNED, code[c.dept], target=code[lead])

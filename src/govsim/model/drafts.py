@@ -1,0 +1,360 @@
+"""Outgoing documents: drafts in the government's or the GO's name, normative documents and
+contracts (A20, A21, A58–A61; RULES §4.5, §4.7, §4.9).
+
+A draft (代拟文稿, §4.5): drafted by the competent department (A59 「一般应由主管部门代拟文稿」)
+→ countersigned with the departments whose powers it touches (A59) → signed off by the
+department's principal head (签批单) → vetted by the GO (审理; returns for quality, redundancy,
+department matters: A59, A63) → deliberated on the monthly decision date if decided at a
+meeting (A61(6)) → co-reviewed by the other leaders in charge (A61(5)) → signed by the leader
+the A61 table names for its class → issued.
+
+A normative document (§4.7) is drafted, evaluated and opened for public comment, then passes
+the justice bureau's legality review (A21) before it follows the draft's path; it is
+deliberated, signed, then registered, published and filed (A21 「三统一」, 「公布和备案」).
+A contract (§4.9) passes the legality review and the government's consent before it is signed
+(A60).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from govsim.calendar import WorkCalendar
+from govsim.distributions import make_sampler
+from govsim.log import NONE, REASON_CODE, TOPIC_CODE
+from govsim.log import Activity as A
+from govsim.log import Outcome as O
+from govsim.log import Reason as R
+from govsim.model.agents import NORMAL, URGENT, until
+from govsim.model.arrivals import poisson_working_times
+from govsim.model.countersign import CountersignPlan, PlanDrawer, coordinate, log_involvement
+from govsim.model.documents import co_review
+from govsim.model.rng import Streams
+from govsim.org import GO
+from govsim.rules.intake import VETTING_CHECKS, abandoned_on_return, vetting_decision
+from govsim.rules.legality import comment_period_end, next_decision_time
+from govsim.rules.routing import route_upward
+from govsim.rules.signing import co_reviewers, signing_class, signing_plan
+from govsim.scenario.models import Scenario
+
+if TYPE_CHECKING:
+    from govsim.model.world import World
+
+DRAFT, NORMATIVE, CONTRACT = 2, 3, 4  # case types, as in govsim.log.CASE_TYPES
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An outgoing document whose drafting starts at ``time``."""
+
+    time: float
+    kind: str  # "draft" | "normative" | "contract"
+    lead: str  # the drafting (competent) department; GO for its own daily-work documents
+    topic: str  # govsim.log.TOPICS
+    meeting_decided: bool  # decided at a government meeting (A61(6)); always for normative
+    urgent: bool  # special or urgent (A61(7))
+    wide_ranging: bool  # 涉及面广 (A61(5))
+    problem: str | None  # what the GO's vetting finds first (A59, A63)
+    major: bool  # contracts: consented to by the mayor (A57)
+    mayor_authorises: bool  # A61(6): the mayor authorises the leader in charge to sign
+    cs: CountersignPlan | None = None
+
+
+def generate_outgoing(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list[Outgoing]:
+    """All outgoing documents of one replication, in time order; empty when none arrive."""
+    departments = [d.id for d in sc.departments if d.kind == "department"]
+    wmpd = cal.working_minutes_per_day
+    dr, lg, scale = sc.drafts, sc.legality, sc.load.scale
+    out: list[Outgoing] = []
+
+    def drawer(kind: str) -> PlanDrawer:
+        return PlanDrawer(
+            sc.countersign,
+            lambda name: streams[name.replace("countersign/", f"countersign/{kind}/")],
+            make_sampler(sc.countersign.response, wmpd),
+        )
+
+    if dr.per_dept_per_week > 0:
+        rate = dr.per_dept_per_week * len(departments) * scale
+        times = poisson_working_times(streams["arrivals/draft"], cal, rate, sc.load.seasonality)
+        topics = list(dr.topics)
+        weights = np.array([dr.topics[t] for t in topics], dtype=float)
+        rng, plans = streams["attributes/draft"], drawer("draft")
+        for t in times:
+            topic = topics[int(rng.choice(len(topics), p=weights / weights.sum()))]
+            pick = departments[int(rng.integers(len(departments)))]
+            u = rng.random(6)
+            lead = GO if topic == "go_daily" else pick
+            plan = plans.draw(sc.countersign.p_cross_dept_draft, pick, departments)
+            out.append(
+                Outgoing(
+                    time=float(t),
+                    kind="draft",
+                    lead=lead,
+                    topic=topic,
+                    meeting_decided=bool(u[0] < dr.p_meeting_decided),
+                    urgent=bool(u[1] < dr.p_urgent),
+                    wide_ranging=bool(u[2] < dr.p_wide_ranging),
+                    problem=None if lead == GO else _vetting_problem(dr, u[3]),
+                    major=False,
+                    mayor_authorises=bool(u[4] < dr.p_mayor_authorises),
+                    cs=None if lead == GO else plan,
+                )
+            )
+    if lg.normative_per_week > 0:
+        times = poisson_working_times(
+            streams["arrivals/normative"], cal, lg.normative_per_week * scale, sc.load.seasonality
+        )
+        rng, plans = streams["attributes/normative"], drawer("normative")
+        for t in times:
+            lead = departments[int(rng.integers(len(departments)))]
+            u = rng.random(4)
+            out.append(
+                Outgoing(
+                    time=float(t),
+                    kind="normative",
+                    lead=lead,
+                    topic="gov_rule" if u[0] < lg.p_gov_rule else "normative_doc",
+                    meeting_decided=True,  # A21: deliberated at a plenary or executive meeting
+                    urgent=False,
+                    wide_ranging=bool(u[1] < dr.p_wide_ranging),
+                    problem="poor_quality" if u[2] < dr.p_poor_quality else None,
+                    major=False,
+                    mayor_authorises=bool(u[3] < dr.p_mayor_authorises),
+                    cs=plans.draw(sc.countersign.p_cross_dept_draft, lead, departments),
+                )
+            )
+    if lg.contract_per_week > 0:
+        times = poisson_working_times(
+            streams["arrivals/contract"], cal, lg.contract_per_week * scale, sc.load.seasonality
+        )
+        rng = streams["attributes/contract"]
+        for t in times:
+            lead = departments[int(rng.integers(len(departments)))]
+            major = bool(rng.random() < sc.load.p_major)
+            out.append(
+                Outgoing(
+                    float(t), "contract", lead, "contract", False, False, False, None, major, False
+                )
+            )
+    out.sort(key=lambda o: o.time)
+    return out
+
+
+def _vetting_problem(dr: Any, u: float) -> str | None:
+    """What the GO's vetting will find first, from one uniform number (A59, A63)."""
+    shares = {
+        "dept_scope": dr.p_dept_scope,
+        "redundant": dr.p_redundant,
+        "poor_quality": dr.p_poor_quality,
+    }
+    acc = 0.0
+    for name in VETTING_CHECKS:
+        acc += shares[name]
+        if u < acc:
+            return name
+    return None
+
+
+def outgoing_document(w: World, d: Outgoing) -> Generator[Any, Any, None]:
+    """Dispatch to the lifecycle of ``d.kind``."""
+    if d.kind == "contract":
+        yield from contract(w, d)
+    else:
+        yield from draft(w, d)
+
+
+def draft(w: World, d: Outgoing) -> Generator[Any, Any, None]:
+    """A draft or a normative document from drafting to issue (RULES §4.5, §4.7)."""
+    env, log, cal, code = w.env, w.log, w.cal, w.org.code
+    lead, go = code[d.lead], code[GO]
+    normative = d.kind == "normative"
+    case = log.new_case(
+        NORMATIVE if normative else DRAFT,
+        env.now,
+        lead,
+        lead,
+        d.major,
+        d.problem == "poor_quality",
+        complex_=bool(d.cs and d.cs.complex_),
+        lead_limit_wd=d.cs.lead_limit_wd if d.cs else 0,
+        topic=TOPIC_CODE[d.topic],
+        meeting_decided=d.meeting_decided,
+        urgent=d.urgent,
+        wide_ranging=d.wide_ranging,
+    )
+    log_involvement(w, case, d.lead, d.cs)
+    priority = URGENT if d.urgent else NORMAL
+    # A59 「凡以市政府或市政府办公室名义制发的公文，一般应由主管部门代拟文稿」
+    yield until(env, cal.finish_time(env.now, w.sample_drafting()))
+    log.add(env.now, case, A.DOC_DRAFTED, lead)
+    if normative:
+        # A21 「进行评估论证、公开征求意见，经市司法局合法性审核后」
+        yield until(env, cal.finish_time(env.now, w.sample_evaluation()))
+        log.add(env.now, case, A.NORM_EVALUATED, lead)
+        yield until(env, comment_period_end(cal, env.now, w.sc.legality.comment_period_days))
+        log.add(env.now, case, A.NORM_CONSULTED, lead)
+        if not (yield from legality_review(w, case, d.lead)):
+            return
+    if d.cs is not None:
+        # A59 「文稿内容涉及其他部门职权范围的事项，主办部门应当主动与有关部门协商」
+        yield from coordinate(w, case, d.lead, d.cs, allow_joint=False)
+    if not (yield from _vetting(w, case, d, priority)):
+        return
+    if d.meeting_decided:
+        # A21 「由起草部门提请市政府全体会议或常务会议审议」; A61(6): decided at a meeting.
+        yield until(env, next_decision_time(cal, env.now, w.sc.legality.decision_day))
+        log.add(env.now, case, A.MEETING_DELIBERATED, code[w.org.mayor], outcome=O.PASS)
+    yield from _sign(w, case, d, priority)
+    log.add(env.now, case, A.DOC_ISSUED, go)
+    if normative:
+        # A21 「“三统一”（统一登记、统一编制登记号、统一公布）」, 「予以公布和备案」.
+        registrar = code[w.sc.legality.justice_bureau]
+        log.add(env.now, case, A.NORM_REGISTERED, registrar, value=float(next(w.registrations)))
+        log.add(env.now, case, A.DOC_PUBLISHED, go)
+        log.add(env.now, case, A.NORM_FILED, go)
+    log.add(env.now, case, A.DOC_CLOSED, go)
+
+
+def _vetting(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, Any, bool]:
+    """Principal head's sign-off, then the GO's vetting until it passes (True) or the case ends.
+
+    A59 「部门主要负责人要对代拟文稿认真审核把关，并在公文签批单上签名同意」 and 「市政府办公室
+    负责审理」. The GO's own daily-work drafts are vetted without a department sign-off.
+    """
+    env, log, code = w.env, w.log, w.org.code
+    lead, go = code[d.lead], code[GO]
+    problem, returns = d.problem, 0
+    dr = w.sc.drafts
+    while True:
+        why = REASON_CODE[problem] if problem else NONE
+        if d.lead != GO:
+            log.add(env.now, case, A.DOC_PRINCIPAL_SIGNED, lead)
+            log.add(env.now, case, A.DOC_SUBMITTED, lead, target=go, reason=why)
+        log.add(env.now, case, A.GO_RECEIVED, go)
+        start, effort = yield from w.go.work(priority, w.sample_vetting())
+        decision = vetting_decision(problem)
+        if decision == "pass":
+            log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
+            return True
+        if decision == "redirect":
+            # A59 「属部门职权范围内事务、应由部门自行发文或联合发文的，不得申请以市政府或市政府
+            # 办公室名义发文」: the department issues it itself.
+            log.add(
+                env.now,
+                case,
+                A.GO_REVIEWED,
+                go,
+                outcome=O.REDIRECT,
+                target=lead,
+                start=start,
+                value=effort,
+                reason=why,
+            )
+            log.add(env.now, case, A.DOC_CLOSED, go, target=lead, reason=R.REDIRECTED)
+            return False
+        log.add(
+            env.now,
+            case,
+            A.GO_REVIEWED,
+            go,
+            outcome=O.RETURN,
+            target=lead,
+            start=start,
+            value=effort,
+            reason=why,
+        )
+        if abandoned_on_return(problem) or returns >= dr.max_resubmissions:
+            log.add(env.now, case, A.DOC_WITHDRAWN, lead)
+            return False
+        yield until(env, w.cal.finish_time(env.now, w.sample_draft_revise()))
+        returns += 1
+        problem = "poor_quality" if w.draw_draft_still_poor() else None
+
+
+def _sign(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, Any, None]:
+    """Co-review (送审) and signature (送签) by the leaders the A61 table names (A59, A61)."""
+    env, log, code, org = w.env, w.log, w.org.code, w.org
+    cls = signing_class(d.topic, meeting_decided=d.meeting_decided, urgent=d.urgent)
+    plan = signing_plan(
+        cls,
+        org,
+        d.lead,
+        wide_ranging=d.wide_ranging,
+        mayor_authorises=d.mayor_authorises,
+        queue_length=w.queue_length,
+    )
+    involved = d.cs.involved if d.cs else ()
+    yield from co_review(w, case, co_reviewers(cls, org, plan.signer, d.lead, involved), priority)
+    why = REASON_CODE[cls.value]
+    if plan.authoriser is not None:
+        log.add(
+            env.now,
+            case,
+            A.SIGN_AUTHORIZED,
+            code[plan.authoriser],
+            target=code[plan.signer],
+            reason=why,
+        )
+    log.add(env.now, case, A.DOC_SENT_FOR_SIGNATURE, code[GO], target=code[plan.signer])
+    start, occupied = yield from w.leaders[plan.signer].work(priority, w.sample_sign())
+    log.add(env.now, case, A.DOC_SIGNED, code[plan.signer], start=start, value=occupied, reason=why)
+
+
+def legality_review(w: World, case: int, lead: str) -> Generator[Any, Any, bool]:
+    """The justice bureau's legality review until it passes (True) or the drafter gives up.
+
+    A21 「经市司法局合法性审核后」; A60 「需事先经市司法局合法性审查」. A failed review is
+    revised and resubmitted (ASSUMPTION, RULES §4.7 row 4b, §4.9).
+    """
+    env, log, code, lg = w.env, w.log, w.org.code, w.sc.legality
+    me, justice = code[lead], code[lg.justice_bureau]
+    returns = 0
+    while True:
+        log.add(env.now, case, A.LEGALITY_SUBMITTED, me, target=justice)
+        start, effort = yield from w.justice.work(NORMAL, w.sample_legality_review())
+        passed = w.draw_legality_pass()
+        outcome = O.PASS if passed else O.FAIL
+        log.add(
+            env.now,
+            case,
+            A.JUSTICE_LEGALITY_REVIEWED,
+            justice,
+            target=me,
+            outcome=outcome,
+            start=start,
+            value=effort,
+        )
+        if passed:
+            return True
+        if returns >= lg.max_resubmissions:
+            log.add(env.now, case, A.DOC_WITHDRAWN, me)
+            return False
+        yield until(env, w.cal.finish_time(env.now, w.sample_legality_revise()))
+        returns += 1
+
+
+def contract(w: World, d: Outgoing) -> Generator[Any, Any, None]:
+    """A contract in the government's name (RULES §4.9, A60 「需事先经市司法局合法性审查，并报
+    市政府同意」): legality review, then the consent of the leader in charge (the mayor when
+    major, A57) through the GO (A55), then the signature."""
+    env, log, code = w.env, w.log, w.org.code
+    lead, go = code[d.lead], code[GO]
+    case = log.new_case(CONTRACT, env.now, lead, lead, d.major, False, topic=TOPIC_CODE["contract"])
+    if not (yield from legality_review(w, case, d.lead)):
+        return
+    log.add(env.now, case, A.DOC_SUBMITTED, lead, target=go)
+    log.add(env.now, case, A.GO_RECEIVED, go)
+    start, effort = yield from w.go.work(NORMAL, w.sample_go_review())
+    log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
+    leader = route_upward(w.org, d.lead, d.major)
+    log.add(env.now, case, A.DOC_ROUTED, go, target=code[leader])
+    start, occupied = yield from w.leaders[leader].work(NORMAL, w.sample_approve())
+    log.add(env.now, case, A.GOV_CONSENTED, code[leader], start=start, value=occupied)
+    # ASSUMPTION: the lead department signs for the government once both gates are passed.
+    log.add(env.now, case, A.CONTRACT_SIGNED, lead)
+    log.add(env.now, case, A.DOC_CLOSED, go)
