@@ -5,16 +5,25 @@ Each check restates its article independently of the model's decision code in
 calendar — so a wrong rule function shows up here as a violation (DESIGN: Rules are written
 once; invariants restate them).
 
-Checked so far: INV-D01, INV-D13, INV-D14, INV-D16, INV-D17 (documents and instructions) and
-the engineering invariants INV-E01 … INV-E04. Invariants of parts not yet modelled
-(countersign, signing, meetings, leave, ledger) are listed in :data:`NOT_YET_CHECKED`.
+Checked so far: INV-D01 … INV-D17 (intake, countersign, routing, instructions), INV-O01 …
+INV-O09 and INV-O11 (outgoing documents, the A61 signing matrix, contracts), INV-N01 and
+INV-N03 (normative documents) and the engineering invariants INV-E01 … INV-E04. Invariants of
+parts not yet modelled (meetings, leave, ledger, seals) are listed in :data:`NOT_YET_CHECKED`.
+
+Some invariants hold "given knobs" (RULES §8.2): the countersign limits and deemed consent
+depend on the scenario's reading of the text, passed as :class:`RuleParams` (defaults: the
+text's own numbers and the RULES defaults).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import math
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,9 +31,44 @@ import pandas as pd
 from govsim.calendar import WorkCalendar
 from govsim.org import GO, Organisation
 
+if TYPE_CHECKING:
+    from govsim.scenario.models import Scenario
+
 TERMINAL = ("doc.closed", "doc.withdrawn")
 LEADER_ACTS = ("leader.approved", "leader.circle_read", "leader.instructed")
+UPWARD = ("request", "report")
+OUTGOING = ("draft", "normative")
 EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class RuleParams:
+    """The scenario's reading of the text where the invariants depend on it ("given knobs").
+
+    Defaults are the text (A59 「3个工作日」) and the RULES defaults (AMB-01 one week = 5
+    working days; deemed consent on, also after an extension, AMB-19; the dissent version is
+    countersigned again, K37; department matters are redirected, AMB-17).
+    """
+
+    countersign_working_days: int = 3
+    complex_limit: str = "5wd"
+    deemed_consent: bool = True
+    deemed_after_extension: bool = True
+    recountersign_dissent: bool = True
+    dept_scope_policy: str = "redirect"
+
+
+def params_from_scenario(sc: Scenario) -> RuleParams:
+    """The :class:`RuleParams` a scenario runs under."""
+    cs = sc.countersign
+    return RuleParams(
+        countersign_working_days=cs.working_days,
+        complex_limit=cs.complex_limit,
+        deemed_consent=cs.deemed_consent,
+        deemed_after_extension=cs.deemed_after_extension,
+        recountersign_dissent=cs.recountersign_dissent,
+        dept_scope_policy=sc.intake.dept_scope_policy,
+    )
 
 
 @dataclass(frozen=True)
@@ -51,6 +95,8 @@ class LogContext:
     cases: pd.DataFrame
     org: Organisation
     cal: WorkCalendar
+    params: RuleParams = field(default_factory=RuleParams)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 Check = Callable[[LogContext], list[Violation]]
@@ -61,11 +107,15 @@ def _acts(ev: pd.DataFrame, *names: str) -> pd.DataFrame:
 
 
 def inv_d01(ctx: LogContext) -> list[Violation]:
-    """A55 「公文一律送市政府办公室按规定程序统一办理，不得直接报送市政府领导同志个人」:
-    a document reaches a leader only after the GO received it (no direct channel modelled)."""
+    """A55 「除市政府领导同志直接交办事项和确需直接报送的涉密事项、重大突发事件以及部分涉外
+    事项外，公文一律送市政府办公室按规定程序统一办理，不得直接报送市政府领导同志个人」: a
+    document reaches a leader only after the GO received it, unless its case used one of the
+    four direct channels (``channel`` in the case table)."""
     ev = ctx.events
     first_received = _acts(ev, "go.received").groupby("case", observed=True)["time"].min()
-    reach = _acts(ev, "doc.routed", *LEADER_ACTS)
+    direct = set(ctx.cases.loc[ctx.cases["channel"].astype(str) != "go", "case"])
+    reach = _acts(ev, "doc.routed", "doc.co_review_signed", *LEADER_ACTS)
+    reach = reach.loc[~reach["case"].isin(direct)]
     out = []
     for idx, row in reach.iterrows():
         got = first_received.get(row["case"], math.inf)
@@ -84,15 +134,18 @@ def inv_d01(ctx: LogContext) -> list[Violation]:
 
 def inv_d13(ctx: LogContext) -> list[Violation]:
     """A63 「对文稿质量差、无实质性内容的报送文件，市政府办公室要一律退回」: a document
-    submitted in poor quality is returned at its first review, never routed on it."""
+    submitted in poor quality is returned at its first review, never routed on it; so is
+    every later submission still of poor quality."""
     ev, cases = ctx.events, ctx.cases
     poor = set(cases.loc[cases["poor_quality"], "case"])
     first = _acts(ev, "go.reviewed").groupby("case", observed=True).head(1)
-    bad = first.loc[first["case"].isin(poor) & (first["outcome"] != "return")]
+    # A department matter is redirected before its quality matters (AMB-17): not passed either.
+    passed = ~first["outcome"].isin(["return", "redirect"])
+    bad = first.loc[first["case"].isin(poor) & passed]
     return [
         Violation("INV-D13", "A63", int(r["case"]), "poor-quality submission not returned", (i,))
         for i, r in bad.iterrows()
-    ]
+    ] + [v for v in _memo(ctx, _submission_findings) if v.invariant == "INV-D13"]
 
 
 def inv_d14(ctx: LogContext) -> list[Violation]:
@@ -176,8 +229,8 @@ def inv_d17(ctx: LogContext) -> list[Violation]:
 
 
 def inv_e01(ctx: LogContext) -> list[Violation]:
-    """Conservation: every case ends at most once (closed or withdrawn), nothing follows its
-    end, and every case has events (none lost)."""
+    """Conservation: every case ends at most once (closed or withdrawn), nothing but late
+    countersign replies (AMB-19) follows its end, and every case has events (none lost)."""
     ev, cases = ctx.events, ctx.cases
     out = []
     ends = _acts(ev, *TERMINAL)
@@ -185,7 +238,10 @@ def inv_e01(ctx: LogContext) -> list[Violation]:
         if n > 1:
             out.append(Violation("INV-E01", "engineering", int(case), f"{n} terminal events"))
     last_end = ends.groupby("case", observed=True)["time"].max()
-    last_any = ev.groupby("case", observed=True)["time"].max()
+    # A reply after deeming is logged whenever it comes, and ignored (AMB-19).
+    last_any = (
+        ev.loc[ev["activity"] != "cs.replied_late"].groupby("case", observed=True)["time"].max()
+    )
     after = last_any.reindex(last_end.index) > last_end + EPS
     for case in last_end.index[after.to_numpy()]:
         out.append(Violation("INV-E01", "engineering", int(case), "events after the case ended"))
@@ -213,9 +269,11 @@ def inv_e02(ctx: LogContext) -> list[Violation]:
 
 def inv_e03(ctx: LogContext) -> list[Violation]:
     """Every actor holds the role its act claims: GO acts by the GO, leader acts by leaders,
-    submissions and replies by units (A55–A57)."""
+    submissions, replies and countersigns by units, legality reviews by a department
+    (A20, A21, A55–A61)."""
     ev, org = ctx.events, ctx.org
     leaders, units = set(org.leaders), set(org.units)
+    departments = set(org.departments)
     expected = {
         "go.received": {GO},
         "go.reviewed": {GO},
@@ -229,6 +287,41 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "doc.submitted": units,
         "doc.withdrawn": units,
         "dept.replied": units,
+        # A56, A59: countersigns are between the lead and departments, by principal heads.
+        "doc.involves": units,
+        "cs.requested": units,
+        "cs.cannot_meet": departments,
+        "cs.extension_agreed": units,
+        "cs.extension_refused": units,
+        "cs.replied": departments,
+        "cs.deemed": units,
+        "cs.replied_late": departments,
+        "cs.negotiated": units,
+        "cs.dissent_documented": units,
+        "cs.handling_proposed": units,
+        "cs.joint_signed": departments,
+        "doc.countersigned": units,
+        # A58–A61: drafted by departments (the GO for its own daily work), vetted, sent for
+        # review and signature, issued by the GO; reviewed, authorised, signed by leaders.
+        "doc.drafted": departments | {GO},
+        "doc.principal_signed": departments,
+        "doc.sent_for_review": {GO},
+        "doc.co_review_signed": leaders,
+        "sign.authorized": leaders,
+        "doc.sent_for_signature": {GO},
+        "doc.signed": leaders,
+        "doc.issued": {GO},
+        # A20, A21, A60: legality review by the justice bureau (a department).
+        "norm.evaluated": departments,
+        "norm.consulted": departments,
+        "legality.submitted": departments,
+        "justice.legality_reviewed": departments,
+        "meeting.deliberated": leaders,
+        "norm.registered": departments,
+        "doc.published": {GO},
+        "norm.filed": {GO},
+        "gov.consented": leaders,
+        "contract.signed": departments,
     }
     out = []
     for activity, allowed in expected.items():
@@ -271,12 +364,754 @@ def inv_e04(ctx: LogContext) -> list[Violation]:
     return out
 
 
+# ------------------------------------------------------------------------------------------
+# Intake, countersign, outgoing documents and signing (A55–A61; RULES §8.2 INV-D02…D15,
+# INV-O01…O11, INV-N01, INV-N03). Restated from the text over the log: none of these calls
+# govsim.rules.
+
+
+@dataclass(frozen=True)
+class _Ev:
+    """One event, as the checks below read it."""
+
+    idx: int
+    time: float
+    act: str
+    actor: str | None
+    target: str | None
+    outcome: str | None
+    deadline: float
+    reason: str | None
+
+
+def _name(x: Any) -> str | None:
+    return x if isinstance(x, str) else None
+
+
+def _per_case(ev: pd.DataFrame, *names: str) -> dict[int, list[_Ev]]:
+    """Events of the named activities (all if none), grouped by case in log order."""
+    sub = _acts(ev, *names) if names else ev
+    out: dict[int, list[_Ev]] = defaultdict(list)
+    cols = zip(
+        sub.index,
+        sub["time"],
+        sub["case"],
+        sub["activity"].astype(object),
+        sub["actor"].astype(object),
+        sub["target"].astype(object),
+        sub["outcome"].astype(object),
+        sub["deadline"],
+        sub["reason"].astype(object) if "reason" in sub else [None] * len(sub),
+        strict=True,
+    )
+    for idx, t, case, act, actor, target, outcome, deadline, reason in cols:
+        out[int(case)].append(
+            _Ev(
+                int(idx),
+                float(t),
+                str(act),
+                _name(actor),
+                _name(target),
+                _name(outcome),
+                float(deadline),
+                _name(reason),
+            )
+        )
+    return out
+
+
+def _case_info(ctx: LogContext) -> dict[int, dict[str, Any]]:
+    cases = ctx.cases.copy()
+    for col in ("case_type", "sender", "matter", "channel", "topic"):
+        if col in cases:
+            cases[col] = cases[col].astype(object)
+    return {int(r["case"]): r for r in cases.to_dict("records")}
+
+
+def _leader_in_charge(org: Organisation, unit: str) -> str | None:
+    """分管 (A8, A57): the leader whose portfolio holds ``unit``; the GO's own work: the SG
+    (A9 「负责安排处理市政府日常事务工作」)."""
+    return org.secretary_general if unit == GO else org.portfolio_owner.get(unit)
+
+
+# What each submission problem breaches (RULES R02–R11, R15, R28, R29).
+_PROBLEM_RULE = {
+    "multi_addressee": ("INV-D02", "A55"),
+    "non_submitting_body": ("INV-D03", "A56"),
+    "skip_level": ("INV-D03", "A55"),
+    "informal_form": ("INV-D04", "A56"),
+    "unsigned": ("INV-D04", "A56"),
+    "multi_matter": ("INV-D05", "A56"),
+    "embedded_request": ("INV-D05", "A56"),
+    "dept_scope": ("INV-D06", "A55"),
+    "poor_quality": ("INV-D13", "A63"),
+    "redundant": ("INV-O03", "A63"),
+}
+
+
+def _submission_findings(ctx: LogContext) -> list[Violation]:
+    """Every submission the GO received is judged on what it carried (``reason`` of its
+    ``doc.submitted``): a problem is never passed and is named as the review's reason.
+
+    A55 「不得直接报送市政府领导同志个人，更不得多头主送、越级行文」 and 「凡属市政府部门职责
+    范围内的事项 … 不得报市政府」; A56 「必须以正式公文形式报送，须由报送单位主要负责人签发」,
+    「请示性公文必须一文一事」, 「报告性公文不得夹带请示事项」, 「议事协调机构、临时机构、行业
+    协会和部门内设、管理机构等，不得直接向市政府报送公文」; A59 「属部门职权范围内事务 … 不得
+    申请以市政府或市政府办公室名义发文」; A63 「要一律退回」, 「一律不制发文件」. The text does
+    not say what the GO does (AMB-17): department matters are redirected (or returned, per
+    ``dept_scope_policy``), everything else returned; a redirect ends the case.
+    """
+    info = _case_info(ctx)
+    out = []
+    groups = _per_case(ctx.events, "doc.submitted", "go.received", "go.reviewed", "doc.closed")
+    for case, evs in groups.items():
+        kind = info[case]["case_type"]
+        carried: str | None = None
+        pending: list[str | None] = []
+        for i, e in enumerate(evs):
+            if e.act == "doc.submitted" and e.target == GO:
+                carried = e.reason
+            elif e.act == "go.received":
+                pending.append(carried)
+                carried = None
+            elif e.act == "go.reviewed" and pending:
+                problem = pending.pop(0)
+                if problem is None:
+                    continue
+                inv, art = _PROBLEM_RULE.get(problem, ("INV-D13", "A63"))
+                if problem == "dept_scope" and kind in OUTGOING:
+                    inv, art = "INV-O03", "A59"
+                if problem == "dept_scope":
+                    redirect = kind in OUTGOING or ctx.params.dept_scope_policy == "redirect"
+                    allowed = {"redirect"} if redirect else {"return"}
+                else:
+                    allowed = {"return"}
+                if e.outcome not in allowed:
+                    out.append(
+                        Violation(inv, art, case, f"{problem} submission: GO {e.outcome}", (e.idx,))
+                    )
+                elif e.reason != problem:
+                    out.append(
+                        Violation(
+                            inv,
+                            art,
+                            case,
+                            f"{problem} submission given reason {e.reason}",
+                            (e.idx,),
+                        )
+                    )
+                if e.outcome == "redirect":
+                    nxt = evs[i + 1] if i + 1 < len(evs) else None
+                    if nxt is None or nxt.act != "doc.closed" or nxt.reason != "redirected":
+                        out.append(
+                            Violation(inv, art, case, "a redirect does not end the case", (e.idx,))
+                        )
+    return out
+
+
+def _memo(ctx: LogContext, finder: Callable[[LogContext], list[Violation]]) -> list[Violation]:
+    """``finder(ctx)``, computed once per context (several invariants share one pass)."""
+    if finder.__name__ not in ctx.memo:
+        ctx.memo[finder.__name__] = finder(ctx)
+    return ctx.memo[finder.__name__]
+
+
+def _findings_of(invariant: str) -> Check:
+    def check(ctx: LogContext) -> list[Violation]:
+        return [v for v in _memo(ctx, _submission_findings) if v.invariant == invariant]
+
+    check.__doc__ = f"{invariant}: see :func:`_submission_findings`."
+    return check
+
+
+inv_d02 = _findings_of("INV-D02")
+inv_d03 = _findings_of("INV-D03")
+inv_d04 = _findings_of("INV-D04")
+inv_d05 = _findings_of("INV-D05")
+inv_d06 = _findings_of("INV-D06")
+inv_o03 = _findings_of("INV-O03")
+
+
+def _expected_deadline(ctx: LogContext, case: dict[str, Any], t0: float) -> float:
+    """A59 「除主办部门另有时限要求外，一般应在3个工作日内回复，特别复杂的事项不得超过一周」,
+    counted from the day after the request to the close of office (AMB-45); 「一周」 is five
+    working days, or seven calendar days ending on a working day (AMB-01)."""
+    cal, p = ctx.cal, ctx.params
+    if case["lead_limit_wd"] > 0:
+        return cal.add_working_days(t0, int(case["lead_limit_wd"]))
+    if not case["complex"]:
+        return cal.add_working_days(t0, p.countersign_working_days)
+    if p.complex_limit == "5wd":
+        return cal.add_working_days(t0, 5)
+    day = cal.date_of(t0) + dt.timedelta(days=7)
+    while not cal.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return cal.office_close(day)
+
+
+CS_ACTS = (
+    "doc.involves",
+    "cs.requested",
+    "cs.cannot_meet",
+    "cs.extension_agreed",
+    "cs.extension_refused",
+    "cs.replied",
+    "cs.deemed",
+    "cs.replied_late",
+    "cs.negotiated",
+    "cs.dissent_documented",
+    "cs.handling_proposed",
+    "cs.joint_signed",
+    "doc.countersigned",
+    "doc.submitted",
+)
+
+
+def _countersign_findings(ctx: LogContext) -> list[Violation]:
+    """INV-D07 … INV-D11 over each (document, co-department, round)."""
+    info = _case_info(ctx)
+    p, horizon = ctx.params, ctx.cal.horizon_minutes
+    out: list[Violation] = []
+
+    def bad(inv: str, case: int, msg: str, *idx: int) -> None:
+        out.append(
+            Violation(
+                inv, "A59" if inv in ("INV-D08", "INV-D09", "INV-D10") else "A56", case, msg, idx
+            )
+        )
+
+    for case, evs in _per_case(ctx.events, *CS_ACTS).items():
+        lead = info[case]["sender"]
+        involved = {e.target for e in evs if e.act == "doc.involves"}
+        sub = next((e for e in evs if e.act == "doc.submitted"), None)
+        # --- per (co-department, round): limits, extensions, deeming (INV-D08 … D10)
+        rounds: dict[tuple[str | None, int], list[_Ev]] = defaultdict(list)
+        for e in evs:
+            if e.act.startswith("cs.") and e.act not in (
+                "cs.negotiated",
+                "cs.dissent_documented",
+                "cs.handling_proposed",
+                "cs.joint_signed",
+            ):
+                who = (
+                    e.target
+                    if e.act
+                    in ("cs.requested", "cs.extension_agreed", "cs.extension_refused", "cs.deemed")
+                    else e.actor
+                )
+                rounds[(who, 2 if e.reason == "dissent_version" else 1)].append(e)
+        for (c, _round), es in rounds.items():
+            req = next((e for e in es if e.act == "cs.requested"), None)
+            if req is None:
+                bad("INV-D10", case, f"countersign acts of {c} without a request", es[0].idx)
+                continue
+            if req.actor != lead:
+                bad("INV-D10", case, f"countersign requested by {req.actor}, not the lead", req.idx)
+            expected = _expected_deadline(ctx, info[case], req.time)
+            if abs(req.deadline - expected) > EPS:
+                bad(
+                    "INV-D10",
+                    case,
+                    f"deadline {req.deadline} for {c}, expected {expected}",
+                    req.idx,
+                )
+            current, extended, asked = req.deadline, False, None
+            first_reply: _Ev | None = None
+            deemed: _Ev | None = None
+            for e in es:
+                if e.act == "cs.cannot_meet":
+                    if e.time >= current - EPS:
+                        bad("INV-D10", case, f"{c} spoke up at or after the deadline", e.idx)
+                    asked = e
+                elif e.act == "cs.extension_agreed":
+                    if asked is None:
+                        bad("INV-D10", case, f"extension for {c} without cs.cannot_meet", e.idx)
+                    elif e.time > current + EPS or not e.deadline > current:
+                        bad(
+                            "INV-D10",
+                            case,
+                            f"extension for {c} after or not beyond the limit",
+                            e.idx,
+                        )
+                    current, extended, asked = e.deadline, True, None
+                elif e.act == "cs.replied" and first_reply is None:
+                    first_reply = e
+                elif e.act == "cs.deemed":
+                    deemed = e
+                    applies = p.deemed_consent and (p.deemed_after_extension or not extended)
+                    if not applies:
+                        bad("INV-D08", case, f"{c} deemed although deeming does not apply", e.idx)
+                    if e.time < current - EPS:
+                        bad("INV-D08", case, f"{c} deemed before its deadline", e.idx)
+                    if e.time > current + EPS:
+                        bad("INV-D09", case, f"{c} deemed after its deadline", e.idx)
+                    if first_reply is not None and first_reply.time <= current + EPS:
+                        bad("INV-D08", case, f"{c} deemed although it replied in time", e.idx)
+                elif e.act == "cs.replied_late" and deemed is None:
+                    bad("INV-D08", case, f"late reply of {c} without deeming", e.idx)
+            applies = p.deemed_consent and (p.deemed_after_extension or not extended)
+            replied_in_time = first_reply is not None and first_reply.time <= current + EPS
+            if applies and not replied_in_time and deemed is None and current < horizon - EPS:
+                bad("INV-D09", case, f"no reply from {c} by the deadline and no deeming", req.idx)
+            if applies and first_reply is not None and not replied_in_time:
+                bad(
+                    "INV-D09",
+                    case,
+                    f"{c}'s reply after its deadline taken instead of deeming",
+                    first_reply.idx,
+                )
+        if sub is None:
+            continue
+        before = [e for e in evs if e.idx < sub.idx]
+        # --- INV-D07: every involved department countersigned, was deemed to, or co-signed.
+        for c in sorted(x for x in involved if x is not None):
+            last = None
+            for e in before:
+                if e.act in ("cs.replied", "cs.joint_signed") and e.actor == c:
+                    last = "joint" if e.act == "cs.joint_signed" else e.outcome
+                elif e.act == "cs.deemed" and e.target == c:
+                    last = "deemed"
+            documented = any(e.act == "cs.dissent_documented" and e.target == c for e in before)
+            if last in ("agree", "deemed", "joint"):
+                continue
+            if last == "object" and documented and not p.recountersign_dissent:
+                continue
+            bad("INV-D07", case, f"submitted without the countersign of {c} ({last})", sub.idx)
+        # --- INV-D11: objections negotiated by the lead, then resolved or documented.
+        objections = [e for e in before if e.act == "cs.replied" and e.outcome == "object"]
+        dissent = False
+        for o in objections:
+            talks = [
+                e
+                for e in before
+                if e.act == "cs.negotiated" and e.target == o.actor and e.idx > o.idx
+            ]
+            if not talks or any(t.actor != lead for t in talks):
+                bad("INV-D11", case, f"objection of {o.actor} not negotiated by the lead", o.idx)
+                continue
+            if talks[-1].outcome == "resolved":
+                agreed = any(
+                    e.act == "cs.replied"
+                    and e.actor == o.actor
+                    and e.outcome == "agree"
+                    and e.idx > talks[-1].idx
+                    for e in before
+                )
+                if not agreed:
+                    bad("INV-D11", case, f"{o.actor} resolved but never countersigned", o.idx)
+                continue
+            dissent = True
+            if not any(e.act == "cs.dissent_documented" and e.target == o.actor for e in before):
+                bad("INV-D11", case, f"grounds of {o.actor} not listed", o.idx)
+        if dissent:
+            handling = [e for e in before if e.act == "cs.handling_proposed"]
+            if not handling:
+                bad("INV-D11", case, "dissent without a proposed handling", sub.idx)
+            if p.recountersign_dissent:
+                asked = {
+                    e.target
+                    for e in before
+                    if e.act == "cs.requested" and e.reason == "dissent_version"
+                }
+                if not involved <= asked:
+                    bad(
+                        "INV-D11", case, "dissent version not countersigned by every party", sub.idx
+                    )
+    return out
+
+
+def _cs_findings_of(invariant: str) -> Check:
+    def check(ctx: LogContext) -> list[Violation]:
+        return [v for v in _memo(ctx, _countersign_findings) if v.invariant == invariant]
+
+    check.__doc__ = f"{invariant}: see :func:`_countersign_findings`."
+    return check
+
+
+inv_d07 = _cs_findings_of("INV-D07")
+inv_d08 = _cs_findings_of("INV-D08")
+inv_d09 = _cs_findings_of("INV-D09")
+inv_d10 = _cs_findings_of("INV-D10")
+inv_d11 = _cs_findings_of("INV-D11")
+inv_d07.__doc__ = """A56 「由主办部门主要负责人与相关部门主要负责人会签或联合报市政府审批」,
+A59 「协办部门要积极配合并由主要负责人会签」: before a document touching other departments' powers
+is submitted, each of them countersigned (its last act agrees), was deemed to (A59), or
+co-signed a joint submission; an objection stands only on a documented dissent version that
+was not countersigned again when the scenario says so (K37)."""
+inv_d08.__doc__ = """A59 「逾期不回复视为无不同意见」: deemed consent comes at or after the
+(extended) deadline, only where it applies (deeming on; after an extension only if AMB-19
+says so), never for a department that replied in time, and only a deemed department replies
+late."""
+inv_d09.__doc__ = """A59 (liveness): with no reply by the (extended) deadline before the horizon,
+the countersign is deemed exactly at the deadline; a reply after it is not taken instead."""
+inv_d10.__doc__ = """A59 「除主办部门另有时限要求外，一般应在3个工作日内回复，特别复杂的事项不得超过
+一周；特殊情况不能按期回复的，应主动与主办部门沟通并商定回复时限及方式」: the lead asks, the
+deadline is the lead's own limit, else one week for complex matters, else 3 working days
+(AMB-01, AMB-45); an extension follows the department's own request, made before the
+deadline, and moves the deadline later."""
+inv_d11.__doc__ = """A56 「部门之间有分歧的，主办部门主要负责人要主动协商；协商后仍不能取得一致意见
+的，主办部门应列明各方理据，提出办理意见，与相关部门会签后报市政府决定」: every objection is
+negotiated by the lead; a resolved one ends in the department's countersign; otherwise its
+grounds are listed, a handling is proposed and the version is countersigned by every party."""
+
+
+def inv_d12(ctx: LogContext) -> list[Violation]:
+    """A56 「与相关部门会签后报市政府决定」: a document countersigned with a dissent is decided
+    by the city government — a leader's approval (requests) or signature (drafts) — and is
+    never closed on the GO's or the lead department's own act."""
+    info, org, out = _case_info(ctx), ctx.org, []
+    for case, evs in _per_case(ctx.events).items():
+        if not any(e.act == "doc.countersigned" and e.outcome == "dissent" for e in evs):
+            continue
+        decisive = "leader.approved" if info[case]["case_type"] == "request" else "doc.signed"
+        decisions = [e for e in evs if e.act == decisive]
+        for e in decisions:
+            if not org.is_leader(e.actor or ""):
+                out.append(Violation("INV-D12", "A56", case, f"decided by {e.actor}", (e.idx,)))
+        closed = [e for e in evs if e.act == "doc.closed" and e.reason != "redirected"]
+        if closed and not decisions:
+            out.append(
+                Violation(
+                    "INV-D12", "A56", case, "closed with no leader's decision", (closed[0].idx,)
+                )
+            )
+    return out
+
+
+def inv_d15(ctx: LogContext) -> list[Violation]:
+    """A57 「对有具体请示事项的，应签署明确意见、姓名和日期。对一般报告性公文，圈阅表示“已阅
+    知”」: approvals (the opinion; the actor is the name, the time the date) are by leaders on
+    requests; every closed request was approved and every closed report circle-read or
+    instructed on."""
+    info, org, out = _case_info(ctx), ctx.org, []
+    for case, evs in _per_case(
+        ctx.events, "leader.approved", "leader.circle_read", "leader.instructed", "doc.closed"
+    ).items():
+        kind = info[case]["case_type"]
+        acts = {e.act for e in evs}
+        for e in evs:
+            if e.act == "leader.approved" and (
+                kind != "request" or not org.is_leader(e.actor or "")
+            ):
+                out.append(
+                    Violation(
+                        "INV-D15", "A57", case, f"approval by {e.actor} on a {kind}", (e.idx,)
+                    )
+                )
+        done = [e for e in evs if e.act == "doc.closed" and e.reason != "redirected"]
+        if not done:
+            continue
+        if kind == "request" and "leader.approved" not in acts:
+            out.append(
+                Violation("INV-D15", "A57", case, "request closed unapproved", (done[0].idx,))
+            )
+        if kind == "report" and not acts & {"leader.circle_read", "leader.instructed"}:
+            out.append(Violation("INV-D15", "A57", case, "report closed unread", (done[0].idx,)))
+    return out
+
+
+def inv_o01(ctx: LogContext) -> list[Violation]:
+    """A59 「市政府领导同志不直接签批未经市政府办公室审理的公文文稿」: a leader signs a draft
+    only after the GO's vetting passed it."""
+    out = []
+    for case, evs in _per_case(ctx.events, "go.reviewed", "doc.signed").items():
+        vetted = math.inf
+        for e in evs:
+            if e.act == "go.reviewed" and e.outcome == "pass":
+                vetted = min(vetted, e.time)
+            elif e.act == "doc.signed" and not vetted <= e.time:
+                out.append(Violation("INV-O01", "A59", case, "signed before GO vetting", (e.idx,)))
+    return out
+
+
+def inv_o02(ctx: LogContext) -> list[Violation]:
+    """A59 「部门主要负责人要对代拟文稿认真审核把关，并在公文签批单上签名同意」: every time a
+    department's draft reaches the GO, its principal head signed the sign-off sheet first."""
+    info, out = _case_info(ctx), []
+    for case, evs in _per_case(ctx.events, "doc.principal_signed", "go.received").items():
+        c = info[case]
+        if c["case_type"] not in OUTGOING or c["sender"] == GO:
+            continue
+        signed = 0
+        for e in evs:
+            if e.act == "doc.principal_signed" and e.actor == c["sender"]:
+                signed += 1
+            elif e.act == "go.received":
+                if signed < 1:
+                    out.append(
+                        Violation("INV-O02", "A59", case, "received without 签批单", (e.idx,))
+                    )
+                signed = 0
+    return out
+
+
+def _a61_class(topic: str, meeting_decided: bool, urgent: bool) -> tuple[str, int]:
+    """The A61 class of an outgoing document and its item, trying the items in the order
+    (2), (3), (4), (1), (6), (7), (8), (5) (AMB-29, K75)."""
+    go_name = topic in ("go_business", "go_daily")
+    if topic in ("motion_to_npc", "gov_rule"):
+        return topic, 2
+    if topic == "personnel":
+        return topic, 3
+    if topic == "overseas_approval":
+        return topic, 4
+    if topic in ("to_province", "major_policy"):
+        return topic, 1
+    if not go_name and meeting_decided:
+        return "meeting_decided", 6
+    if topic == "routine_approval":
+        return topic, 6
+    if not go_name and urgent:
+        return "special_urgent", 7
+    if go_name:
+        return topic, 8
+    return "other_gov", 5
+
+
+_ITEM_INVARIANT = {
+    1: "INV-O05",
+    2: "INV-O04",
+    3: "INV-O04",
+    4: "INV-O04",
+    5: "INV-O06",
+    6: "INV-O07",
+    7: "INV-O08",
+    8: "INV-O09",
+}
+
+
+def _signing_findings(ctx: LogContext) -> list[Violation]:
+    """A61 item by item, for every ``doc.signed`` (see the INV-O04 … O09 docstrings)."""
+    info, org, out = _case_info(ctx), ctx.org, []
+    mayor, exec_vm, sg = org.mayor, org.executive_vice_mayor, org.secretary_general
+    vms = {ld for ld, r in org.leader_roles.items() if r in ("vice_mayor", "executive_vice_mayor")}
+    acts = (
+        "doc.involves",
+        "doc.co_review_signed",
+        "sign.authorized",
+        "meeting.deliberated",
+        "doc.signed",
+    )
+    for case, evs in _per_case(ctx.events, *acts).items():
+        c = info[case]
+        for s in (e for e in evs if e.act == "doc.signed"):
+            cls, item = _a61_class(str(c["topic"]), bool(c["meeting_decided"]), bool(c["urgent"]))
+            inv = _ITEM_INVARIANT[item]
+            art = f"A61({item})"
+
+            def bad(msg: str, inv: str = inv, art: str = art, s: _Ev = s, case: int = case) -> None:
+                out.append(Violation(inv, art, case, msg, (s.idx,)))
+
+            signer = s.actor
+            before = [e for e in evs if e.idx < s.idx]
+            owner = _leader_in_charge(org, str(c["matter"]))
+            auth_by = {e.actor for e in before if e.act == "sign.authorized" and e.target == signer}
+            if s.reason != cls:
+                bad(f"signed as {s.reason}, but the document is {cls} (AMB-29)")
+            if item in (2, 3, 4) and signer != mayor:
+                bad(f"{cls} signed by {signer}, not the mayor")
+            elif item == 1 and signer not in (mayor, exec_vm):
+                bad(f"{cls} signed by {signer}, not the mayor or executive VM")
+            elif item == 5:
+                touched = {owner} | {
+                    _leader_in_charge(org, e.target)
+                    for e in evs
+                    if e.act == "doc.involves" and e.target
+                }
+                reviewed = {e.actor for e in before if e.act == "doc.co_review_signed"}
+                for ld in sorted(x for x in touched - {signer} - reviewed if x):
+                    bad(f"not co-reviewed by {ld}, whose portfolio it touches (审签)")
+                if c["wide_ranging"]:
+                    if signer not in (mayor, exec_vm):
+                        bad(f"wide-ranging document signed by {signer}")
+                elif signer != (mayor if owner == sg else owner):
+                    bad(f"signed by {signer}, the leader in charge is {owner}")
+            elif item == 6:
+                if cls == "meeting_decided" and not any(
+                    e.act == "meeting.deliberated" for e in before
+                ):
+                    bad("no prior government meeting decision")
+                if signer != mayor and not ((signer in vms or signer == sg) and mayor in auth_by):
+                    bad(f"signed by {signer} without the mayor's authorisation")
+            elif item == 7:
+                allowed_by = {mayor} | ({owner} if owner in vms else set())
+                if signer != sg or not c["urgent"]:
+                    bad(f"A61(7) document signed by {signer}")
+                elif not auth_by & allowed_by:
+                    bad(f"SG signed without authorisation by the mayor or {owner}")
+            elif item == 8:
+                if cls == "go_daily" and signer != sg:
+                    bad(f"GO daily-work document signed by {signer}, not the SG")
+                if cls == "go_business" and signer not in {mayor} | (
+                    {owner} & vms if owner else set()
+                ):
+                    bad(f"GO business document signed by {signer}")
+            if signer == sg and item not in (6, 7, 8):
+                out.append(
+                    Violation("INV-O08", "A61(7)", case, f"SG signed a {cls} document", (s.idx,))
+                )
+    return out
+
+
+def _sign_findings_of(invariant: str, doc: str) -> Check:
+    def check(ctx: LogContext) -> list[Violation]:
+        return [v for v in _memo(ctx, _signing_findings) if v.invariant == invariant]
+
+    check.__doc__ = doc
+    return check
+
+
+inv_o04 = _sign_findings_of(
+    "INV-O04",
+    """A61(2)–(4) 「由市长签发」: motions to the People's Congress, government rules, personnel
+    documents and heads' trips abroad are signed by the mayor (class as per AMB-29).""",
+)
+inv_o05 = _sign_findings_of(
+    "INV-O05",
+    """A61(1) 「由市长或常务副市长签发」: documents to the province and on major policy.""",
+)
+inv_o06 = _sign_findings_of(
+    "INV-O06",
+    """A61(5): other government-name documents are signed by the leader in charge (一般);
+    every other leader whose portfolio they touch co-reviews (审签) first; wide-ranging ones
+    are signed by the mayor or the executive VM. ASSUMPTION with INV-O08: where the SG holds
+    the portfolio, the mayor signs.""",
+)
+inv_o07 = _sign_findings_of(
+    "INV-O07",
+    """A61(6): matters decided at a government meeting (the meeting came first) and routine
+    approvals are signed by the mayor, or by a VM or the SG the mayor authorised.""",
+)
+inv_o08 = _sign_findings_of(
+    "INV-O08",
+    """A61(7) 「特殊、紧急情况下，经市长或副市长授权 … 可由市政府秘书长签发」: the SG signs a
+    government-name document outside A61(6) only when it is special or urgent and the mayor or
+    the VM in charge (AMB-30, K76) authorised it.""",
+)
+inv_o09 = _sign_findings_of(
+    "INV-O09",
+    """A61(8): GO-name business documents are signed by the mayor or the VM in charge, the GO's
+    daily-work documents by the SG.""",
+)
+
+
+def inv_o11(ctx: LogContext) -> list[Violation]:
+    """A60 「以市政府名义对外签订合同、协议、备忘录、意向书等，需事先经市司法局合法性审查，并报
+    市政府同意」: a contract is signed only after a passed legality review and a leader's
+    consent for the city government."""
+    org, out = ctx.org, []
+    acts = ("justice.legality_reviewed", "gov.consented", "contract.signed")
+    for case, evs in _per_case(ctx.events, *acts).items():
+        for s in (e for e in evs if e.act == "contract.signed"):
+            before = [e for e in evs if e.idx < s.idx]
+            if not any(
+                e.act == "justice.legality_reviewed" and e.outcome == "pass" for e in before
+            ):
+                out.append(
+                    Violation("INV-O11", "A60", case, "signed before legality review", (s.idx,))
+                )
+            if not any(e.act == "gov.consented" and org.is_leader(e.actor or "") for e in before):
+                out.append(Violation("INV-O11", "A60", case, "signed without consent", (s.idx,)))
+    return out
+
+
+def inv_n01(ctx: LogContext) -> list[Violation]:
+    """A21 「进行评估论证、公开征求意见，经市司法局合法性审核后，由起草部门提请市政府全体会议或
+    常务会议审议，并予以公布和备案」: for a normative document, evaluation and public comment
+    come before a passed legality review requested by the drafting department, which comes
+    before deliberation, which comes before publication; a published one is also filed."""
+    info, out = _case_info(ctx), []
+    for case, evs in _per_case(ctx.events).items():
+        c = info[case]
+        if c["case_type"] != "normative":
+            continue
+        first = {}
+        for e in evs:
+            first.setdefault((e.act, e.outcome if e.act.startswith("justice") else None), e)
+        ev_ = first.get(("norm.evaluated", None))
+        co = first.get(("norm.consulted", None))
+        lr = first.get(("justice.legality_reviewed", "pass"))
+        de = first.get(("meeting.deliberated", None))
+        pu = first.get(("doc.published", None))
+        chain = [
+            ("evaluation", ev_),
+            ("public comment", co),
+            ("legality review", lr),
+            ("deliberation", de),
+            ("publication", pu),
+        ]
+        reached = [(n, e) for n, e in chain if e is not None]
+        for (n1, e1), (n2, e2) in itertools.pairwise(reached):
+            if e1.idx > e2.idx:
+                out.append(Violation("INV-N01", "A21", case, f"{n2} before {n1}", (e2.idx,)))
+        last = reached[-1][0] if reached else None
+        seen = [n for n, _ in reached]
+        if last is not None and seen != [n for n, _ in chain[: len(seen)]]:
+            missing = next(n for n, e in chain if e is None)
+            out.append(
+                Violation(
+                    "INV-N01", "A21", case, f"{last} without {missing}", (reached[-1][1].idx,)
+                )
+            )
+        if pu is not None and not any(e.act == "norm.filed" for e in evs):
+            out.append(Violation("INV-N01", "A21", case, "published but not filed", (pu.idx,)))
+        for e in evs:
+            if e.act == "legality.submitted" and e.actor != c["sender"]:
+                out.append(
+                    Violation("INV-N01", "A21", case, "not requested by the drafter", (e.idx,))
+                )
+    return out
+
+
+def inv_n03(ctx: LogContext) -> list[Violation]:
+    """A20 「审议的市政府规章草案由市司法局审查或组织起草」: a government rule is deliberated
+    only after the justice bureau reviewed it."""
+    info, out = _case_info(ctx), []
+    acts = ("justice.legality_reviewed", "meeting.deliberated")
+    for case, evs in _per_case(ctx.events, *acts).items():
+        if info[case]["topic"] != "gov_rule":
+            continue
+        reviewed = math.inf
+        for e in evs:
+            if e.act == "justice.legality_reviewed" and e.outcome == "pass":
+                reviewed = min(reviewed, e.time)
+            elif e.act == "meeting.deliberated" and not reviewed <= e.time:
+                out.append(
+                    Violation("INV-N03", "A20", case, "rule deliberated unreviewed", (e.idx,))
+                )
+    return out
+
+
 INVARIANTS: dict[str, Check] = {
     "INV-D01": inv_d01,
+    "INV-D02": inv_d02,
+    "INV-D03": inv_d03,
+    "INV-D04": inv_d04,
+    "INV-D05": inv_d05,
+    "INV-D06": inv_d06,
+    "INV-D07": inv_d07,
+    "INV-D08": inv_d08,
+    "INV-D09": inv_d09,
+    "INV-D10": inv_d10,
+    "INV-D11": inv_d11,
+    "INV-D12": inv_d12,
     "INV-D13": inv_d13,
     "INV-D14": inv_d14,
+    "INV-D15": inv_d15,
     "INV-D16": inv_d16,
     "INV-D17": inv_d17,
+    "INV-O01": inv_o01,
+    "INV-O02": inv_o02,
+    "INV-O03": inv_o03,
+    "INV-O04": inv_o04,
+    "INV-O05": inv_o05,
+    "INV-O06": inv_o06,
+    "INV-O07": inv_o07,
+    "INV-O08": inv_o08,
+    "INV-O09": inv_o09,
+    "INV-O11": inv_o11,
+    "INV-N01": inv_n01,
+    "INV-N03": inv_n03,
     "INV-E01": inv_e01,
     "INV-E02": inv_e02,
     "INV-E03": inv_e03,
@@ -284,8 +1119,8 @@ INVARIANTS: dict[str, Check] = {
 }
 
 NOT_YET_CHECKED = (
-    "INV-D02…D12, D15 (countersign, intake forms: not modelled yet)",
-    "INV-O04…O09 (signing authority, A61: outgoing documents not modelled yet)",
+    "INV-O10 (seals, A64), INV-O12…O15 (publication, interpretation, A62 documents)",
+    "INV-N02, N04…N07 (registry uniqueness and validity, major decisions)",
     "INV-M01…M05, M07, M08 (meetings: not modelled yet)",
     "INV-L01, L03…L08 (leave and substitution: not modelled yet)",
     "INV-S01, S04, S05 (supervision ledger: not modelled yet)",
@@ -298,9 +1133,14 @@ def check_log(
     org: Organisation,
     cal: WorkCalendar,
     only: list[str] | None = None,
+    params: RuleParams | None = None,
 ) -> list[Violation]:
-    """Run every invariant (or those in ``only``) and return all violations found."""
-    ctx = LogContext(events.reset_index(drop=True), cases, org, cal)
+    """Run every invariant (or those in ``only``) and return all violations found.
+
+    ``params``: the scenario's reading of the text (:func:`params_from_scenario`); default
+    the text's own numbers.
+    """
+    ctx = LogContext(events.reset_index(drop=True), cases, org, cal, params or RuleParams())
     out: list[Violation] = []
     for name, check in INVARIANTS.items():
         if only is None or name in only:

@@ -49,7 +49,7 @@ DRAFT, NORMATIVE, CONTRACT = 2, 3, 4  # case types, as in govsim.log.CASE_TYPES
 
 @dataclass(frozen=True)
 class Outgoing:
-    """An outgoing document whose drafting starts at ``time``."""
+    """An outgoing document whose drafting starts at ``time`` (its case opens when drafted)."""
 
     time: float
     kind: str  # "draft" | "normative" | "contract"
@@ -173,6 +173,9 @@ def draft(w: World, d: Outgoing) -> Generator[Any, Any, None]:
     env, log, cal, code = w.env, w.log, w.cal, w.org.code
     lead, go = code[d.lead], code[GO]
     normative = d.kind == "normative"
+    # A59 「凡以市政府或市政府办公室名义制发的公文，一般应由主管部门代拟文稿」: the case opens
+    # with the finished draft.
+    yield until(env, cal.finish_time(env.now, w.sample_drafting()))
     case = log.new_case(
         NORMATIVE if normative else DRAFT,
         env.now,
@@ -187,11 +190,9 @@ def draft(w: World, d: Outgoing) -> Generator[Any, Any, None]:
         urgent=d.urgent,
         wide_ranging=d.wide_ranging,
     )
+    log.add(env.now, case, A.DOC_DRAFTED, lead)
     log_involvement(w, case, d.lead, d.cs)
     priority = URGENT if d.urgent else NORMAL
-    # A59 「凡以市政府或市政府办公室名义制发的公文，一般应由主管部门代拟文稿」
-    yield until(env, cal.finish_time(env.now, w.sample_drafting()))
-    log.add(env.now, case, A.DOC_DRAFTED, lead)
     if normative:
         # A21 「进行评估论证、公开征求意见，经市司法局合法性审核后」
         yield until(env, cal.finish_time(env.now, w.sample_evaluation()))
