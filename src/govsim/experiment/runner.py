@@ -131,13 +131,20 @@ def run_task(task: Task) -> int:
     )
     frames = {
         "kpis": pd.DataFrame([kpis]),
-        "backlog": _tag(backlog_series(events, world.cal, [GO, *leaders]), task),
+        "backlog": _tag(backlog_series(events, world.cal, holders(sc, leaders)), task),
     }
     if task.keep_events:
         frames["events"] = _tag(events, task)
         frames["cases"] = _tag(cases, task)
     write_parts(task.run_dir, task.point_index, task.replication, frames)
     return task.index
+
+
+def holders(sc: Scenario, leaders: list[str]) -> list[str]:
+    """Whose daily backlog is recorded: the GO, each leader, and the justice bureau when the
+    scenario names one (A21, A60)."""
+    justice = sc.legality.justice_bureau
+    return [GO, *leaders, *([justice] if justice else [])]
 
 
 def file_sha256(path: Path) -> str:
