@@ -647,8 +647,11 @@ def _countersign_findings(ctx: LogContext) -> list[Violation]:
                         bad("INV-D09", case, f"{c} deemed after its deadline", e.idx)
                     if first_reply is not None and first_reply.time <= current + EPS:
                         bad("INV-D08", case, f"{c} deemed although it replied in time", e.idx)
-                elif e.act == "cs.replied_late" and deemed is None:
-                    bad("INV-D08", case, f"late reply of {c} without deeming", e.idx)
+                elif e.act == "cs.replied_late":
+                    if deemed is None:
+                        bad("INV-D08", case, f"late reply of {c} without deeming", e.idx)
+                    elif e.time <= current:
+                        bad("INV-D08", case, f"{c} replied by its deadline yet was deemed", e.idx)
             applies = p.deemed_consent and (p.deemed_after_extension or not extended)
             replied_in_time = first_reply is not None and first_reply.time <= current + EPS
             if applies and not replied_in_time and deemed is None and current < horizon - EPS:

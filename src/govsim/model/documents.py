@@ -94,11 +94,21 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
     defect, poor, returns = doc.defect, doc.poor_quality, 0
     policy = w.sc.intake.dept_scope_policy
     while True:
-        problem = first_problem(defect, poor)
-        why = REASON_CODE[problem] if problem else NONE
-        log.add(env.now, case, A.DOC_SUBMITTED, sender, target=go, reason=why)
+        # What the submission carries (a defect is fixed before quality is judged): a fact of
+        # the document, logged apart from what the GO makes of it.
+        carried = defect or ("poor_quality" if poor else None)
+        log.add(
+            env.now,
+            case,
+            A.DOC_SUBMITTED,
+            sender,
+            target=go,
+            reason=REASON_CODE[carried] if carried else NONE,
+        )
         log.add(env.now, case, A.GO_RECEIVED, go)
         start, effort = yield from w.go.work(priority, w.sample_go_review())
+        problem = first_problem(defect, poor)
+        why = REASON_CODE[problem] if problem else NONE
         decision = intake_decision(problem, policy)
         if decision == "pass":
             log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)

@@ -43,9 +43,10 @@ def next_decision_time(cal: WorkCalendar, ready_at: float, day_of_month: int) ->
     year, month = d.year, d.month
     while True:
         day = dt.date(year, month, day_of_month)
-        while not cal.is_working_day(day):
-            day += dt.timedelta(days=1)
-        at = cal.office_open(day)
-        if at > ready_at:
-            return at
+        if day >= cal.start:
+            while not cal.is_working_day(day):
+                day += dt.timedelta(days=1)
+            at = cal.office_open(day)
+            if at > ready_at:
+                return at
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
