@@ -48,6 +48,16 @@ def pair_visits(enter: pd.DataFrame, leave: pd.DataFrame) -> pd.DataFrame:
     return a.merge(b, on=["case", "k"], how="left", suffixes=("_in", "_out"))
 
 
+HOLDER_PAIRS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("doc.routed", ("leader.approved", "leader.circle_read", "gov.consented")),
+    ("doc.sent_for_review", ("doc.co_review_signed",)),
+    ("doc.sent_for_signature", ("doc.signed",)),
+    ("legality.submitted", ("justice.legality_reviewed",)),
+)
+"""For holders other than the GO: the act that hands them an item (its ``target``) and the
+acts by which they finish it (their ``actor`` or ``on_behalf``)."""
+
+
 def holding_intervals(events: pd.DataFrame, holder: str) -> tuple[np.ndarray, np.ndarray]:
     """When each work item entered and left ``holder``'s hands (exit = inf while still held).
 
@@ -58,29 +68,63 @@ def holding_intervals(events: pd.DataFrame, holder: str) -> tuple[np.ndarray, np
     until its ``doc.co_review_signed`` / ``doc.signed``; the justice bureau holds a document
     from ``legality.submitted`` to it until its ``justice.legality_reviewed``.
     """
-    if holder == GO:
-        pairs = [
-            ("go.received", "go.reviewed", None),
-            ("leader.instructed", "go.transferred", None),
-        ]
-    else:
-        pairs = [
-            ("doc.routed", ("leader.approved", "leader.circle_read", "gov.consented"), holder),
-            ("doc.sent_for_review", "doc.co_review_signed", holder),
-            ("doc.sent_for_signature", "doc.signed", holder),
-            ("legality.submitted", "justice.legality_reviewed", holder),
-        ]
-    enters, exits = [], []
-    for enter_act, exit_act, who in pairs:
+    return _holding_intervals(events, [holder])[holder]
+
+
+def _holding_intervals(
+    events: pd.DataFrame, holders: Sequence[str]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """:func:`holding_intervals` of several holders, pairing each kind of hand-over once."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if GO in holders:
+        enters, exits = [], []
+        for enter_act, exit_act in (
+            ("go.received", "go.reviewed"),
+            ("leader.instructed", "go.transferred"),
+        ):
+            visits = pair_visits(_times(events, enter_act), _times(events, exit_act))
+            enters.append(visits["time_in"].to_numpy())
+            exits.append(visits["time_out"].fillna(math.inf).to_numpy())
+        out[GO] = (np.concatenate(enters), np.concatenate(exits))
+    others = [h for h in holders if h != GO]
+    if not others:
+        return out
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {h: [] for h in others}
+    for enter_act, exit_acts in HOLDER_PAIRS:
         ent = _times(events, enter_act)
-        ext = _times(events, exit_act)
-        if who is not None:
-            ent = ent.loc[ent["target"] == who]
-            ext = ext.loc[(ext["actor"] == who) | (ext["on_behalf"] == who)]
-        visits = pair_visits(ent, ext)
-        enters.append(visits["time_in"].to_numpy())
-        exits.append(visits["time_out"].fillna(math.inf).to_numpy())
-    return np.concatenate(enters), np.concatenate(exits)
+        ent = ent.loc[ent["target"].isin(others), ["case", "time", "target"]]
+        if ent.empty:
+            continue
+        ent = ent.rename(columns={"target": "holder"})
+        ent["holder"] = ent["holder"].astype(str)
+        ext = _times(events, exit_acts)
+        by_actor = ext.loc[ext["actor"].isin(others), ["case", "time", "start", "actor"]]
+        behalf = ext.loc[
+            ext["on_behalf"].isin(others) & (ext["on_behalf"] != ext["actor"]),
+            ["case", "time", "start", "on_behalf"],
+        ]
+        ext = pd.concat(
+            [
+                by_actor.rename(columns={"actor": "holder"}).astype({"holder": str}),
+                behalf.rename(columns={"on_behalf": "holder"}).astype({"holder": str}),
+            ]
+        ).sort_index(kind="stable")
+        keys = ["case", "holder"]
+        a = ent.assign(k=ent.groupby(keys, observed=True).cumcount())
+        b = ext.assign(k=ext.groupby(keys, observed=True).cumcount())
+        visits = a.merge(b, on=[*keys, "k"], how="left", suffixes=("_in", "_out"))
+        for holder, v in visits.groupby("holder", sort=False):
+            parts[str(holder)].append(
+                (v["time_in"].to_numpy(), v["time_out"].fillna(math.inf).to_numpy())
+            )
+    for h in others:
+        got = parts[h]
+        out[h] = (
+            (np.concatenate([e for e, _ in got]), np.concatenate([x for _, x in got]))
+            if got
+            else (np.empty(0), np.empty(0))
+        )
+    return out
 
 
 def backlog_series(events: pd.DataFrame, cal: WorkCalendar, holders: Sequence[str]) -> pd.DataFrame:
@@ -92,8 +136,9 @@ def backlog_series(events: pd.DataFrame, cal: WorkCalendar, holders: Sequence[st
     ends = (np.arange(days) + 1) * 1440.0
     dates = [cal.start + pd.Timedelta(days=int(i)) for i in range(days)]
     frames = []
+    intervals = _holding_intervals(events, holders)
     for holder in holders:
-        enter, exit_ = holding_intervals(events, holder)
+        enter, exit_ = intervals[holder]
         enter.sort()
         exit_.sort()
         held = np.searchsorted(enter, ends, side="right") - np.searchsorted(
