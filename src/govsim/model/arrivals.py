@@ -8,7 +8,9 @@ minutes and placed on the calendar, so documents arrive only while offices are o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,9 +21,8 @@ from govsim.scenario.models import Scenario
 WORKING_DAYS_PER_WEEK = 5
 
 
-@dataclass(frozen=True)
-class Arrival:
-    """A document arriving at the city government."""
+class Arrival(NamedTuple):
+    """A document arriving at the city government (immutable)."""
 
     time: float
     kind: str  # "request" | "report"
@@ -66,23 +67,26 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
         p_instr = sc.instructions.p_request if kind == "request" else sc.instructions.p_report
         instruction = attrs.random(n) < p_instr
         urgent = attrs.random(n) < sc.instructions.p_urgent
-        for i in range(n):
-            sender = senders[i]
-            matter = sender if kinds[sender] == "department" else departments[matter_draw[i]]
-            out.append(
-                Arrival(
-                    float(times[i]),
-                    kind,
-                    sender,
-                    matter,
-                    bool(major[i]),
-                    bool(poor[i]),
-                    bool(instruction[i]),
-                    bool(urgent[i]),
-                )
+        matters = [
+            sender if kinds[sender] == "department" else departments[draw]
+            for sender, draw in zip(senders, matter_draw.tolist(), strict=True)
+        ]
+        # Plain Python values (``tolist``) equal ``float(times[i])``, ``bool(major[i])`` …
+        out.extend(
+            map(
+                Arrival,
+                times.tolist(),
+                repeat(kind, n),
+                senders,
+                matters,
+                major.tolist(),
+                poor.tolist(),
+                instruction.tolist(),
+                urgent.tolist(),
             )
+        )
     out += _scheduled(sc, cal, streams, departments, kinds)
-    out.sort(key=lambda a: a.time)
+    out.sort(key=attrgetter("time"))
     return out
 
 
