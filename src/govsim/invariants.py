@@ -5,16 +5,20 @@ Each check restates its article independently of the model's decision code in
 calendar — so a wrong rule function shows up here as a violation (DESIGN: Rules are written
 once; invariants restate them).
 
-Checked so far: INV-D01, INV-D13, INV-D14, INV-D16, INV-D17 (documents and instructions) and
-the engineering invariants INV-E01 … INV-E04. Invariants of parts not yet modelled
-(countersign, signing, meetings, leave, ledger) are listed in :data:`NOT_YET_CHECKED`.
+Checked so far: INV-D01, INV-D13, INV-D14, INV-D16, INV-D17 (documents and instructions),
+INV-S01, INV-S04, INV-S05 (supervision ledger) and the engineering invariants INV-E01 …
+INV-E04. Invariants of parts not yet modelled (countersign, signing, meetings, leave) are listed
+in :data:`NOT_YET_CHECKED`.
 """
 
 from __future__ import annotations
 
+import calendar as _calendar
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +26,7 @@ import pandas as pd
 from govsim.calendar import WorkCalendar
 from govsim.org import GO, Organisation
 
-TERMINAL = ("doc.closed", "doc.withdrawn")
+TERMINAL = ("doc.closed", "doc.withdrawn", "ledger.closed")
 LEADER_ACTS = ("leader.approved", "leader.circle_read", "leader.instructed")
 EPS = 1e-6
 
@@ -51,6 +55,7 @@ class LogContext:
     cases: pd.DataFrame
     org: Organisation
     cal: WorkCalendar
+    colour_rule: Any = None  # the scenario's [ledger.colour] (K62); None: the K62 defaults
 
 
 Check = Callable[[LogContext], list[Violation]]
@@ -215,7 +220,7 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
     """Every actor holds the role its act claims: GO acts by the GO, leader acts by leaders,
     submissions and replies by units (A55–A57)."""
     ev, org = ctx.events, ctx.org
-    leaders, units = set(org.leaders), set(org.units)
+    leaders, units, departments = set(org.leaders), set(org.units), set(org.departments)
     expected = {
         "go.received": {GO},
         "go.reviewed": {GO},
@@ -229,6 +234,23 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "doc.submitted": units,
         "doc.withdrawn": units,
         "dept.replied": units,
+        # Supervision ledger (A70, A73, A74): the GO registers, assigns, verifies, closes and
+        # criticises; the owner department undertakes, reports and takes stock; leaders push;
+        # the mayor dispatches.
+        "ledger.registered": {GO},
+        "ledger.assigned": {GO},
+        "ledger.verified": {GO},
+        "ledger.closed": {GO},
+        "outcome.criticise": {GO},
+        "ledger.undertaken": departments,
+        "ledger.feedback": departments,
+        "ledger.colour": departments,
+        "cadence.stocktake": departments,
+        "ledger.pushed": leaders,
+        "cadence.dekad_push": leaders,
+        "cadence.monthly_dispatch": {org.mayor},
+        "outcome.supervise": {org.mayor},
+        "outcome.admonish": {org.mayor},
     }
     out = []
     for activity, allowed in expected.items():
@@ -238,6 +260,24 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
             Violation("INV-E03", "engineering", int(r["case"]), f"{activity} by {r['actor']}", (i,))
             for i, r in bad.iterrows()
         ]
+    # A ledger item's 承办, 反馈 and colours come from its owner, its push from the owner's
+    # leader in charge (分管, A8).
+    owner = ctx.cases.set_index("case")["matter"]
+    for activity in ("ledger.undertaken", "ledger.feedback", "ledger.colour", "ledger.pushed"):
+        rows = _acts(ev, activity)
+        for idx, row in rows.iterrows():
+            dept = str(owner.get(row["case"]))
+            who = org.portfolio_owner.get(dept) if activity == "ledger.pushed" else dept
+            if row["actor"] != who:
+                out.append(
+                    Violation(
+                        "INV-E03",
+                        "A8, A73",
+                        int(row["case"]),
+                        f"{activity} by {row['actor']}, the item's is {who}",
+                        (idx,),
+                    )
+                )
     return out
 
 
@@ -271,12 +311,282 @@ def inv_e04(ctx: LogContext) -> list[Violation]:
     return out
 
 
+# -- supervision ledger (A70, A73; RULES §7, §8.2 INV-S01, S04, S05) ------------------------
+
+LEDGER_STEPS = (
+    "ledger.registered",
+    "ledger.assigned",
+    "ledger.undertaken",
+    "ledger.feedback",
+    "ledger.verified",
+    "ledger.closed",
+)
+LEDGER_MARKS = (
+    "ledger.colour",
+    "ledger.pushed",
+    "outcome.supervise",
+    "outcome.admonish",
+    "outcome.criticise",
+)
+# 立项 → 交办 → 承办 → 反馈 → 核查 → 销号, with 核查 failing back to 承办 (A73, AMB-16).
+_LEDGER_NEXT: dict[str | None, tuple[str, ...]] = {
+    None: ("ledger.registered",),
+    "ledger.registered": ("ledger.assigned",),
+    "ledger.assigned": ("ledger.undertaken",),
+    "ledger.undertaken": ("ledger.feedback",),
+    "ledger.feedback": ("ledger.verified",),
+    "verified:fail": ("ledger.undertaken",),
+    "verified:pass": ("ledger.closed",),
+    "ledger.closed": (),
+}
+
+
+def _ledger_items(ctx: LogContext) -> set[int]:
+    cases = ctx.cases
+    return set(cases.loc[cases["case_type"] == "ledger_item", "case"].astype(int))
+
+
+def inv_s01(ctx: LogContext) -> list[Violation]:
+    """A73 「完善“立项—交办—承办—反馈—核查—销号”流程」: every ledger item's steps come in
+    that order, a failed 核查 returning it to 承办 (AMB-16); 销号 only right after a passing
+    核查, once, and nothing after it; colours, pushes and escalations only while it is open.
+    A70 「按期完」: 销号 is marked late exactly when it comes after the deadline set at 立项.
+    Ledger events belong to ledger items only."""
+    ev = ctx.events
+    items = _ledger_items(ctx)
+    out: list[Violation] = []
+    ledger_acts = (*LEDGER_STEPS, *LEDGER_MARKS)
+    rows = _acts(ev, *ledger_acts)
+    stray = rows.loc[~rows["case"].isin(items)]
+    for idx, row in stray.iterrows():
+        out.append(
+            Violation(
+                "INV-S01", "A73", int(row["case"]), f"{row['activity']} on a non-item", (idx,)
+            )
+        )
+    mine = ev.loc[ev["case"].isin(items)]
+    for case, group in mine.groupby("case", observed=True, sort=True):
+        state: str | None = None
+        deadline = math.nan
+        for idx, activity, outcome, time, dl in zip(
+            group.index,
+            group["activity"].astype(str),
+            group["outcome"].astype(object),
+            group["time"],
+            group["deadline"],
+            strict=True,
+        ):
+            if activity not in ledger_acts:
+                out.append(Violation("INV-S01", "A73", int(case), f"{activity} on an item", (idx,)))
+                continue
+            if activity in LEDGER_MARKS:
+                if state is None or state == "ledger.closed":
+                    where = "after 销号" if state else "before 立项"
+                    out.append(
+                        Violation("INV-S01", "A73", int(case), f"{activity} {where}", (idx,))
+                    )
+                continue
+            if activity not in _LEDGER_NEXT[state]:
+                out.append(
+                    Violation(
+                        "INV-S01",
+                        "A73",
+                        int(case),
+                        f"{activity} after {state or 'nothing'}",
+                        (idx,),
+                    )
+                )
+            if activity == "ledger.registered":
+                deadline = dl
+            if activity == "ledger.verified":
+                if outcome not in ("pass", "fail"):
+                    out.append(
+                        Violation("INV-S01", "A73", int(case), f"核查 outcome {outcome}", (idx,))
+                    )
+                state = f"verified:{outcome}"
+                continue
+            if activity == "ledger.closed":
+                late = time > deadline + EPS
+                if outcome != ("late" if late else "on_time"):
+                    out.append(
+                        Violation(
+                            "INV-S01",
+                            "A70",
+                            int(case),
+                            f"销号 marked {outcome} but late={late}",
+                            (idx,),
+                        )
+                    )
+            state = activity
+    return out
+
+
+@dataclass(frozen=True)
+class _K62:
+    behind_yellow: float = 0.10
+    behind_red: float = 0.25
+    warn_working_days: int = 5
+
+
+def _stated_colour(progress: float, planned: float, overdue: bool, near: bool, rule: Any) -> str:
+    """RULES §7.4 as written: red when overdue or behind by more than Δ; yellow when behind by
+    more than δ, or not done with the deadline near; blue otherwise."""
+    if overdue:
+        return "red"
+    behind = planned - progress
+    if behind > rule.behind_red:
+        return "red"
+    if behind > rule.behind_yellow or (progress < 1 and near):
+        return "yellow"
+    return "blue"
+
+
+def inv_s04(ctx: LogContext) -> list[Violation]:
+    """A70 「“蓝黄红”标识」 with the K62 rule (AMB-14): every colour logged at a stocktake is the
+    one RULES §7.4 gives for the logged progress. The planned progress is restated from the log:
+    the share of working time elapsed from 立项 to the deadline; the deadline is near when it
+    falls no later than the close of office of the ``warn_working_days``-th working day after
+    the stocktake's day; overdue means after the deadline."""
+    ev, cal = ctx.events, ctx.cal
+    rule = ctx.colour_rule or _K62()
+    reg = _acts(ev, "ledger.registered").groupby("case", observed=True).first()
+    out: list[Violation] = []
+    for idx, row in _acts(ev, "ledger.colour").iterrows():
+        case, t, progress = row["case"], row["time"], row["value"]
+        if case not in reg.index:
+            continue  # INV-S01 reports it
+        t0, deadline = reg.at[case, "time"], reg.at[case, "deadline"]
+        w0, w1 = cal.work_elapsed(t0), cal.work_elapsed(deadline)
+        planned = 1.0 if w1 <= w0 else min(1.0, max(0.0, (cal.work_elapsed(t) - w0) / (w1 - w0)))
+        day = cal.date_of(t - EPS)
+        w = rule.warn_working_days
+        if w == 0:
+            near = deadline <= cal.office_close(day) + EPS
+        else:
+            try:
+                near = deadline <= cal.add_working_days(t - EPS, w) + EPS
+            except ValueError:  # the w-th working day is past the calendar: the deadline is not
+                near = True
+        allowed = {
+            _stated_colour(p, planned, over, near, rule)
+            for p in (progress - 1e-9, progress, progress + 1e-9)
+            for over in (t > deadline + EPS, t > deadline - EPS)
+        }
+        if row["outcome"] not in allowed:
+            out.append(
+                Violation(
+                    "INV-S04",
+                    "A70",
+                    int(case),
+                    f"colour {row['outcome']} at progress {progress:.4f} (planned {planned:.4f}, "
+                    f"overdue={t > deadline}, near={near}); the rule gives {sorted(allowed)}",
+                    (idx,),
+                )
+            )
+    return out
+
+
+def _last_workday(cal: WorkCalendar, first: dt.date, last: dt.date) -> dt.date | None:
+    """The last working day in [first, last] inside the calendar (None if none is)."""
+    day = last
+    while day >= max(first, cal.start):
+        if cal.is_working_day(day):
+            return day
+        day -= dt.timedelta(days=1)
+    return None
+
+
+def inv_s05(ctx: LogContext) -> list[Violation]:
+    """A70 「政府部门周盘点、分管副市长旬推进、市长月调度」 (RULES §7.5; K06, K07, AMB-15):
+
+    * every calendar week, at the close of office of its last working day, each department with
+      open items holds a ``cadence.stocktake`` — and stocktakes happen on no other day;
+    * every dekad (1–10, 11–20, 21–end of month), on its last working day up to the 10th, 20th
+      or month end, each leader in charge of a department with open items convenes a
+      ``cadence.dekad_push`` — and pushes happen on no other day;
+    * on the month's last such day, if any item is open, the mayor convenes the
+      ``cadence.monthly_dispatch``.
+
+    Open at a moment means registered before it and not closed by it. Days before the start
+    of the calendar are unknown: a week or dekad whose day would fall before it is not checked.
+    """
+    ev, cal, org = ctx.events, ctx.cal, ctx.org
+    horizon = cal.horizon_minutes
+    items = sorted(_ledger_items(ctx))
+    cases = ctx.cases.set_index("case")
+    reg = _acts(ev, "ledger.registered").groupby("case", observed=True)["time"].min()
+    closed = _acts(ev, "ledger.closed").groupby("case", observed=True)["time"].min()
+    t_in = np.array([reg.get(c, math.inf) for c in items])
+    t_out = np.array([closed.get(c, math.inf) for c in items])
+    owners = np.array([str(cases.at[c, "matter"]) for c in items], dtype=object)
+    leaders = np.array([org.portfolio_owner.get(o) for o in owners], dtype=object)
+
+    def open_at(t: float) -> np.ndarray:
+        return (t_in < t) & (t_out > t)
+
+    def held(activity: str) -> set[tuple[str, dt.date]]:
+        rows = _acts(ev, activity)
+        return {
+            (str(a), cal.date_of(t - EPS if activity == "cadence.stocktake" else t))
+            for a, t in zip(rows["actor"], rows["time"], strict=True)
+        }
+
+    out: list[Violation] = []
+    last_day = cal.start + dt.timedelta(days=cal.days)
+
+    # Weekly stocktakes.
+    stocktakes = held("cadence.stocktake")
+    due_days: set[dt.date] = set()
+    monday = cal.start - dt.timedelta(days=cal.start.weekday())
+    while monday < last_day:
+        day = _last_workday(cal, monday, monday + dt.timedelta(days=6))
+        monday += dt.timedelta(days=7)
+        if day is None or cal.office_close(day) >= horizon:
+            continue
+        due_days.add(day)
+        for dept in sorted(set(owners[open_at(cal.office_close(day))])):
+            if (dept, day) not in stocktakes:
+                out.append(
+                    Violation("INV-S05", "A70", None, f"no stocktake by {dept} on {day} (周盘点)")
+                )
+    for actor, day in sorted(stocktakes - {(a, d) for a, d in stocktakes if d in due_days}):
+        out.append(Violation("INV-S05", "A70", None, f"stocktake by {actor} on {day}, not due"))
+
+    # Dekad pushes and monthly dispatches.
+    pushes, dispatches = held("cadence.dekad_push"), held("cadence.monthly_dispatch")
+    push_days: set[dt.date] = set()
+    year, month = cal.start.year, cal.start.month
+    while dt.date(year, month, 1) < last_day:
+        end = _calendar.monthrange(year, month)[1]
+        for a, b in ((1, 10), (11, 20), (21, end)):
+            day = _last_workday(cal, dt.date(year, month, a), dt.date(year, month, b))
+            if day is None or cal.office_open(day) >= horizon:
+                continue
+            push_days.add(day)
+            mask = open_at(cal.office_open(day))
+            for leader in sorted(set(leaders[mask])):
+                if (leader, day) not in pushes:
+                    out.append(
+                        Violation("INV-S05", "A70", None, f"no dekad push by {leader} on {day}")
+                    )
+            if b == end and mask.any() and (org.mayor, day) not in dispatches:
+                out.append(Violation("INV-S05", "A70", None, f"no monthly dispatch on {day}"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for actor, day in sorted(pushes | dispatches):
+        if day not in push_days:
+            out.append(Violation("INV-S05", "A70", None, f"session by {actor} on {day}, not due"))
+    return out
+
+
 INVARIANTS: dict[str, Check] = {
     "INV-D01": inv_d01,
     "INV-D13": inv_d13,
     "INV-D14": inv_d14,
     "INV-D16": inv_d16,
     "INV-D17": inv_d17,
+    "INV-S01": inv_s01,
+    "INV-S04": inv_s04,
+    "INV-S05": inv_s05,
     "INV-E01": inv_e01,
     "INV-E02": inv_e02,
     "INV-E03": inv_e03,
@@ -288,7 +598,8 @@ NOT_YET_CHECKED = (
     "INV-O04…O09 (signing authority, A61: outgoing documents not modelled yet)",
     "INV-M01…M05, M07, M08 (meetings: not modelled yet)",
     "INV-L01, L03…L08 (leave and substitution: not modelled yet)",
-    "INV-S01, S04, S05 (supervision ledger: not modelled yet)",
+    "INV-S02, S03 (supervision activities, A71–A72: not modelled yet)",
+    "INV-S06, S07 (instruction and meeting items; commendation and criticism: partly modelled)",
 )
 
 
@@ -298,9 +609,14 @@ def check_log(
     org: Organisation,
     cal: WorkCalendar,
     only: list[str] | None = None,
+    colour_rule: Any = None,
 ) -> list[Violation]:
-    """Run every invariant (or those in ``only``) and return all violations found."""
-    ctx = LogContext(events.reset_index(drop=True), cases, org, cal)
+    """Run every invariant (or those in ``only``) and return all violations found.
+
+    ``colour_rule`` is the scenario's ``[ledger.colour]`` (thresholds of K62) for INV-S04;
+    None checks against the K62 defaults.
+    """
+    ctx = LogContext(events.reset_index(drop=True), cases, org, cal, colour_rule)
     out: list[Violation] = []
     for name, check in INVARIANTS.items():
         if only is None or name in only:

@@ -12,7 +12,9 @@ column         dtype      meaning
 =============  =========  ==================================================================
 time           float64    simulation clock, minutes since the scenario start's midnight
 case           int32      case id (a document); see :meth:`EventLog.cases_frame`
-case_type      category   ``request`` (请示) or ``report`` (报告)
+case_type      category   ``request`` (请示), ``report`` (报告), ``ledger_item`` (a supervision
+                          ledger item, A73) or ``ledger_cadence`` (one per department or leader:
+                          its 周盘点 / 旬推进 / 月调度 sessions, A70)
 activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
 actor          category   who acted: ``GO``, a leader id or a unit id
 on_behalf      category   the leader an act was done for (补位, A8), else missing
@@ -25,7 +27,16 @@ value          float64    for completed work: its effort in working minutes, els
 
 The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
 ``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
-``poor_quality`` (at first submission), ``created``.
+``poor_quality`` (at first submission), ``created``, and for ledger items ``source``
+(``instruction``, ``key_task``, ``audit`` or ``meeting``; missing for other cases) and ``parent``
+(the case the item comes from, e.g. the instruction's document; −1 if none). A ledger item's
+``sender`` is who raised it (the instructing leader, else the GO) and its ``matter`` the
+department that owns it; a ``ledger_cadence`` case has the department or leader as both.
+
+Ledger events (RULES §8.1; :mod:`govsim.model.ledger`): ``ledger.registered`` (deadline, value
+= work in working minutes), ``ledger.colour`` (outcome = colour, value = progress 0…1, deadline
+= the item's), ``cadence.*`` (deadline = close of office of the scheduled day, value = planned
+session length in office minutes; for ``cadence.stocktake`` the number of open items).
 """
 
 from __future__ import annotations
@@ -49,9 +60,34 @@ ACTIVITIES: tuple[str, ...] = (
     "dept.replied",  # formal report replying to the instruction; outcome on_time | late, A57
     "instruction.overdue",  # the reply deadline passed with no reply (breach recorded), A57
     "doc.closed",  # the case ends
+    # Supervision ledger (A70, A73, A74; RULES §7.3–§7.6):
+    "ledger.registered",  # 立项 by the GO; target = owner department, deadline, value = work
+    "ledger.assigned",  # 交办 by the GO to the department (GO work)
+    "ledger.undertaken",  # 承办: the department takes it up (again after a failed 核查)
+    "ledger.feedback",  # 反馈: the department reports the work done; value = work done
+    "ledger.verified",  # 核查 by the GO; outcome pass | fail (AMB-16)
+    "ledger.closed",  # 销号 by the GO; outcome on_time | late
+    "ledger.colour",  # colour at a weekly stocktake; outcome blue | yellow | red (A70)
+    "ledger.pushed",  # a yellow/red item reviewed at a dekad push; outcome = its colour
+    "cadence.stocktake",  # 周盘点 of a department (A70, K07)
+    "cadence.dekad_push",  # 旬推进 convened by the leader in charge (A70, K06, AMB-15)
+    "cadence.monthly_dispatch",  # 月调度 convened by the mayor (A70)
+    "outcome.supervise",  # 督办 of a red item at the monthly dispatch (A74)
+    "outcome.admonish",  # 约谈 of the owner of an item red at successive dispatches (A74)
+    "outcome.criticise",  # 通报批评 of the owner of an item closed very late (A74)
 )
-OUTCOMES: tuple[str, ...] = ("pass", "return", "on_time", "late")
-CASE_TYPES: tuple[str, ...] = ("request", "report")
+OUTCOMES: tuple[str, ...] = (
+    "pass",
+    "return",
+    "on_time",
+    "late",
+    "fail",  # a failed verification (核查), AMB-16
+    "blue",  # 蓝黄红, A70
+    "yellow",
+    "red",
+)
+CASE_TYPES: tuple[str, ...] = ("request", "report", "ledger_item", "ledger_cadence")
+LEDGER_SOURCES: tuple[str, ...] = ("instruction", "key_task", "audit", "meeting")
 
 
 class Activity:
@@ -113,6 +149,8 @@ class EventLog:
         self._case_major = array("b")
         self._case_poor = array("b")
         self._case_created = array("d")
+        self._case_source = array("b")
+        self._case_parent = array("i")
 
     def __len__(self) -> int:
         return len(self._time) + len(self._rows)
@@ -131,9 +169,20 @@ class EventLog:
         return len(self._case_type)
 
     def new_case(
-        self, case_type: int, created: float, sender: int, matter: int, major: bool, poor: bool
+        self,
+        case_type: int,
+        created: float,
+        sender: int,
+        matter: int,
+        major: bool,
+        poor: bool,
+        *,
+        source: int = NONE,
+        parent: int = -1,
     ) -> int:
-        """Register a case and return its id."""
+        """Register a case and return its id (``source`` indexes :data:`LEDGER_SOURCES`)."""
+        self._case_source.append(source)
+        self._case_parent.append(parent)
         self._case_type.append(case_type)
         self._case_created.append(created)
         self._case_sender.append(sender)
@@ -206,5 +255,7 @@ class EventLog:
                 "major": np.frombuffer(self._case_major, dtype=np.int8).astype(bool),
                 "poor_quality": np.frombuffer(self._case_poor, dtype=np.int8).astype(bool),
                 "created": np.frombuffer(self._case_created, dtype=np.float64).copy(),
+                "source": self._cat(self._case_source, LEDGER_SOURCES),
+                "parent": np.frombuffer(self._case_parent, dtype=np.int32).copy(),
             }
         )

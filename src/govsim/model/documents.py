@@ -74,6 +74,8 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     log.add(env.now, case, act, code[leader], start=start, value=occupied)
     if doc.instruction:
         log.add(env.now, case, A.LEADER_INSTRUCTED, code[leader])
+        if w.ledger is not None:  # A69(六): instructions the GO supervises (RULES §4.6 row 8)
+            w.ledger.instruction_issued(case, leader, doc.matter)
         yield from instruction(w, case, doc, priority)
     log.add(env.now, case, A.DOC_CLOSED, go)
 

@@ -10,6 +10,7 @@ from govsim.log import EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import Arrival, generate_arrivals
 from govsim.model.documents import upward_document
+from govsim.model.ledger import LedgerModel
 from govsim.model.rng import Streams
 from govsim.org import GO, Organisation
 from govsim.scenario.models import Scenario
@@ -46,6 +47,8 @@ class World:
         share = sc.leader_work.document_share
         self.leaders = {ld: Office(self.env, self.cal, ld, 1, share) for ld in self.org.leaders}
         self._bind_samplers()
+        ledger = sc.ledger
+        self.ledger = LedgerModel(self, ledger) if ledger is not None and ledger.enabled else None
 
     def _bind_samplers(self) -> None:
         """One stream and one compiled distribution per random source."""
@@ -78,6 +81,8 @@ class World:
         """Generate the arrivals and simulate until the horizon."""
         arrivals = generate_arrivals(self.sc, self.cal, self.streams)
         self.env.process(self._feed(arrivals))
+        if self.ledger is not None:
+            self.ledger.start()
         self.env.run(until=self.cal.horizon_minutes)
         return self
 

@@ -25,6 +25,7 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _substitutes(sc)
     problems += _scheduled(sc)
     problems += _load_and_variants(sc)
+    problems += _ledger(sc)
     return problems
 
 
@@ -128,4 +129,18 @@ def _scheduled(sc: Scenario) -> list[Problem]:
             )
         elif not 0 <= days < sc.scenario.horizon_days:
             out.append((("load", "scheduled", i, "at"), "falls outside the simulated horizon"))
+    return out
+
+
+def _ledger(sc: Scenario) -> list[Problem]:
+    """Key-task batches fall inside the horizon (A70)."""
+    out: list[Problem] = []
+    if sc.ledger is None:
+        return out
+    first = sc.scenario.start
+    for i, day in enumerate(sc.ledger.key_tasks.batch_dates):
+        if not 0 <= (day - first).days < sc.scenario.horizon_days:
+            out.append(
+                (("ledger", "key_tasks", "batch_dates", i), "falls outside the simulated horizon")
+            )
     return out

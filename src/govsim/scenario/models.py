@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from govsim.distributions import Distribution
+from govsim.scenario.ledger_models import Ledger
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -228,6 +229,9 @@ class Scenario(Strict):
     leader_work: LeaderWork
     instructions: Instructions
     load: Load = Load()
+    ledger: Ledger | None = Field(
+        default=None, description="The supervision ledger (A53, A57, A69–A74); off when absent."
+    )
     experiment: Experiment = Experiment()
     variants: list[Variant] = Field(default_factory=list)
     sweep: dict[str, list[Any]] = Field(default_factory=dict)
