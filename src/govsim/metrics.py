@@ -6,6 +6,7 @@ cover documents *created* at or after the warm-up; backlog series cover every da
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 
@@ -173,3 +174,240 @@ def replication_kpis(
     out["backlog_leaders_max"] = float(leader_b.max())
     out["events"] = len(events)
     return out
+
+
+# -- supervision ledger (A70, A73, A74; RULES §2.0 kpi.backlog.ledger, kpi.ledger.*) --------
+
+LEDGER_COLOURS = ("blue", "yellow", "red")
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def ledger_items(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """One row per ledger item: ``case``, ``source``, ``owner``, ``registered``, ``deadline``,
+    ``closed`` (NaN while open), ``on_time`` (closed by the deadline), ``verify_fails``."""
+    items = cases.loc[cases["case_type"] == "ledger_item", ["case", "source", "matter"]]
+    items = items.rename(columns={"matter": "owner"}).set_index("case")
+    reg = _times(events, "ledger.registered").groupby("case", observed=True).first()
+    closed = _times(events, "ledger.closed").groupby("case", observed=True).first()
+    verified = _times(events, "ledger.verified")
+    fails = verified.loc[verified["outcome"] == "fail"].groupby("case", observed=True).size()
+    out = items.assign(
+        registered=reg["time"].reindex(items.index),
+        deadline=reg["deadline"].reindex(items.index),
+        closed=closed["time"].reindex(items.index),
+        on_time=(closed["outcome"] == "on_time").reindex(items.index, fill_value=False),
+        verify_fails=fails.reindex(items.index, fill_value=0).astype(int),
+    )
+    return out.reset_index()
+
+
+def ledger_colour_intervals(events: pd.DataFrame, horizon: float) -> pd.DataFrame:
+    """How long each logged colour held: ``case``, ``colour``, ``time_in`` (the stocktake),
+    ``time_out`` (the item's next stocktake, its 销号, or the horizon)."""
+    colours = _times(events, "ledger.colour")[["case", "time", "outcome"]]
+    closed = _times(events, "ledger.closed").groupby("case", observed=True)["time"].first()
+    nxt = colours.groupby("case", observed=True)["time"].shift(-1)
+    end = colours["case"].map(closed).astype(float).fillna(horizon)
+    return pd.DataFrame(
+        {
+            "case": colours["case"].to_numpy(),
+            "colour": colours["outcome"].astype(str).to_numpy(),
+            "time_in": colours["time"].to_numpy(),
+            "time_out": nxt.fillna(end).clip(upper=horizon).to_numpy(),
+        }
+    )
+
+
+def _count_at(starts: np.ndarray, ends: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """How many intervals [start, end) contain each instant of ``at``."""
+    return np.searchsorted(np.sort(starts), at, side="right") - np.searchsorted(
+        np.sort(ends), at, side="right"
+    )
+
+
+def ledger_daily(events: pd.DataFrame, cases: pd.DataFrame, cal: WorkCalendar) -> pd.DataFrame:
+    """Open ledger items at the end of each day, by colour (``kpi.backlog.ledger[colour]``).
+
+    Columns: ``day``, ``open``, ``blue``, ``yellow``, ``red`` (the colour of the item's latest
+    stocktake), ``unrated`` (no stocktake yet), ``registered`` and ``closed`` (that day).
+    """
+    horizon = cal.horizon_minutes
+    ends = (np.arange(cal.days) + 1) * 1440.0
+    items = ledger_items(events, cases)
+    reg = items["registered"].to_numpy(dtype=float)
+    out_t = items["closed"].fillna(math.inf).to_numpy(dtype=float)
+    frame = pd.DataFrame({"day": [cal.start + pd.Timedelta(days=i) for i in range(cal.days)]})
+    frame["open"] = _count_at(reg, out_t, ends).astype(np.int32)
+    spans = ledger_colour_intervals(events, horizon)
+    rated = np.zeros(cal.days, dtype=np.int64)
+    for colour in LEDGER_COLOURS:
+        sub = spans.loc[spans["colour"] == colour]
+        t_out = sub["time_out"].to_numpy(dtype=float)
+        t_out = np.where(t_out >= horizon, math.inf, t_out)  # still this colour at the horizon
+        counts = _count_at(sub["time_in"].to_numpy(dtype=float), t_out, ends)
+        frame[colour] = counts.astype(np.int32)
+        rated += counts
+    frame["unrated"] = (frame["open"] - rated).astype(np.int32)
+    for name, times in (("registered", reg), ("closed", out_t[np.isfinite(out_t)])):
+        days = (times // 1440).astype(int)
+        frame[name] = np.bincount(days[days < cal.days], minlength=cal.days).astype(np.int32)
+    return frame
+
+
+def _red_dwell(spans: pd.DataFrame) -> pd.Series:
+    red = spans.loc[spans["colour"] == "red"]
+    return ((red["time_out"] - red["time_in"]) / 1440.0).groupby(red["case"]).sum()
+
+
+def ledger_kpis(
+    events: pd.DataFrame,
+    cases: pd.DataFrame,
+    cal: WorkCalendar,
+    leaders: Sequence[str],
+    warmup_days: int = 0,
+) -> dict[str, float]:
+    """KPIs of the supervision ledger for one replication (``docs/results.md``).
+
+    Items registered at or after the warm-up; daily series and rhythm after it.
+    """
+    warm, horizon = warmup_days * 1440.0, cal.horizon_minutes
+    items = ledger_items(events, cases)
+    items = items.loc[items["registered"] >= warm]
+    closed = items.loc[items["closed"].notna()]
+    open_ = items.loc[items["closed"].isna()]
+    overdue_open = int((open_["deadline"] < horizon).sum())
+    on_time = int(closed["on_time"].sum())
+    out: dict[str, float] = {
+        "ledger_registered": len(items),
+        "ledger_closed": len(closed),
+        "ledger_open": len(open_),
+        "ledger_closed_on_time": on_time,
+        "ledger_closed_late": len(closed) - on_time,
+        "ledger_overdue_open": overdue_open,
+        "ledger_on_time_share": on_time / len(closed) if len(closed) else math.nan,
+    }
+    due = len(closed) + overdue_open
+    out["ledger_due_on_time_share"] = on_time / due if due else math.nan
+    for source in ("instruction", "key_task", "audit", "meeting"):
+        out[f"ledger_registered_{source}"] = int((items["source"] == source).sum())
+    cycle = (closed["closed"] - closed["registered"]).to_numpy() / 1440.0
+    out["ledger_cycle_mean_days"] = float(cycle.mean()) if cycle.size else math.nan
+    out["ledger_cycle_p90_days"] = float(np.percentile(cycle, 90)) if cycle.size else math.nan
+    verified = _times(events, "ledger.verified")
+    verified = verified.loc[verified["case"].isin(items["case"])]
+    n_fail = int((verified["outcome"] == "fail").sum())
+    out["ledger_verify_fail_rate"] = n_fail / len(verified) if len(verified) else math.nan
+    months = (horizon - warm) / 1440.0 / DAYS_PER_MONTH
+    out["ledger_closed_per_month"] = len(closed) / months if months > 0 else math.nan
+
+    spans = ledger_colour_intervals(events, horizon)
+    spans = spans.loc[spans["case"].isin(items["case"])]
+    dwell = _red_dwell(spans)
+    out["ledger_red_item_days"] = float(dwell.sum())
+    out["ledger_red_dwell_mean_days"] = float(dwell.mean()) if len(dwell) else 0.0
+    out["ledger_ever_red_share"] = len(dwell) / len(items) if len(items) else math.nan
+
+    daily = ledger_daily(events, cases, cal)
+    after = daily.iloc[warmup_days:]
+    for col in ("open", *LEDGER_COLOURS):
+        out[f"ledger_{col}_mean"] = float(after[col].mean())
+    out["ledger_red_max"] = float(after["red"].max())
+
+    later = events.loc[events["time"] >= warm]
+    for activity, name in (
+        ("cadence.stocktake", "stocktakes"),
+        ("cadence.dekad_push", "dekad_pushes"),
+        ("cadence.monthly_dispatch", "monthly_dispatches"),
+        ("outcome.supervise", "supervise"),
+        ("outcome.admonish", "admonish"),
+        ("outcome.criticise", "criticise"),
+    ):
+        out[f"ledger_{name}"] = len(_times(later, activity))
+    sessions = _times(later, ("cadence.dekad_push", "cadence.monthly_dispatch"))
+    out["ledger_hours_dekad_push"] = float(
+        sessions.loc[sessions["activity"] == "cadence.dekad_push", "value"].sum() / 60.0
+    )
+    out["ledger_hours_monthly_dispatch"] = float(
+        sessions.loc[sessions["activity"] == "cadence.monthly_dispatch", "value"].sum() / 60.0
+    )
+    out["ledger_hours_rhythm"] = (
+        out["ledger_hours_dekad_push"] + out["ledger_hours_monthly_dispatch"]
+    )
+    per_leader = sessions.groupby("actor", observed=True)["value"].sum() / 60.0
+    for leader in leaders:
+        out[f"ledger_hours_{leader}"] = float(per_leader.get(leader, 0.0))
+    return out
+
+
+def ledger_year_table(
+    events: pd.DataFrame,
+    cases: pd.DataFrame,
+    cal: WorkCalendar,
+    departments: Sequence[str],
+    scoring: object | None = None,
+) -> pd.DataFrame:
+    """Year-end ledger results per department, for the A74 assessment (RULES §7.6, K68).
+
+    One row per calendar year of the horizon and department: ``year``, ``days`` (days of the
+    year inside the horizon), ``department``, ``registered``, ``closed``, ``closed_on_time``,
+    ``closed_late`` (销号 in the year), ``open_at_year_end``, ``overdue_at_year_end`` (at the
+    year's end or the horizon), ``red_days`` (item-days red inside the year), ``red_months``
+    (item × month with a red stocktake), ``supervise`` (督办), ``admonish`` (约谈),
+    ``criticise`` (通报批评) and ``score`` = K68 points (``[ledger.scoring]``; default +1 per
+    on-time closure, −1 per red month, −3 per criticism).
+    """
+    per_on_time = getattr(scoring, "on_time", 1.0)
+    per_red_month = getattr(scoring, "red_month", -1.0)
+    per_criticism = getattr(scoring, "criticism", -3.0)
+    horizon = cal.horizon_minutes
+    items = ledger_items(events, cases).set_index("case")
+    owner = items["owner"].astype(str)
+    spans = ledger_colour_intervals(events, horizon)
+    red = spans.loc[spans["colour"] == "red"].copy()
+    red["owner"] = red["case"].map(owner)
+    red["month"] = [cal.date_of(t).replace(day=1) for t in red["time_in"]]
+    rows = []
+    last_day = cal.start + dt.timedelta(days=cal.days - 1)
+    for year in range(cal.start.year, last_day.year + 1):
+        y0 = max(0.0, float((dt.date(year, 1, 1) - cal.start).days * 1440))
+        y1 = min(horizon, float((dt.date(year + 1, 1, 1) - cal.start).days * 1440))
+        in_year = events.loc[(events["time"] >= y0) & (events["time"] < y1)]
+        marks = {
+            name: _times(in_year, f"outcome.{name}").groupby("target", observed=True).size()
+            for name in ("supervise", "admonish", "criticise")
+        }
+        reg = items.loc[(items["registered"] >= y0) & (items["registered"] < y1)]
+        shut = items.loc[(items["closed"] >= y0) & (items["closed"] < y1)]
+        still = items.loc[(items["registered"] < y1) & ~(items["closed"] < y1)]
+        dwell = (red["time_out"].clip(upper=y1) - red["time_in"].clip(lower=y0)).clip(lower=0)
+        red_days = (dwell / 1440.0).groupby(red["owner"]).sum()
+        in_months = red.loc[(red["time_in"] >= y0) & (red["time_in"] < y1)]
+        red_months = in_months.drop_duplicates(["case", "month"]).groupby("owner").size()
+        for dept in departments:
+            on_time = int(((shut["owner"] == dept) & shut["on_time"]).sum())
+            n_closed = int((shut["owner"] == dept).sum())
+            mine = still.loc[still["owner"] == dept]
+            n_red_months = int(red_months.get(dept, 0))
+            n_crit = int(marks["criticise"].get(dept, 0))
+            rows.append(
+                {
+                    "year": year,
+                    "days": round((y1 - y0) / 1440.0),
+                    "department": dept,
+                    "registered": int((reg["owner"] == dept).sum()),
+                    "closed": n_closed,
+                    "closed_on_time": on_time,
+                    "closed_late": n_closed - on_time,
+                    "open_at_year_end": len(mine),
+                    "overdue_at_year_end": int((mine["deadline"] < y1).sum()),
+                    "red_days": float(red_days.get(dept, 0.0)),
+                    "red_months": n_red_months,
+                    "supervise": int(marks["supervise"].get(dept, 0)),
+                    "admonish": int(marks["admonish"].get(dept, 0)),
+                    "criticise": n_crit,
+                    "score": on_time * per_on_time
+                    + n_red_months * per_red_month
+                    + n_crit * per_criticism,
+                }
+            )
+    return pd.DataFrame(rows)

@@ -26,7 +26,13 @@ from govsim.experiment.executors import open_executor
 from govsim.experiment.parts import clear_temporary, consolidate, is_done, read_kpis, write_parts
 from govsim.experiment.storage import write_csv, write_json
 from govsim.experiment.summary import summary_table
-from govsim.metrics import backlog_series, replication_kpis
+from govsim.metrics import (
+    backlog_series,
+    ledger_daily,
+    ledger_kpis,
+    ledger_year_table,
+    replication_kpis,
+)
 from govsim.model.world import simulate
 from govsim.org import GO
 from govsim.scenario.expand import DesignPoint, expand
@@ -129,10 +135,14 @@ def run_task(task: Task) -> int:
             events, cases, world.cal, leaders, sc.general_office.reviewers, sc.scenario.warmup_days
         )
     )
-    frames = {
-        "kpis": pd.DataFrame([kpis]),
-        "backlog": _tag(backlog_series(events, world.cal, [GO, *leaders]), task),
-    }
+    frames = {"backlog": _tag(backlog_series(events, world.cal, [GO, *leaders]), task)}
+    if sc.ledger is not None:  # A70, A74: the ledger's KPIs, daily colours, year-end table
+        warmup = sc.scenario.warmup_days
+        kpis.update(ledger_kpis(events, cases, world.cal, leaders, warmup))
+        frames["ledger_daily"] = _tag(ledger_daily(events, cases, world.cal), task)
+        year = ledger_year_table(events, cases, world.cal, world.org.departments, sc.ledger.scoring)
+        frames["ledger_year"] = _tag(year, task)
+    frames["kpis"] = pd.DataFrame([kpis])
     if task.keep_events:
         frames["events"] = _tag(events, task)
         frames["cases"] = _tag(cases, task)
@@ -202,7 +212,8 @@ def run_experiment(
 
     Files: ``manifest.json`` (written at the start and rewritten at the end),
     ``parts/`` (one set per replication, written by the workers), and the consolidated
-    ``kpis.parquet``, ``backlog.parquet``, ``summary.csv`` and — with ``events`` — the
+    ``kpis.parquet``, ``backlog.parquet``, ``summary.csv``, with the supervision ledger
+    ``ledger_daily.parquet`` and ``ledger_year.parquet``, and — with ``events`` — the
     ``events.parquet`` and ``cases.parquet``. Every file is written atomically.
     ``progress(total, already_done)`` returns a callback ticked once per finished task.
     """
@@ -251,7 +262,7 @@ def run_experiment(
 
     clear_temporary(run_dir)
     keys = [(t.point_index, t.replication) for t in tasks]
-    for kind in ("backlog", "events", "cases", "kpis"):
+    for kind in ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis"):
         consolidate(run_dir, keys, kind)
     kpis = read_kpis(run_dir, keys)
     summary = summary_table(kpis) if not kpis.empty else pd.DataFrame()

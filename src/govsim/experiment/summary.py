@@ -31,6 +31,13 @@ HEADLINE = (
     ("instr_replied_late", "instruction replies late"),
     ("instr_overdue_open", "instruction replies overdue, open"),
     ("instr_breach_rate", "instruction breach rate"),
+    ("ledger_registered", "ledger items registered"),
+    ("ledger_closed", "ledger items closed"),
+    ("ledger_open", "ledger items open at horizon"),
+    ("ledger_due_on_time_share", "ledger items due: share closed on time"),
+    ("ledger_red_mean", "ledger items red, daily mean"),
+    ("ledger_red_dwell_mean_days", "ledger red time per red item (days)"),
+    ("ledger_hours_rhythm", "leader hours on ledger pushes and dispatches"),
 )
 
 
