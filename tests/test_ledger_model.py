@@ -258,6 +258,9 @@ def test_meeting_hook_draws_from_the_meetings_source_and_is_a_no_op_without_ledg
     row = ev.loc[(ev["case"] == case) & (ev["activity"] == "ledger.registered")].iloc[0]
     assert w.cal.datetime_of(row["deadline"]) == at("2025-03-13 17:30")  # 7 working days
 
+    with pytest.raises(ValueError, match="must be a department"):
+        w.ledger.register("meeting", "c1")  # a county owns no ledger item
+
     off = copy.deepcopy(BASE)
     w_off = World(make_scenario(off))
     assert w_off.ledger is None

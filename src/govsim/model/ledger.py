@@ -195,6 +195,10 @@ class LedgerModel:
         given. The leader in charge is the owner's portfolio leader (分管, A8).
         """
         w, env, log, code = self.w, self.w.env, self.w.log, self.w.org.code
+        if owner not in self.desks:
+            raise ValueError(f"a ledger item's owner must be a department, not {owner!r}")
+        if source not in self.sources:
+            raise ValueError(f"unknown ledger source {source!r}; one of {LEDGER_SOURCES}")
         wmpd = w.cal.working_minutes_per_day
         days = deadline_working_days
         if days is None:
