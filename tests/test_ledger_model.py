@@ -403,3 +403,47 @@ def test_a_variant_may_add_the_ledger_to_a_file_without_one(tmp_path):
     assert pd.isna(kpis.loc["baseline", "ledger_registered"])
     assert kpis.loc["ledger", "ledger_registered"] > 0
     assert kpis.loc["baseline", "arrived_request"] > 0
+
+
+def test_year_table_splits_at_new_year():
+    """An item registered 2024-12-16, due 12-30 (10 working days), far from done: open and
+    overdue at the end of 2024 and at the horizon (2025-01-30); its red days split between
+    the two years and add up to the KPI."""
+    raw = ledger_raw()
+    raw["scenario"].update(start="2024-12-02", horizon_days=60)
+    raw["ledger"]["rhythm"].update(dekad_push_factor=0.0, monthly_dispatch_factor=0.0)
+    w = run_with_decision(raw, "2024-12-16T09:00", deadline_working_days=10, work_minutes=13500)
+    ev, cases = w.log.to_frame(), w.log.cases_frame()
+    reg = ev.loc[ev["activity"] == "ledger.registered"].iloc[0]
+    assert w.cal.datetime_of(reg["deadline"]) == at("2024-12-30 17:30")
+    year = ledger_year_table(ev, cases, w.cal, w.org.departments).set_index(["year", "department"])
+    y24, y25 = year.loc[(2024, "d_a")], year.loc[(2025, "d_a")]
+    assert (
+        y24["days"],
+        y24["registered"],
+        y24["open_at_year_end"],
+        y24["overdue_at_year_end"],
+    ) == (
+        30,
+        1,
+        1,
+        1,
+    )
+    assert (
+        y25["days"],
+        y25["registered"],
+        y25["open_at_year_end"],
+        y25["overdue_at_year_end"],
+    ) == (
+        30,
+        0,
+        1,
+        1,
+    )
+    assert year.loc[(2024, "d_b"), "registered"] == 0
+    k = ledger_kpis(ev, cases, w.cal, list(w.org.leaders))
+    # Red from the first stocktake (12-20 17:30) on, through January to the horizon.
+    assert y24["red_days"] == pytest.approx(11 + 6.5 / 24)
+    assert y25["red_days"] == pytest.approx(30)
+    assert y24["red_days"] + y25["red_days"] == pytest.approx(k["ledger_red_item_days"])
+    assert check_log(ev, cases, w.org, w.cal, colour_rule=w.sc.ledger.colour) == []
