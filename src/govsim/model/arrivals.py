@@ -31,6 +31,7 @@ class Arrival:
     poor_quality: bool
     instruction: bool
     urgent: bool
+    mayor_only: bool = False
 
 
 def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
@@ -66,6 +67,8 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
         p_instr = sc.instructions.p_request if kind == "request" else sc.instructions.p_report
         instruction = attrs.random(n) < p_instr
         urgent = attrs.random(n) < sc.instructions.p_urgent
+        p_mayor_only = sc.load.p_mayor_only if kind == "request" else 0.0
+        mayor_only = streams[f"mayor_only/{kind}"].random(n) < p_mayor_only
         for i in range(n):
             sender = senders[i]
             matter = sender if kinds[sender] == "department" else departments[matter_draw[i]]
@@ -79,6 +82,7 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
                     bool(poor[i]),
                     bool(instruction[i]),
                     bool(urgent[i]),
+                    bool(mayor_only[i]),
                 )
             )
     out += _scheduled(sc, cal, streams, departments, kinds)
@@ -142,6 +146,7 @@ def _scheduled(
                 draw(s.poor_quality, sc.load.p_poor_quality),
                 draw(s.instruction, p_instr),
                 draw(s.urgent, sc.instructions.p_urgent),
+                bool(s.mayor_only) and s.kind == "request",
             )
         )
     return out

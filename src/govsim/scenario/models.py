@@ -177,6 +177,9 @@ class ScheduledArrival(Strict):
     poor_quality: bool | None = None
     instruction: bool | None = None
     urgent: bool | None = None
+    mayor_only: bool = Field(
+        default=False, description="A request only the mayor may sign (A61(3)–(4))."
+    )
 
 
 class Load(Strict):
@@ -199,6 +202,11 @@ class Load(Strict):
     p_poor_after_revision: Probability = Field(
         default=0.2, description="Share of revised documents still of poor quality."
     )
+    p_mayor_only: Probability = Field(
+        default=0.0,
+        description="Share of requests only the mayor may sign (A61(3) personnel, A61(4) "
+        "overseas trips of county and department heads); routed to the mayor.",
+    )
     poisson: bool = Field(default=True, description="False: only scheduled arrivals.")
     scheduled: list[ScheduledArrival] = Field(default_factory=list)
 
@@ -217,6 +225,9 @@ class Variant(Strict):
     set: dict[str, Any] = Field(min_length=1)
 
 
+from govsim.scenario.availability_models import Leave, Substitution  # noqa: E402
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -228,6 +239,8 @@ class Scenario(Strict):
     leader_work: LeaderWork
     instructions: Instructions
     load: Load = Load()
+    leave: Leave | None = None
+    substitution: Substitution = Substitution()
     experiment: Experiment = Experiment()
     variants: list[Variant] = Field(default_factory=list)
     sweep: dict[str, list[Any]] = Field(default_factory=dict)
