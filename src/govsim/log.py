@@ -25,8 +25,9 @@ value          float64    for completed work: its effort in working minutes, els
 
 The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
 ``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
-``poor_quality`` (at first submission), ``mayor_only`` (A61(2)–(4) items), ``created``. An ``absence`` case has the absent
-person as ``sender`` and ``matter``; its events are the leave and substitution events.
+``poor_quality`` (at first submission), ``mayor_only`` (A61(2)–(4) items), ``created``.
+An ``absence`` case has the absent person as ``sender`` and ``matter``; its events are the
+leave and substitution events.
 """
 
 from __future__ import annotations

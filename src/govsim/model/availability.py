@@ -207,7 +207,7 @@ class Availability:
         return t if a is None else a.back
 
     def finish_time(self, person: str, t: float, effort: float) -> float:
-        """When ``person`` finishes ``effort`` working minutes begun at ``t``, pausing while away."""
+        """When ``person`` finishes ``effort`` working minutes begun at ``t``, paused while away."""
         cal = self.cal
         t = self.next_present(person, t)
         starts = self._starts.get(person)

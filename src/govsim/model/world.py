@@ -126,7 +126,7 @@ class World:
             office.signal_absence()
 
     def recaller(self, absence: Absence) -> str:
-        """Who recalls: the mayor, or the executive VM presiding while the mayor is away (AMB-32)."""
+        """Who recalls: the mayor, or the executive VM presiding in the mayor's absence (AMB-32)."""
         org = self.org
         if absence.person != org.mayor and self.away(org.mayor) is None:
             return org.mayor
