@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from factory import make_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_properties import scenarios
 
 import govsim.model.world as world_module
+from factory import make_scenario
 from govsim.invariants import check_log
 from govsim.model.world import simulate
+from test_properties import scenarios
 
 REASONS = ["out_of_city", "visit", "vacation", "study", "family_visit", "medical"]
 

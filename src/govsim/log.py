@@ -94,6 +94,8 @@ for _code, _name in enumerate(OUTCOMES):
 NONE = -1
 """Code of a missing actor, target or outcome (a missing value in :meth:`EventLog.to_frame`)."""
 
+_BLOCK = 1024  # events buffered as tuples before they are moved into the typed columns
+
 
 class EventLog:
     """Append-only columnar event log of one replication.
@@ -114,6 +116,21 @@ class EventLog:
         self._deadline = array("d")
         self._start = array("d")
         self._value = array("d")
+        self._columns = (
+            self._time,
+            self._case,
+            self._activity,
+            self._actor,
+            self._on_behalf,
+            self._target,
+            self._outcome,
+            self._deadline,
+            self._start,
+            self._value,
+        )
+        # Events are appended as tuples to a short row buffer (one list append per event, the
+        # simulator's hot path) and moved to the typed columns a block at a time.
+        self._rows: list[tuple] = []
         self._case_type = array("b")
         self._case_sender = array("h")
         self._case_matter = array("h")
@@ -123,7 +140,15 @@ class EventLog:
         self._case_created = array("d")
 
     def __len__(self) -> int:
-        return len(self._time)
+        return len(self._time) + len(self._rows)
+
+    def _flush(self) -> None:
+        """Move the buffered rows into the typed columns."""
+        rows = self._rows
+        if rows:
+            for column, values in zip(self._columns, zip(*rows, strict=True), strict=True):
+                column.extend(values)
+            rows.clear()
 
     @property
     def n_cases(self) -> int:
@@ -164,39 +189,25 @@ class EventLog:
         value: float = np.nan,
     ) -> None:
         """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`, ``actors``)."""
-        self._time.append(time)
-        self._case.append(case)
-        self._activity.append(activity)
-        self._actor.append(actor)
-        self._on_behalf.append(on_behalf)
-        self._target.append(target)
-        self._outcome.append(outcome)
-        self._deadline.append(deadline)
-        self._start.append(start)
-        self._value.append(value)
+        rows = self._rows
+        rows.append(
+            (time, case, activity, actor, on_behalf, target, outcome, deadline, start, value)
+        )
+        if len(rows) >= _BLOCK:
+            self._flush()
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the event columns (the case table excluded)."""
-        cols = (
-            self._time,
-            self._case,
-            self._activity,
-            self._actor,
-            self._on_behalf,
-            self._target,
-            self._outcome,
-            self._deadline,
-            self._start,
-            self._value,
-        )
-        return sum(c.itemsize * len(c) for c in cols)
+        """Bytes of the event columns (the case table excluded), as stored once flushed."""
+        self._flush()
+        return sum(c.itemsize * len(c) for c in self._columns)
 
     def _cat(self, codes: array, names: Sequence[str]) -> pd.Categorical:
         return pd.Categorical.from_codes(np.frombuffer(codes, dtype=codes.typecode), names)
 
     def to_frame(self) -> pd.DataFrame:
         """The events as a DataFrame (schema in the module docstring)."""
+        self._flush()
         case = np.frombuffer(self._case, dtype=np.int32)
         case_type_codes = np.frombuffer(self._case_type, dtype=np.int8)
         actor_names = list(self.actors)

@@ -8,7 +8,9 @@ minutes and placed on the calendar, so documents arrive only while offices are o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,9 +21,8 @@ from govsim.scenario.models import Scenario
 WORKING_DAYS_PER_WEEK = 5
 
 
-@dataclass(frozen=True)
-class Arrival:
-    """A document arriving at the city government."""
+class Arrival(NamedTuple):
+    """A document arriving at the city government (immutable)."""
 
     time: float
     kind: str  # "request" | "report"
@@ -31,7 +32,7 @@ class Arrival:
     poor_quality: bool
     instruction: bool
     urgent: bool
-    mayor_only: bool = False
+    mayor_only: bool = False  # A61(3)–(4): only the mayor may sign
 
 
 def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
@@ -69,24 +70,27 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
         urgent = attrs.random(n) < sc.instructions.p_urgent
         p_mayor_only = sc.load.p_mayor_only if kind == "request" else 0.0
         mayor_only = streams[f"mayor_only/{kind}"].random(n) < p_mayor_only
-        for i in range(n):
-            sender = senders[i]
-            matter = sender if kinds[sender] == "department" else departments[matter_draw[i]]
-            out.append(
-                Arrival(
-                    float(times[i]),
-                    kind,
-                    sender,
-                    matter,
-                    bool(major[i]),
-                    bool(poor[i]),
-                    bool(instruction[i]),
-                    bool(urgent[i]),
-                    bool(mayor_only[i]),
-                )
+        matters = [
+            sender if kinds[sender] == "department" else departments[draw]
+            for sender, draw in zip(senders, matter_draw.tolist(), strict=True)
+        ]
+        # Plain Python values (``tolist``) equal ``float(times[i])``, ``bool(major[i])`` …
+        out.extend(
+            map(
+                Arrival,
+                times.tolist(),
+                repeat(kind, n),
+                senders,
+                matters,
+                major.tolist(),
+                poor.tolist(),
+                instruction.tolist(),
+                urgent.tolist(),
+                mayor_only.tolist(),
             )
+        )
     out += _scheduled(sc, cal, streams, departments, kinds)
-    out.sort(key=lambda a: a.time)
+    out.sort(key=attrgetter("time"))
     return out
 
 
@@ -146,7 +150,7 @@ def _scheduled(
                 draw(s.poor_quality, sc.load.p_poor_quality),
                 draw(s.instruction, p_instr),
                 draw(s.urgent, sc.instructions.p_urgent),
-                bool(s.mayor_only) and s.kind == "request",
+                s.mayor_only and s.kind == "request",
             )
         )
     return out

@@ -232,12 +232,11 @@ def leave_process(w: World, absence: Absence) -> Generator[Any, Any, None]:
     env, log, code, org = w.env, w.log, w.org.code, w.org
     person = code[absence.person]
     mayor = code[org.mayor]
-    case = log.new_case(
-        w.ABSENCE_CASE, absence.requested or absence.start, person, person, False, False
-    )
     reason = getattr(O, absence.reason.upper())
+    first = absence.start if absence.requested is None else absence.requested
+    yield env.timeout(first - env.now)
+    case = log.new_case(w.ABSENCE_CASE, env.now, person, person, False, False)
     if absence.requested is not None:
-        yield env.timeout(absence.requested - env.now)
         notice_days = (absence.start - absence.requested) / DAY
         if absence.role == "department_head":
             # A80 「须按规定提前3天履行请假报批手续」; approver per K54 (the VM in charge).

@@ -31,6 +31,9 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     env, log, code = w.env, w.log, w.org.code
     is_request = doc.kind == "request"
     sender, go = code[doc.sender], code[GO]
+    # A56 「须由报送单位主要负责人签发」: the sender's principal head signs it, on post; the
+    # case opens when the document is submitted.
+    yield from w.wait_for_head(doc.sender)
     case = log.new_case(
         REQUEST if is_request else REPORT,
         env.now,
@@ -43,8 +46,8 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     priority = URGENT if doc.urgent else NORMAL
     poor, returns = doc.poor_quality, 0
     while True:
-        # A56 「须由报送单位主要负责人签发」: the sender's principal head signs it, on post.
-        yield from w.wait_for_head(doc.sender)
+        if returns:
+            yield from w.wait_for_head(doc.sender)  # the head signs the revision too (A56)
         # A55: every document goes to the GO, the single entry point.
         log.add(env.now, case, A.DOC_SUBMITTED, sender, target=go)
         log.add(env.now, case, A.GO_RECEIVED, go)
@@ -101,7 +104,7 @@ def leader_handles(
         env.now, case, A.DOC_ROUTED, go, target=code[target], on_behalf=_for(code, owner, target)
     )
     office = w.leaders[target]
-    req = office.resource.request(priority=priority)
+    req = office.resource.request(priority)
     while True:
         if not w.sc.substitution.move_queued:
             yield req
@@ -111,7 +114,7 @@ def leader_handles(
             break
         moved = w.handler(owner, needs)
         if moved != target:
-            req.cancel()
+            office.resource.cancel(req)
             target, office = moved, w.leaders[moved]
             log.add(
                 env.now,
@@ -121,7 +124,7 @@ def leader_handles(
                 target=code[target],
                 on_behalf=_for(code, owner, target),
             )
-            req = office.resource.request(priority=priority)
+            req = office.resource.request(priority)
     try:
         start, occupied = yield from office.perform(effort)
     finally:
