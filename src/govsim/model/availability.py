@@ -202,9 +202,13 @@ class Availability:
         return None
 
     def next_present(self, person: str, t: float) -> float:
-        """``t`` if ``person`` is on post then, else the moment they are back."""
+        """``t`` if ``person`` is on post then, else the moment they are back (after
+        back-to-back absences, the last one)."""
         a = self.absence_at(person, t)
-        return t if a is None else a.back
+        while a is not None:
+            t = a.back
+            a = self.absence_at(person, t)
+        return t
 
     def finish_time(self, person: str, t: float, effort: float) -> float:
         """When ``person`` finishes ``effort`` working minutes begun at ``t``, paused while away."""

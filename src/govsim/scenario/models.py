@@ -30,6 +30,11 @@ class ScenarioMeta(Strict):
     """``[scenario]``: what is simulated and for how long."""
 
     name: Identifier = Field(description="Short name; results go to results/<name>/.")
+    base: str | None = Field(
+        default=None,
+        description="A scenario file (relative path) this one builds on: its tables are read "
+        "first and this file's are merged over them (variants and sweep are not inherited).",
+    )
     description: str = ""
     start: dt.date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
     horizon_days: int = Field(ge=1, le=3660, description="Calendar days simulated.")
