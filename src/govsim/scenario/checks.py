@@ -150,9 +150,11 @@ def _leave_and_substitution(sc: Scenario) -> list[Problem]:
         for j, who in enumerate(chain):
             if who not in leaders:
                 out.append((("substitution", "chains", owner, j), f"'{who}' is not a leader"))
-    for i, ld in enumerate(sc.leaders):
-        evm = next((x.id for x in sc.leaders if x.role == "executive_vice_mayor"), None)
-        if ld.role == "mayor" and ld.substitute is not None and ld.substitute != evm:
+    mayors = [i for i, ld in enumerate(sc.leaders) if ld.role == "mayor"]
+    evms = [ld.id for ld in sc.leaders if ld.role == "executive_vice_mayor"]
+    for i in mayors if len(mayors) == 1 and len(evms) == 1 else []:  # else _roles reports it
+        ld = sc.leaders[i]
+        if ld.substitute is not None and ld.substitute != evms[0]:
             out.append(
                 (
                     ("leaders", i, "substitute"),
