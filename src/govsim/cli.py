@@ -175,6 +175,10 @@ def run(
 
 
 # Commands defined in their own modules are registered below, one line each.
+from govsim.report import report  # noqa: E402, I001
+main.add_command(report)
+from govsim.cli_logs import check, export  # noqa: E402, I001
+main.add_command(export); main.add_command(check)  # noqa: E702
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -147,7 +147,7 @@ class EventLog:
         rows = self._rows
         if rows:
             for column, values in zip(self._columns, zip(*rows, strict=True), strict=True):
-                column.extend(values)
+                column.fromlist(list(values))
             rows.clear()
 
     @property
