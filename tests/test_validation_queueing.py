@@ -17,7 +17,7 @@ the Erlang-C value of c: the test has the power to see a wrong model.
 The seeds are fixed (the scenario's), so the test is deterministic; the run length was chosen
 from the variance of the estimates so that the interval is a few times narrower than the gap
 between c and c − 1 (see the comments at ``SIZES``). The default size runs in seconds; the
-``slow`` variant (``pytest -m slow``) runs twenty times as many documents.
+``slow`` variant (``pytest -m slow``) runs about twenty times as many documents.
 """
 
 from __future__ import annotations
@@ -165,18 +165,19 @@ class Size:
     max_rel_hw_mean_wait: float
 
 
-# The queue starts empty. Its relaxation time 1 / (cμ(1 − √ρ)²) is 44 minutes in the slowest
-# case (textbook: ρ = 5/6, c = 3) and 9–23 minutes in the others, so after 120 minutes the
-# initial bias is a fraction of a percent of the mean wait.
+# The queue starts empty. Its relaxation time, roughly 1 / (cμ(1 − √ρ)²) (Morse's M/M/1 value
+# with the pooled rate cμ), is 44 minutes in the slowest case (textbook: ρ = 5/6, c = 3) and
+# 9–23 minutes in the others, so after 120 minutes the initial bias is well under 1 % of the
+# mean wait.
 WARMUP_MINUTES = 120.0
 # Documents received in the last hour are not counted: the ones before it have all been
 # reviewed by the horizon (asserted), so no wait is cut short.
 COOLDOWN_MINUTES = 60.0
 # The run length. Over a 1-day replication the standard deviation of a replication's mean
-# wait is 0.15–0.30 of its value (0.03–0.10 for the share that waits); ten replications give
-# 99 % half-widths of 0.15–0.35 (0.03–0.10) of the target, while one reviewer fewer moves the
-# targets by a factor of 1.5–2.3 or makes the queue unstable. The slow size runs 20 × 10 days
-# (22 times as many documents): half-widths about five times smaller.
+# wait is 0.15–0.30 of its value (0.03–0.08 for the share that waits); ten replications give
+# 99 % half-widths of 0.16–0.31 (0.03–0.08) of the target, while one reviewer fewer raises
+# the targets by a factor of 1.5–2.5 or makes the queue unstable. The slow size runs 20 × 10
+# days (22 times as many documents counted): half-widths about five times smaller.
 SIZES = {
     "ci": Size(replications=10, days=1, max_rel_hw_p_wait=0.2, max_rel_hw_mean_wait=0.4),
     "long": Size(replications=20, days=10, max_rel_hw_p_wait=0.05, max_rel_hw_mean_wait=0.1),
