@@ -75,11 +75,19 @@ CASE_COLUMNS: tuple[str, ...] = (
     "matter",
     "major",
     "poor_quality",
+    "mayor_only",
     "created",
 )
 """Columns of the case table, in the order of :meth:`govsim.log.EventLog.cases_frame`."""
 
-CASE_ATTRIBUTES: tuple[str, ...] = ("sender", "matter", "major", "poor_quality", "created")
+CASE_ATTRIBUTES: tuple[str, ...] = (
+    "sender",
+    "matter",
+    "major",
+    "poor_quality",
+    "mayor_only",
+    "created",
+)
 """Case columns that a joined (one-file) log repeats on every event row."""
 
 SELECTION_COLUMNS: tuple[str, ...] = ("variant", "point", "replication")
@@ -497,6 +505,11 @@ def normalise(
         if "poor_quality" in table.columns
         else np.zeros(len(table), dtype=bool)
     )
+    mayor_only = (
+        _bool_column(table["mayor_only"], "mayor_only", cases_loc, False)
+        if "mayor_only" in table.columns
+        else np.zeros(len(table), dtype=bool)
+    )
     created = (
         _clock_column(table["created"], "created", cal, cases_loc, required=False)
         if "created" in table.columns
@@ -510,6 +523,7 @@ def normalise(
             "matter": matter,
             "major": major,
             "poor_quality": poor,
+            "mayor_only": mayor_only,
             "created": created,
         }
     )
@@ -846,7 +860,7 @@ def load_log(
 
 def audit(log: LoadedLog) -> list[Violation]:
     """Every invariant of :data:`govsim.invariants.INVARIANTS` over the log."""
-    return check_log(log.events, log.cases, log.org, log.cal)
+    return check_log(log.events, log.cases, log.org, log.cal, scenario=log.scenario)
 
 
 def format_violation(v: Violation, log: LoadedLog) -> str:

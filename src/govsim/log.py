@@ -12,7 +12,7 @@ column         dtype      meaning
 =============  =========  ==================================================================
 time           float64    simulation clock, minutes since the scenario start's midnight
 case           int32      case id (a document); see :meth:`EventLog.cases_frame`
-case_type      category   ``request`` (请示) or ``report`` (报告)
+case_type      category   ``request`` (请示), ``report`` (报告) or ``absence`` (a leave)
 activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
 actor          category   who acted: ``GO``, a leader id or a unit id
 on_behalf      category   the leader an act was done for (补位, A8), else missing
@@ -25,7 +25,9 @@ value          float64    for completed work: its effort in working minutes, els
 
 The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
 ``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
-``poor_quality`` (at first submission), ``created``.
+``poor_quality`` (at first submission), ``mayor_only`` (A61(2)–(4) items), ``created``.
+An ``absence`` case has the absent person as ``sender`` and ``matter``; its events are the
+leave and substitution events.
 """
 
 from __future__ import annotations
@@ -49,9 +51,31 @@ ACTIVITIES: tuple[str, ...] = (
     "dept.replied",  # formal report replying to the instruction; outcome on_time | late, A57
     "instruction.overdue",  # the reply deadline passed with no reply (breach recorded), A57
     "doc.closed",  # the case ends
+    "doc.rerouted",  # a waiting item moves to another handler when its handler goes away, A8
+    "leave.requested",  # a head asks for leave ≥ 3 days ahead; outcome on_time | late, A80
+    "leave.reported",  # a VM or the SG reports an absence to the mayor beforehand, A80
+    "leave.filed",  # … and files it with the Party committee (市委报备), A80
+    "leave.approved",  # the approver grants it (AMB-03, AMB-04)
+    "absence.start",  # the person leaves; outcome = reason, deadline = planned end
+    "absence.end",  # back at the planned end (销假)
+    "absence.recall",  # emergency recall (中断行程返岗), A80; target = the person
+    "absence.on_post",  # back after a recall; value = return latency in hours, A80
+    "substitution.start",  # 补位 active for on_behalf (A6, A8)
+    "substitution.end",
 )
-OUTCOMES: tuple[str, ...] = ("pass", "return", "on_time", "late")
-CASE_TYPES: tuple[str, ...] = ("request", "report")
+OUTCOMES: tuple[str, ...] = (
+    "pass",
+    "return",
+    "on_time",
+    "late",
+    "out_of_city",
+    "visit",
+    "vacation",
+    "study",
+    "family_visit",
+    "medical",
+)
+CASE_TYPES: tuple[str, ...] = ("request", "report", "absence")
 
 
 class Activity:
@@ -112,6 +136,7 @@ class EventLog:
         self._case_matter = array("h")
         self._case_major = array("b")
         self._case_poor = array("b")
+        self._case_mayor_only = array("b")
         self._case_created = array("d")
 
     def __len__(self) -> int:
@@ -131,9 +156,17 @@ class EventLog:
         return len(self._case_type)
 
     def new_case(
-        self, case_type: int, created: float, sender: int, matter: int, major: bool, poor: bool
+        self,
+        case_type: int,
+        created: float,
+        sender: int,
+        matter: int,
+        major: bool,
+        poor: bool,
+        mayor_only: bool = False,
     ) -> int:
         """Register a case and return its id."""
+        self._case_mayor_only.append(mayor_only)
         self._case_type.append(case_type)
         self._case_created.append(created)
         self._case_sender.append(sender)
@@ -205,6 +238,7 @@ class EventLog:
                 "matter": self._cat(self._case_matter, actor_names),
                 "major": np.frombuffer(self._case_major, dtype=np.int8).astype(bool),
                 "poor_quality": np.frombuffer(self._case_poor, dtype=np.int8).astype(bool),
+                "mayor_only": np.frombuffer(self._case_mayor_only, dtype=np.int8).astype(bool),
                 "created": np.frombuffer(self._case_created, dtype=np.float64).copy(),
             }
         )

@@ -126,7 +126,14 @@ def run_task(task: Task) -> int:
     }
     kpis.update(
         replication_kpis(
-            events, cases, world.cal, leaders, sc.general_office.reviewers, sc.scenario.warmup_days
+            events,
+            cases,
+            world.cal,
+            leaders,
+            sc.general_office.reviewers,
+            sc.scenario.warmup_days,
+            world.org.leader_roles,
+            world.org.units,
         )
     )
     frames = {
