@@ -350,8 +350,11 @@ def test_scenario_checks_ledger_fields():
 
 def test_ledger_scenario_runs_and_writes_the_ledger_tables(tmp_path):
     """scenarios/ledger.toml for 40 days, 2 replications: KPI columns, daily colours, year table."""
+    base = (ROOT / "scenarios" / "jining.toml").read_text(encoding="utf-8")
+    (tmp_path / "jining.toml").write_text(
+        base.replace("horizon_days = 365", "horizon_days = 40"), encoding="utf-8"
+    )
     text = (ROOT / "scenarios" / "ledger.toml").read_text(encoding="utf-8")
-    text = text.replace("horizon_days = 365", "horizon_days = 40")
     text += '\n[[variants]]\nname = "no-ledger"\nset = { "ledger.enabled" = false }\n'
     path = tmp_path / "ledger.toml"
     path.write_text(text, encoding="utf-8")

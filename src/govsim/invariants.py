@@ -6,9 +6,9 @@ calendar — so a wrong rule function shows up here as a violation (DESIGN: Rule
 once; invariants restate them).
 
 Checked so far: INV-D01, INV-D13, INV-D14, INV-D16, INV-D17 (documents and instructions),
-INV-S01, INV-S04, INV-S05 (supervision ledger) and the engineering invariants INV-E01 …
-INV-E04. Invariants of parts not yet modelled (countersign, signing, meetings, leave) are listed
-in :data:`NOT_YET_CHECKED`.
+INV-L01, INV-L03 … INV-L08 (leave and substitution), INV-S01, INV-S04, INV-S05 (supervision
+ledger) and the engineering invariants INV-E01 … INV-E04. Invariants of parts not yet
+modelled (countersign, signing, meetings) are listed in :data:`NOT_YET_CHECKED`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ import pandas as pd
 
 from govsim.calendar import WorkCalendar
 from govsim.org import GO, Organisation
+from govsim.scenario.availability_models import SUBSTITUTION_TRIGGERS, Substitution
+from govsim.scenario.models import Scenario
 
 TERMINAL = ("doc.closed", "doc.withdrawn", "ledger.closed")
+WORKING_DAY_DEADLINES = ("go.transferred", "instruction.overdue", "dept.replied")
 LEADER_ACTS = ("leader.approved", "leader.circle_read", "leader.instructed")
 EPS = 1e-6
 
@@ -56,6 +59,12 @@ class LogContext:
     org: Organisation
     cal: WorkCalendar
     colour_rule: Any = None  # the scenario's [ledger.colour] (K62); None: the K62 defaults
+    sc: Scenario | None = None
+
+    @property
+    def substitution(self) -> Substitution:
+        """The scenario's 补位 policy (the default policy when no scenario is given)."""
+        return self.sc.substitution if self.sc is not None else Substitution()
 
 
 Check = Callable[[LogContext], list[Violation]]
@@ -101,23 +110,28 @@ def inv_d13(ctx: LogContext) -> list[Violation]:
 
 
 def inv_d14(ctx: LogContext) -> list[Violation]:
-    """A57 「根据市政府领导同志分工呈送审批，重大事项报市长审批」: a routed document goes to
-    the mayor when major, else to the leader whose portfolio holds the matter."""
+    """A57 「根据市政府领导同志分工呈送审批，重大事项报市长审批」: a routed document belongs to
+    the mayor when major (or reserved to the mayor, A61(3)–(4)), else to the leader whose
+    portfolio holds the matter; it goes to that leader or, on that leader's behalf, to a
+    substitute (A8, A6 — whether the substitute is the right one is INV-L06)."""
     ev, cases, org = ctx.events, ctx.cases, ctx.org
     owner = org.portfolio_owner  # the static 分工 table, not the model's routing function
     info = cases.set_index("case")
+    mayor_only = info["mayor_only"] if "mayor_only" in info else pd.Series(False, index=info.index)
     out = []
-    for idx, row in _acts(ev, "doc.routed").iterrows():
+    for idx, row in _acts(ev, "doc.routed", "doc.rerouted").iterrows():
         case = info.loc[row["case"]]
-        expected = org.mayor if case["major"] else owner.get(str(case["matter"]))
-        if row["target"] != expected:
-            why = "major matter" if case["major"] else f"matter {case['matter']}"
+        to_mayor = bool(case["major"]) or bool(mayor_only.loc[row["case"]])
+        expected = org.mayor if to_mayor else owner.get(str(case["matter"]))
+        belongs = row["on_behalf"] if pd.notna(row["on_behalf"]) else row["target"]
+        if belongs != expected:
+            why = "major or mayor-only matter" if to_mayor else f"matter {case['matter']}"
             out.append(
                 Violation(
                     "INV-D14",
                     "A57",
                     int(row["case"]),
-                    f"routed to {row['target']}, but the {why} belongs to {expected}",
+                    f"routed to {row['target']} for {belongs}, but the {why} belongs to {expected}",
                     (idx,),
                 )
             )
@@ -237,6 +251,17 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         # Supervision ledger (A70, A73, A74): the GO registers, assigns, verifies, closes and
         # criticises; the owner department undertakes, reports and takes stock; leaders push;
         # the mayor dispatches.
+        "doc.rerouted": {GO},
+        "leave.requested": units,
+        "leave.reported": leaders - {org.mayor},
+        "leave.filed": leaders - {org.mayor},
+        "leave.approved": leaders,
+        "absence.start": leaders | units,
+        "absence.end": leaders | units,
+        "absence.on_post": leaders | units,
+        "absence.recall": {org.mayor, org.executive_vice_mayor},
+        "substitution.start": {GO},
+        "substitution.end": {GO},
         "ledger.registered": {GO},
         "ledger.assigned": {GO},
         "ledger.verified": {GO},
@@ -286,7 +311,8 @@ def inv_e04(ctx: LogContext) -> list[Violation]:
     is done in office hours: it starts at an open instant and ends open or at a block end."""
     ev, cal = ctx.events, ctx.cal
     out = []
-    for idx, row in ev.loc[ev["deadline"].notna()].iterrows():
+    timed = _acts(ev, *WORKING_DAY_DEADLINES)
+    for idx, row in timed.loc[timed["deadline"].notna()].iterrows():
         d = cal.date_of(row["deadline"] - EPS)
         if not cal.is_working_day(d) or abs(cal.office_close(d) - row["deadline"]) > EPS:
             out.append(
@@ -578,6 +604,272 @@ def inv_s05(ctx: LogContext) -> list[Violation]:
     return out
 
 
+# -- leave and substitution (A6, A8, A56, A80) ---------------------------------------------
+
+
+def _absences(ev: pd.DataFrame) -> pd.DataFrame:
+    """Absences restated from the log: person, reason, start, planned end, back."""
+    starts = _acts(ev, "absence.start")
+    back = _acts(ev, "absence.end", "absence.on_post").set_index("case")["time"]
+    return pd.DataFrame(
+        {
+            "case": starts["case"].to_numpy(),
+            "person": starts["actor"].astype(str).to_numpy(),
+            "reason": starts["outcome"].astype(str).to_numpy(),
+            "start": starts["time"].to_numpy(),
+            "planned_end": starts["deadline"].to_numpy(),
+            "back": starts["case"].map(back).fillna(math.inf).to_numpy(),
+        }
+    )
+
+
+def _away_at(absences: pd.DataFrame, person: str, t: float) -> pd.Series | None:
+    rows = absences.loc[
+        (absences["person"] == person) & (absences["start"] <= t) & (t < absences["back"])
+    ]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _triggers(ctx: LogContext) -> set[str] | None:
+    """Reasons that activate 补位 (None: every reason), per the scenario (A6, A8, K58)."""
+    trig = ctx.substitution.triggers
+    return None if trig == "any" else set(trig if trig is not None else SUBSTITUTION_TRIGGERS)
+
+
+def inv_l01(ctx: LogContext) -> list[Violation]:
+    """A80 「须按规定提前3天履行请假报批手续」: a head's leave request comes at least 3
+    calendar days (AMB-02) before the absence, or it is counted as late — and only then."""
+    ev = ctx.events
+    lead_days = ctx.sc.leave.head_lead_days if ctx.sc is not None and ctx.sc.leave else 3
+    starts = _acts(ev, "absence.start").set_index("case")["time"]
+    out = []
+    for idx, row in _acts(ev, "leave.requested").iterrows():
+        start = starts.get(row["case"])
+        if start is None:
+            continue  # the absence starts after the horizon
+        gap_days = (start - row["time"]) / 1440.0
+        late = gap_days < lead_days - 1e-9
+        if late != (row["outcome"] == "late"):
+            out.append(
+                Violation(
+                    "INV-L01",
+                    "A80",
+                    int(row["case"]),
+                    f"request {gap_days:.2f} days ahead marked {row['outcome']}",
+                    (idx,),
+                )
+            )
+    return out
+
+
+def inv_l03(ctx: LogContext) -> list[Violation]:
+    """A80 「外出期间，必须保持通讯联络畅通」: a recall reaches a person who is away, at once —
+    every recall falls inside the recalled person's absence."""
+    ev = ctx.events
+    absences = _absences(ev).set_index("case")
+    out = []
+    for idx, row in _acts(ev, "absence.recall").iterrows():
+        a = absences.loc[row["case"]] if row["case"] in absences.index else None
+        if (
+            a is None
+            or a["person"] != row["target"]
+            or not a["start"] <= row["time"] < a["planned_end"]
+        ):
+            out.append(
+                Violation("INV-L03", "A80", int(row["case"]), "recall outside an absence", (idx,))
+            )
+    return out
+
+
+def inv_l04(ctx: LogContext) -> list[Violation]:
+    """A80 「要第一时间返回工作岗位」: after a recall the person is on post after exactly the
+    logged return latency, and takes no new absence in between."""
+    ev = ctx.events
+    on_post = _acts(ev, "absence.on_post").set_index("case")
+    starts = _acts(ev, "absence.start")
+    out = []
+    for idx, row in _acts(ev, "absence.recall").iterrows():
+        if row["case"] not in on_post.index:
+            continue  # still travelling back at the horizon
+        back = on_post.loc[row["case"]]
+        if abs((back["time"] - row["time"]) / 60.0 - back["value"]) > 1e-6:
+            out.append(
+                Violation(
+                    "INV-L04", "A80", int(row["case"]), "return latency does not match", (idx,)
+                )
+            )
+        between = starts.loc[
+            (starts["actor"] == row["target"])
+            & (starts["time"] > row["time"])
+            & (starts["time"] < back["time"])
+        ]
+        if not between.empty:
+            out.append(
+                Violation(
+                    "INV-L04", "A80", int(row["case"]), "new absence before back on post", (idx,)
+                )
+            )
+    return out
+
+
+def _substitute_acts(ev: pd.DataFrame) -> pd.DataFrame:
+    acts = _acts(ev, "leader.approved", "leader.circle_read")
+    return acts.loc[acts["on_behalf"].notna()]
+
+
+def inv_l05(ctx: LogContext) -> list[Violation]:
+    """A6 「市长因公出市（出访）、休假期间，由负责常务工作的副市长主持市政府全面工作」: work
+    done for the absent mayor is done by the executive vice mayor; items reserved to the
+    mayor (A61(2)–(4)) are never handled by anyone else (AMB-09, K60)."""
+    ev, org, cases = ctx.events, ctx.org, ctx.cases
+    out = []
+    acts = _substitute_acts(ev)
+    for idx, row in acts.loc[acts["on_behalf"] == org.mayor].iterrows():
+        if row["actor"] != org.executive_vice_mayor:
+            out.append(
+                Violation(
+                    "INV-L05", "A6", int(row["case"]), f"{row['actor']} acted for the mayor", (idx,)
+                )
+            )
+    if "mayor_only" in cases:
+        reserved = set(cases.loc[cases["mayor_only"], "case"])
+        done = _acts(ev, "leader.approved", "leader.circle_read")
+        for idx, row in done.loc[
+            done["case"].isin(reserved) & (done["actor"] != org.mayor)
+        ].iterrows():
+            out.append(
+                Violation(
+                    "INV-L05",
+                    "A61",
+                    int(row["case"]),
+                    f"mayor-only item decided by {row['actor']}",
+                    (idx,),
+                )
+            )
+    return out
+
+
+def inv_l06(ctx: LogContext) -> list[Violation]:
+    """A8 「副市长出市（出访）、休假期间，由补位的副市长代为处理有关工作」: every act done for
+    another leader falls in that leader's absence for a reason that triggers 补位, by a
+    handler on post whom the policy allows (designated substitute or fallback, the chain,
+    any vice mayor for least-loaded; the executive VM for the mayor)."""
+    ev, org = ctx.events, ctx.org
+    policy = ctx.substitution
+    triggers = _triggers(ctx)
+    absences = _absences(ev)
+    out = []
+    for idx, row in _substitute_acts(ev).iterrows():
+        owner, handler = str(row["on_behalf"]), str(row["actor"])
+        routed = _acts(ev.loc[ev["case"] == row["case"]], "doc.routed", "doc.rerouted")
+        routed = routed.loc[(routed["target"] == handler) & (routed["time"] <= row["time"])]
+        t_route = routed["time"].iloc[-1] if len(routed) else row["time"]
+        away = _away_at(absences, owner, t_route)
+
+        def bad(msg: str, idx: int = idx, case: int = int(row["case"])) -> None:
+            out.append(Violation("INV-L06", "A8", case, msg, (idx,)))
+
+        if policy.policy == "none":
+            bad(f"{handler} acted for {owner} under policy none")
+        elif away is None:
+            bad(f"{handler} acted for {owner}, who was on post when the item was routed")
+        elif triggers is not None and away["reason"] not in triggers:
+            bad(f"{owner}'s absence ({away['reason']}) does not trigger substitution")
+        elif _away_at(absences, handler, t_route) is not None:
+            bad(f"handler {handler} was away too")
+        elif owner != org.mayor:
+            allowed = _allowed_handlers(ctx, owner)
+            if allowed is not None and handler not in allowed:
+                bad(f"{handler} is not a substitute for {owner} under policy {policy.policy}")
+    return out
+
+
+def _allowed_handlers(ctx: LogContext, owner: str) -> set[str] | None:
+    """Who may act for ``owner`` under the policy (None: any vice mayor, least-loaded)."""
+    org, policy = ctx.org, ctx.substitution
+    if policy.policy == "designated":
+        allowed = {org.substitute[owner]} if owner in org.substitute else set()
+        if policy.fallback == "executive_vice_mayor":
+            allowed.add(org.executive_vice_mayor)
+        elif policy.fallback == "mayor":
+            allowed.add(org.mayor)
+        return allowed
+    if policy.policy == "chain":
+        return set(policy.chains.get(owner, []))
+    return {ld for ld, r in org.leader_roles.items() if r in ("vice_mayor", "executive_vice_mayor")}
+
+
+def inv_l07(ctx: LogContext) -> list[Violation]:
+    """A6, A8, A80: an absent person does not act — no decisions or readings by an absent
+    leader, no submissions or replies signed by an absent principal head (A56)."""
+    ev = ctx.events
+    absences = _absences(ev)
+    out = []
+    acts = _acts(
+        ev,
+        "leader.approved",
+        "leader.circle_read",
+        "leader.instructed",
+        "doc.submitted",
+        "dept.replied",
+    )
+    for person, grp in absences.groupby("person"):
+        mine = acts.loc[acts["actor"] == person]
+        for a in grp.itertuples():
+            inside = mine.loc[(mine["time"] > a.start + EPS) & (mine["time"] < a.back - EPS)]
+            out += [
+                Violation(
+                    "INV-L07",
+                    "A80",
+                    int(r["case"]),
+                    f"{person} acted ({r['activity']}) while away",
+                    (i,),
+                )
+                for i, r in inside.iterrows()
+            ]
+    return out
+
+
+def inv_l08(ctx: LogContext) -> list[Violation]:
+    """A6, A8: 补位 starts exactly when an absence with a triggering reason starts and ends
+    exactly when the person is back (planned end or back on post after a recall)."""
+    ev, org = ctx.events, ctx.org
+    triggers = _triggers(ctx)
+    absences = _absences(ev).set_index("case")
+    subs = _acts(ev, "substitution.start", "substitution.end")
+    out = []
+    for case, a in absences.iterrows():
+        expected = (
+            a["person"] in org.leader_roles
+            and ctx.substitution.policy != "none"
+            and (triggers is None or a["reason"] in triggers)
+        )
+        mine = subs.loc[subs["case"] == case]
+        start = mine.loc[mine["activity"] == "substitution.start", "time"].tolist()
+        end = mine.loc[mine["activity"] == "substitution.end", "time"].tolist()
+        if not expected:
+            if start or end:
+                out.append(
+                    Violation(
+                        "INV-L08", "A8", int(case), "substitution without a triggering absence"
+                    )
+                )
+            continue
+        if start != [a["start"]]:
+            out.append(
+                Violation(
+                    "INV-L08", "A8", int(case), "substitution does not start with the absence"
+                )
+            )
+        if math.isfinite(a["back"]) and end != [a["back"]]:
+            out.append(
+                Violation(
+                    "INV-L08", "A8", int(case), "substitution does not end when the person is back"
+                )
+            )
+    return out
+
+
 INVARIANTS: dict[str, Check] = {
     "INV-D01": inv_d01,
     "INV-D13": inv_d13,
@@ -591,13 +883,19 @@ INVARIANTS: dict[str, Check] = {
     "INV-E02": inv_e02,
     "INV-E03": inv_e03,
     "INV-E04": inv_e04,
+    "INV-L01": inv_l01,
+    "INV-L03": inv_l03,
+    "INV-L04": inv_l04,
+    "INV-L05": inv_l05,
+    "INV-L06": inv_l06,
+    "INV-L07": inv_l07,
+    "INV-L08": inv_l08,
 }
 
 NOT_YET_CHECKED = (
     "INV-D02…D12, D15 (countersign, intake forms: not modelled yet)",
     "INV-O04…O09 (signing authority, A61: outgoing documents not modelled yet)",
     "INV-M01…M05, M07, M08 (meetings: not modelled yet)",
-    "INV-L01, L03…L08 (leave and substitution: not modelled yet)",
     "INV-S02, S03 (supervision activities, A71–A72: not modelled yet)",
     "INV-S06, S07 (instruction and meeting items; commendation and criticism: partly modelled)",
 )
@@ -609,14 +907,19 @@ def check_log(
     org: Organisation,
     cal: WorkCalendar,
     only: list[str] | None = None,
+    scenario: Scenario | None = None,
     colour_rule: Any = None,
 ) -> list[Violation]:
     """Run every invariant (or those in ``only``) and return all violations found.
 
-    ``colour_rule`` is the scenario's ``[ledger.colour]`` (thresholds of K62) for INV-S04;
-    None checks against the K62 defaults.
-    """
-    ctx = LogContext(events.reset_index(drop=True), cases, org, cal, colour_rule)
+    ``scenario`` supplies the knobs some checks depend on (the 补位 policy, the A80 lead, the
+    ledger's colour thresholds); without it their defaults are assumed. ``colour_rule``
+    overrides the scenario's ``[ledger.colour]`` (K62) for INV-S04."""
+    if colour_rule is None and scenario is not None and scenario.ledger is not None:
+        colour_rule = scenario.ledger.colour
+    ctx = LogContext(
+        events.reset_index(drop=True), cases, org, cal, colour_rule=colour_rule, sc=scenario
+    )
     out: list[Violation] = []
     for name, check in INVARIANTS.items():
         if only is None or name in only:

@@ -12,9 +12,10 @@ column         dtype      meaning
 =============  =========  ==================================================================
 time           float64    simulation clock, minutes since the scenario start's midnight
 case           int32      case id (a document); see :meth:`EventLog.cases_frame`
-case_type      category   ``request`` (请示), ``report`` (报告), ``ledger_item`` (a supervision
-                          ledger item, A73) or ``ledger_cadence`` (one per department or leader:
-                          its 周盘点 / 旬推进 / 月调度 sessions, A70)
+case_type      category   ``request`` (请示), ``report`` (报告), ``absence`` (a leave),
+                          ``ledger_item`` (a supervision ledger item, A73) or
+                          ``ledger_cadence`` (one per department or leader: its 周盘点 / 旬推进 /
+                          月调度 sessions, A70)
 activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
 actor          category   who acted: ``GO``, a leader id or a unit id
 on_behalf      category   the leader an act was done for (补位, A8), else missing
@@ -27,11 +28,13 @@ value          float64    for completed work: its effort in working minutes, els
 
 The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
 ``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
-``poor_quality`` (at first submission), ``created``, and for ledger items ``source``
-(``instruction``, ``key_task``, ``audit`` or ``meeting``; missing for other cases) and ``parent``
-(the case the item comes from, e.g. the instruction's document; −1 if none). A ledger item's
-``sender`` is who raised it (the instructing leader, else the GO) and its ``matter`` the
-department that owns it; a ``ledger_cadence`` case has the department or leader as both.
+``poor_quality`` (at first submission), ``mayor_only`` (A61(2)–(4) items), ``created``,
+and for ledger items ``source`` (``instruction``, ``key_task``, ``audit`` or ``meeting``;
+missing for other cases) and ``parent`` (the case the item comes from, e.g. the instruction's
+document; −1 if none). An ``absence`` case has the absent person as ``sender`` and
+``matter``; its events are the leave and substitution events. A ledger item's ``sender`` is
+who raised it (the instructing leader, else the GO) and its ``matter`` the department that
+owns it; a ``ledger_cadence`` case has the department or leader as both.
 
 Ledger events (RULES §8.1; :mod:`govsim.model.ledger`): ``ledger.registered`` (deadline, value
 = work in working minutes), ``ledger.colour`` (outcome = colour, value = progress 0…1, deadline
@@ -60,6 +63,17 @@ ACTIVITIES: tuple[str, ...] = (
     "dept.replied",  # formal report replying to the instruction; outcome on_time | late, A57
     "instruction.overdue",  # the reply deadline passed with no reply (breach recorded), A57
     "doc.closed",  # the case ends
+    "doc.rerouted",  # a waiting item moves to another handler when its handler goes away, A8
+    "leave.requested",  # a head asks for leave ≥ 3 days ahead; outcome on_time | late, A80
+    "leave.reported",  # a VM or the SG reports an absence to the mayor beforehand, A80
+    "leave.filed",  # … and files it with the Party committee (市委报备), A80
+    "leave.approved",  # the approver grants it (AMB-03, AMB-04)
+    "absence.start",  # the person leaves; outcome = reason, deadline = planned end
+    "absence.end",  # back at the planned end (销假)
+    "absence.recall",  # emergency recall (中断行程返岗), A80; target = the person
+    "absence.on_post",  # back after a recall; value = return latency in hours, A80
+    "substitution.start",  # 补位 active for on_behalf (A6, A8)
+    "substitution.end",
     # Supervision ledger (A70, A73, A74; RULES §7.3–§7.6):
     "ledger.registered",  # 立项 by the GO; target = owner department, deadline, value = work
     "ledger.assigned",  # 交办 by the GO to the department (GO work)
@@ -81,12 +95,18 @@ OUTCOMES: tuple[str, ...] = (
     "return",
     "on_time",
     "late",
+    "out_of_city",
+    "visit",
+    "vacation",
+    "study",
+    "family_visit",
+    "medical",
     "fail",  # a failed verification (核查), AMB-16
     "blue",  # 蓝黄红, A70
     "yellow",
     "red",
 )
-CASE_TYPES: tuple[str, ...] = ("request", "report", "ledger_item", "ledger_cadence")
+CASE_TYPES: tuple[str, ...] = ("request", "report", "absence", "ledger_item", "ledger_cadence")
 LEDGER_SOURCES: tuple[str, ...] = ("instruction", "key_task", "audit", "meeting")
 
 
@@ -148,6 +168,7 @@ class EventLog:
         self._case_matter = array("h")
         self._case_major = array("b")
         self._case_poor = array("b")
+        self._case_mayor_only = array("b")
         self._case_created = array("d")
         self._case_source = array("b")
         self._case_parent = array("i")
@@ -160,7 +181,7 @@ class EventLog:
         rows = self._rows
         if rows:
             for column, values in zip(self._columns, zip(*rows, strict=True), strict=True):
-                column.extend(values)
+                column.fromlist(list(values))
             rows.clear()
 
     @property
@@ -176,11 +197,13 @@ class EventLog:
         matter: int,
         major: bool,
         poor: bool,
+        mayor_only: bool = False,
         *,
         source: int = NONE,
         parent: int = -1,
     ) -> int:
         """Register a case and return its id (``source`` indexes :data:`LEDGER_SOURCES`)."""
+        self._case_mayor_only.append(mayor_only)
         self._case_source.append(source)
         self._case_parent.append(parent)
         self._case_type.append(case_type)
@@ -254,6 +277,7 @@ class EventLog:
                 "matter": self._cat(self._case_matter, actor_names),
                 "major": np.frombuffer(self._case_major, dtype=np.int8).astype(bool),
                 "poor_quality": np.frombuffer(self._case_poor, dtype=np.int8).astype(bool),
+                "mayor_only": np.frombuffer(self._case_mayor_only, dtype=np.int8).astype(bool),
                 "created": np.frombuffer(self._case_created, dtype=np.float64).copy(),
                 "source": self._cat(self._case_source, LEDGER_SOURCES),
                 "parent": np.frombuffer(self._case_parent, dtype=np.int32).copy(),

@@ -36,30 +36,54 @@ def pair_visits(enter: pd.DataFrame, leave: pd.DataFrame) -> pd.DataFrame:
     return a.merge(b, on=["case", "k"], how="left", suffixes=("_in", "_out"))
 
 
-def holding_intervals(events: pd.DataFrame, holder: str) -> tuple[np.ndarray, np.ndarray]:
+LEADER_ACTS = ("leader.approved", "leader.circle_read")
+ROUTING = ("doc.routed", "doc.rerouted")
+
+
+def leader_visits(events: pd.DataFrame) -> pd.DataFrame:
+    """Each stay of a document with a leader: ``case``, ``holder`` (the routed-to leader),
+    ``owner`` (the leader it belongs to: ``on_behalf`` when substituted), ``time_in`` and
+    ``time_out`` (the next routing or the leader's act; NaN while still held)."""
+    rows = events.loc[
+        events["activity"].isin(ROUTING + LEADER_ACTS),
+        ["case", "time", "activity", "target", "on_behalf"],
+    ]
+    nxt = rows.groupby("case", observed=True)["time"].shift(-1)
+    stays = rows.assign(time_out=nxt).loc[rows["activity"].isin(ROUTING)]
+    holder = stays["target"].astype(str)
+    owner = stays["on_behalf"].astype(object).where(stays["on_behalf"].notna(), holder)
+    return pd.DataFrame(
+        {
+            "case": stays["case"].to_numpy(),
+            "holder": holder.to_numpy(),
+            "owner": owner.astype(str).to_numpy(),
+            "time_in": stays["time"].to_numpy(),
+            "time_out": stays["time_out"].to_numpy(),
+        }
+    )
+
+
+def holding_intervals(
+    events: pd.DataFrame, holder: str, visits: pd.DataFrame | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """When each work item entered and left ``holder``'s hands (exit = inf while still held).
 
     The GO holds a document from ``go.received`` to ``go.reviewed`` and an instruction from
-    ``leader.instructed`` to ``go.transferred``; a leader holds a document from
-    ``doc.routed`` to it until its ``leader.approved`` / ``leader.circle_read``.
+    ``leader.instructed`` to ``go.transferred``; a leader holds a document from its
+    ``doc.routed`` (or ``doc.rerouted``) to it until its act or its next routing.
     """
-    if holder == GO:
-        pairs = [
-            ("go.received", "go.reviewed", None),
-            ("leader.instructed", "go.transferred", None),
-        ]
-    else:
-        pairs = [("doc.routed", ("leader.approved", "leader.circle_read"), holder)]
+    if holder != GO:
+        v = leader_visits(events) if visits is None else visits
+        mine = v.loc[v["holder"] == holder]
+        return mine["time_in"].to_numpy(), mine["time_out"].fillna(math.inf).to_numpy()
     enters, exits = [], []
-    for enter_act, exit_act, who in pairs:
-        ent = _times(events, enter_act)
-        ext = _times(events, exit_act)
-        if who is not None:
-            ent = ent.loc[ent["target"] == who]
-            ext = ext.loc[(ext["actor"] == who) | (ext["on_behalf"] == who)]
-        visits = pair_visits(ent, ext)
-        enters.append(visits["time_in"].to_numpy())
-        exits.append(visits["time_out"].fillna(math.inf).to_numpy())
+    for enter_act, exit_act in (
+        ("go.received", "go.reviewed"),
+        ("leader.instructed", "go.transferred"),
+    ):
+        stays = pair_visits(_times(events, enter_act), _times(events, exit_act))
+        enters.append(stays["time_in"].to_numpy())
+        exits.append(stays["time_out"].fillna(math.inf).to_numpy())
     return np.concatenate(enters), np.concatenate(exits)
 
 
@@ -72,10 +96,10 @@ def backlog_series(events: pd.DataFrame, cal: WorkCalendar, holders: Sequence[st
     ends = (np.arange(days) + 1) * 1440.0
     dates = [cal.start + pd.Timedelta(days=int(i)) for i in range(days)]
     frames = []
+    visits = leader_visits(events)
     for holder in holders:
-        enter, exit_ = holding_intervals(events, holder)
-        enter.sort()
-        exit_.sort()
+        enter, exit_ = holding_intervals(events, holder, visits)
+        enter, exit_ = np.sort(enter), np.sort(exit_)
         held = np.searchsorted(enter, ends, side="right") - np.searchsorted(
             exit_, ends, side="right"
         )
@@ -104,10 +128,13 @@ def replication_kpis(
     leaders: Sequence[str],
     go_reviewers: int,
     warmup_days: int = 0,
+    leader_roles: dict[str, str] | None = None,
+    units: Sequence[str] = (),
 ) -> dict[str, float]:
     """One row of KPIs for one replication (see ``docs/results.md`` for each column)."""
     warm = warmup_days * 1440.0
     horizon = cal.horizon_minutes
+    leader_roles = leader_roles or {leader: "vice_mayor" for leader in leaders}
     kept = cases.loc[cases["created"] >= warm]
     kept_ids = kept["case"].to_numpy()
     ev = events.loc[events["case"].isin(kept_ids)]
@@ -172,6 +199,8 @@ def replication_kpis(
     leader_b = after.loc[after["holder"] != GO].groupby("day")["backlog"].sum()
     out["backlog_leaders_mean"] = float(leader_b.mean())
     out["backlog_leaders_max"] = float(leader_b.max())
+    roles = {**{u: "department_head" for u in units}, **leader_roles}
+    out.update(availability_kpis(events, cal, roles, warm))
     out["events"] = len(events)
     return out
 
@@ -411,3 +440,97 @@ def ledger_year_table(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def absence_table(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per absence from the log: ``case``, ``person``, ``reason``, ``start``,
+    ``planned_end``, ``back`` (NaN if still away at the horizon), ``recalled``."""
+    starts = _times(events, "absence.start")
+    ends = _times(events, ("absence.end", "absence.on_post"))
+    table = pd.DataFrame(
+        {
+            "case": starts["case"].to_numpy(),
+            "person": starts["actor"].astype(str).to_numpy(),
+            "reason": starts["outcome"].astype(str).to_numpy(),
+            "start": starts["time"].to_numpy(),
+            "planned_end": starts["deadline"].to_numpy(),
+        }
+    )
+    back = ends.set_index("case")["time"]
+    table["back"] = table["case"].map(back)
+    recalled = set(_times(events, "absence.recall")["case"])
+    table["recalled"] = table["case"].isin(recalled)
+    return table
+
+
+def _overlap(t0: np.ndarray, t1: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Length of [t0, t1) ∩ ⋃[a, b) for each row (intervals a–b disjoint)."""
+    total = np.zeros(len(t0))
+    for lo, hi in zip(a, b, strict=True):
+        total += np.clip(np.minimum(t1, hi) - np.maximum(t0, lo), 0.0, None)
+    return total
+
+
+def availability_kpis(
+    events: pd.DataFrame,
+    cal: WorkCalendar,
+    roles: dict[str, str],
+    warm: float = 0.0,
+) -> dict[str, float]:
+    """Leave and substitution KPIs (A6, A8, A80; RULES §2.0 kpi.sub.*, kpi.leave.late,
+    kpi.recall.latency). ``roles`` maps every person to a role (leaders' roles, and
+    ``department_head`` for units). Always returns the same columns, zeros without leave."""
+    horizon = cal.horizon_minutes
+    absences = absence_table(events)
+    out: dict[str, float] = {}
+    role_names = (
+        "mayor",
+        "executive_vice_mayor",
+        "vice_mayor",
+        "secretary_general",
+        "department_head",
+    )
+    people_per_role = {r: sum(1 for v in roles.values() if v == r) for r in role_names}
+    days = {r: 0.0 for r in role_names}
+    for row in absences.itertuples():
+        lo = max(row.start, warm)
+        hi = min(horizon, row.back if not math.isnan(row.back) else horizon)
+        if hi > lo:
+            days[roles.get(row.person, "department_head")] += cal.working_days_between(lo, hi)
+    for r in role_names:
+        n = people_per_role[r]
+        out[f"absence_days_{r}"] = days[r] / n if n else math.nan
+
+    requests = _times(events.loc[events["time"] >= warm], "leave.requested")
+    out["leave_requests"] = len(requests)
+    out["leave_late"] = int((requests["outcome"] == "late").sum())
+    latency = _times(events.loc[events["time"] >= warm], "absence.on_post")["value"]
+    out["recalls"] = len(latency)
+    out["recall_latency_mean_hours"] = float(latency.mean()) if len(latency) else math.nan
+
+    visits = leader_visits(events)
+    visits = visits.loc[visits["time_in"] >= warm]
+    time_out = visits["time_out"].fillna(horizon).to_numpy()
+    absent_hold = np.zeros(len(visits))
+    owner_away = np.zeros(len(visits), dtype=bool)
+    for person, grp in absences.groupby("person"):
+        a = grp["start"].to_numpy()
+        b = grp["back"].fillna(math.inf).to_numpy()
+        held = (visits["holder"] == person).to_numpy()
+        if held.any():
+            absent_hold[held] = _overlap(visits["time_in"].to_numpy()[held], time_out[held], a, b)
+        owned = (visits["owner"] == person).to_numpy()
+        t_in = visits["time_in"].to_numpy()[owned]
+        owner_away[owned] = ((t_in[:, None] >= a) & (t_in[:, None] < b)).any(axis=1)
+    substituted = (visits["holder"] != visits["owner"]).to_numpy()
+    out["sub_items"] = int(owner_away.sum())
+    out["sub_coverage"] = float(substituted[owner_away].mean()) if owner_away.any() else math.nan
+    out["absent_wait_items"] = int((absent_hold > 0).sum())
+    out["absent_wait_hours_mean"] = (
+        float(absent_hold[absent_hold > 0].mean() / 60.0) if (absent_hold > 0).any() else 0.0
+    )
+    acts = _times(events.loc[events["time"] >= warm], LEADER_ACTS)
+    on_behalf = acts.loc[acts["on_behalf"].notna()]
+    out["sub_acts"] = len(on_behalf)
+    out["sub_load_hours"] = float(on_behalf["value"].sum() / 60.0)
+    return out

@@ -132,7 +132,14 @@ def run_task(task: Task) -> int:
     }
     kpis.update(
         replication_kpis(
-            events, cases, world.cal, leaders, sc.general_office.reviewers, sc.scenario.warmup_days
+            events,
+            cases,
+            world.cal,
+            leaders,
+            sc.general_office.reviewers,
+            sc.scenario.warmup_days,
+            world.org.leader_roles,
+            world.org.units,
         )
     )
     frames = {"backlog": _tag(backlog_series(events, world.cal, [GO, *leaders]), task)}

@@ -32,6 +32,7 @@ class Arrival(NamedTuple):
     poor_quality: bool
     instruction: bool
     urgent: bool
+    mayor_only: bool = False  # A61(3)–(4): only the mayor may sign
 
 
 def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
@@ -67,6 +68,8 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
         p_instr = sc.instructions.p_request if kind == "request" else sc.instructions.p_report
         instruction = attrs.random(n) < p_instr
         urgent = attrs.random(n) < sc.instructions.p_urgent
+        p_mayor_only = sc.load.p_mayor_only if kind == "request" else 0.0
+        mayor_only = streams[f"mayor_only/{kind}"].random(n) < p_mayor_only
         matters = [
             sender if kinds[sender] == "department" else departments[draw]
             for sender, draw in zip(senders, matter_draw.tolist(), strict=True)
@@ -83,6 +86,7 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
                 poor.tolist(),
                 instruction.tolist(),
                 urgent.tolist(),
+                mayor_only.tolist(),
             )
         )
     out += _scheduled(sc, cal, streams, departments, kinds)
@@ -146,6 +150,7 @@ def _scheduled(
                 draw(s.poor_quality, sc.load.p_poor_quality),
                 draw(s.instruction, p_instr),
                 draw(s.urgent, sc.instructions.p_urgent),
+                s.mayor_only and s.kind == "request",
             )
         )
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from govsim.log import NONE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
@@ -17,6 +18,7 @@ from govsim.model.arrivals import Arrival
 from govsim.org import GO
 from govsim.rules.deadlines import instruction_reply_deadline
 from govsim.rules.routing import route_upward
+from govsim.rules.substitution import ItemNeeds
 
 if TYPE_CHECKING:
     from govsim.model.world import World
@@ -29,6 +31,9 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     env, log, code = w.env, w.log, w.org.code
     is_request = doc.kind == "request"
     sender, go = code[doc.sender], code[GO]
+    # A56 「须由报送单位主要负责人签发」: the sender's principal head signs it, on post; the
+    # case opens when the document is submitted.
+    yield from w.wait_for_head(doc.sender)
     case = log.new_case(
         REQUEST if is_request else REPORT,
         env.now,
@@ -36,10 +41,13 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         code[doc.matter],
         doc.major,
         doc.poor_quality,
+        doc.mayor_only,
     )
     priority = URGENT if doc.urgent else NORMAL
     poor, returns = doc.poor_quality, 0
     while True:
+        if returns:
+            yield from w.wait_for_head(doc.sender)  # the head signs the revision too (A56)
         # A55: every document goes to the GO, the single entry point.
         log.add(env.now, case, A.DOC_SUBMITTED, sender, target=go)
         log.add(env.now, case, A.GO_RECEIVED, go)
@@ -65,19 +73,69 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         returns += 1
         poor = w.draw_still_poor()
 
-    # A57: to the leader in charge of the matter, or the mayor when it is major.
-    leader = route_upward(w.org, doc.matter, doc.major)
-    log.add(env.now, case, A.DOC_ROUTED, go, target=code[leader])
+    # A57: to the leader in charge of the matter, or the mayor when it is major; A61(3)–(4)
+    # items only the mayor signs go to the mayor too.
+    owner = route_upward(w.org, doc.matter, doc.major, doc.mayor_only)
+    needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
     effort = w.sample_approve() if is_request else w.sample_read()
-    start, occupied = yield from w.leaders[leader].work(priority, effort)
+    handler, start, occupied = yield from leader_handles(w, case, owner, needs, priority, effort)
     act = A.LEADER_APPROVED if is_request else A.LEADER_CIRCLE_READ
-    log.add(env.now, case, act, code[leader], start=start, value=occupied)
+    on_behalf = code[owner] if handler != owner else NONE
+    log.add(env.now, case, act, code[handler], on_behalf=on_behalf, start=start, value=occupied)
     if doc.instruction:
-        log.add(env.now, case, A.LEADER_INSTRUCTED, code[leader])
+        log.add(env.now, case, A.LEADER_INSTRUCTED, code[handler], on_behalf=on_behalf)
         if w.ledger is not None:  # A69(六): instructions the GO supervises (RULES §4.6 row 8)
-            w.ledger.instruction_issued(case, leader, doc.matter)
+            w.ledger.instruction_issued(case, handler, doc.matter)
         yield from instruction(w, case, doc, priority)
     log.add(env.now, case, A.DOC_CLOSED, go)
+
+
+def leader_handles(
+    w: World, case: int, owner: str, needs: ItemNeeds, priority: int, effort: float
+) -> Generator[Any, Any, tuple[str, float, float]]:
+    """The GO routes an item to its owner or, while the owner is away, to whoever the 补位
+    policy names (A6, A8; RULES §4.1 rows 12–14, §6.2); the handler works on it.
+
+    With ``substitution.move_queued`` an item still waiting when its handler's absence
+    starts is routed again (``doc.rerouted``). Returns ``(handler, start, office_minutes)``.
+    """
+    env, log, code = w.env, w.log, w.org.code
+    go = code[GO]
+    target = w.handler(owner, needs)
+    log.add(
+        env.now, case, A.DOC_ROUTED, go, target=code[target], on_behalf=_for(code, owner, target)
+    )
+    office = w.leaders[target]
+    req = office.resource.request(priority)
+    while True:
+        if not w.sc.substitution.move_queued:
+            yield req
+            break
+        yield req | office.absence_signal
+        if req.triggered:
+            break
+        moved = w.handler(owner, needs)
+        if moved != target:
+            office.resource.cancel(req)
+            target, office = moved, w.leaders[moved]
+            log.add(
+                env.now,
+                case,
+                A.DOC_REROUTED,
+                go,
+                target=code[target],
+                on_behalf=_for(code, owner, target),
+            )
+            req = office.resource.request(priority)
+    try:
+        start, occupied = yield from office.perform(effort)
+    finally:
+        office.resource.release(req)
+    return target, start, occupied
+
+
+def _for(code: dict[str, int], owner: str, handler: str) -> int:
+    return code[owner] if handler != owner else NONE
 
 
 def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[Any, Any, None]:
@@ -99,7 +157,9 @@ def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[A
         start=start,
         value=effort,
     )
-    reply_at = cal.finish_time(env.now, w.sample_urgent_reply() if doc.urgent else w.sample_reply())
+    ready = cal.finish_time(env.now, w.sample_urgent_reply() if doc.urgent else w.sample_reply())
+    # The formal report is signed by the department's principal head (A56, A57).
+    reply_at = w.head_back(doc.matter, ready)
     if reply_at > deadline:
         yield env.timeout(deadline - env.now)
         log.add(env.now, case, A.INSTRUCTION_OVERDUE, go, target=dept, deadline=deadline)

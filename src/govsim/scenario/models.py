@@ -31,6 +31,11 @@ class ScenarioMeta(Strict):
     """``[scenario]``: what is simulated and for how long."""
 
     name: Identifier = Field(description="Short name; results go to results/<name>/.")
+    base: str | None = Field(
+        default=None,
+        description="A scenario file (relative path) this one builds on: its tables are read "
+        "first and this file's are merged over them (variants and sweep are not inherited).",
+    )
     description: str = ""
     start: dt.date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
     horizon_days: int = Field(ge=1, le=3660, description="Calendar days simulated.")
@@ -178,6 +183,9 @@ class ScheduledArrival(Strict):
     poor_quality: bool | None = None
     instruction: bool | None = None
     urgent: bool | None = None
+    mayor_only: bool = Field(
+        default=False, description="A request only the mayor may sign (A61(3)–(4))."
+    )
 
 
 class Load(Strict):
@@ -200,6 +208,11 @@ class Load(Strict):
     p_poor_after_revision: Probability = Field(
         default=0.2, description="Share of revised documents still of poor quality."
     )
+    p_mayor_only: Probability = Field(
+        default=0.0,
+        description="Share of requests only the mayor may sign (A61(3) personnel, A61(4) "
+        "overseas trips of county and department heads); routed to the mayor.",
+    )
     poisson: bool = Field(default=True, description="False: only scheduled arrivals.")
     scheduled: list[ScheduledArrival] = Field(default_factory=list)
 
@@ -218,6 +231,9 @@ class Variant(Strict):
     set: dict[str, Any] = Field(min_length=1)
 
 
+from govsim.scenario.availability_models import Leave, Substitution  # noqa: E402
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -232,6 +248,8 @@ class Scenario(Strict):
     ledger: Ledger | None = Field(
         default=None, description="The supervision ledger (A53, A57, A69–A74); off when absent."
     )
+    leave: Leave | None = None
+    substitution: Substitution = Substitution()
     experiment: Experiment = Experiment()
     variants: list[Variant] = Field(default_factory=list)
     sweep: dict[str, list[Any]] = Field(default_factory=dict)
