@@ -130,8 +130,11 @@ def replication_kpis(
     warmup_days: int = 0,
     leader_roles: dict[str, str] | None = None,
     units: Sequence[str] = (),
+    backlog: pd.DataFrame | None = None,
 ) -> dict[str, float]:
-    """One row of KPIs for one replication (see ``docs/results.md`` for each column)."""
+    """One row of KPIs for one replication (see ``docs/results.md`` for each column).
+
+    ``backlog`` is the replication's :func:`backlog_series` if the caller has it already."""
     warm = warmup_days * 1440.0
     horizon = cal.horizon_minutes
     leader_roles = leader_roles or {leader: "vice_mayor" for leader in leaders}
@@ -185,7 +188,8 @@ def replication_kpis(
     for leader in leaders:
         out[f"util_{leader}"] = float(per_leader.get(leader, 0.0) / office) if office else math.nan
 
-    backlog = backlog_series(events, cal, [GO, *leaders])
+    if backlog is None:
+        backlog = backlog_series(events, cal, [GO, *leaders])
     after = backlog.loc[
         pd.to_datetime(backlog["day"]) >= pd.Timestamp(cal.start) + pd.Timedelta(days=warmup_days)
     ]

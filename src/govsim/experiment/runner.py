@@ -130,6 +130,7 @@ def run_task(task: Task) -> int:
         "replication": task.replication,
         "seed": task.seed,
     }
+    backlog = backlog_series(events, world.cal, [GO, *leaders])
     kpis.update(
         replication_kpis(
             events,
@@ -140,9 +141,10 @@ def run_task(task: Task) -> int:
             sc.scenario.warmup_days,
             world.org.leader_roles,
             world.org.units,
+            backlog=backlog,
         )
     )
-    frames = {"backlog": _tag(backlog_series(events, world.cal, [GO, *leaders]), task)}
+    frames = {"backlog": _tag(backlog, task)}
     if sc.ledger is not None:  # A70, A74: the ledger's KPIs, daily colours, year-end table
         warmup = sc.scenario.warmup_days
         kpis.update(ledger_kpis(events, cases, world.cal, leaders, warmup))

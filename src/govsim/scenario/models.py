@@ -161,7 +161,9 @@ class Instructions(Strict):
         default=10, ge=1, le=250, description="Reply limit set at transfer (「规定时限」, AMB-13)."
     )
     p_urgent: Probability = Field(
-        default=0.2, description="Share of instructions with the urgent limit."
+        default=0.2,
+        description="Share of documents marked urgent (紧急程度, A56): they go ahead in the "
+        "GO's and leaders' queues, and their instructions get the urgent limit.",
     )
     urgent_deadline_working_days: int = Field(default=3, ge=1, le=250)
     reply: Distribution = Field(description="Department's working time to act and reply formally.")
