@@ -87,8 +87,7 @@ def test_run_writes_complete_results(tmp_path):
     events = pd.read_parquet(run / "events.parquet")
     assert set(events["variant"]) == {"baseline", "growth-30"}
     backlog = pd.read_parquet(run / "backlog.parquet")
-    # 4 replications × 45 days × (GO + 9 leaders + the justice bureau)
-    assert len(backlog) == 4 * 45 * 11
+    assert len(backlog) == 4 * 45 * 10  # 4 replications × 45 days × (GO + 9 leaders)
     summary = pd.read_csv(run / "summary.csv")
     growth = summary.loc[
         (summary["variant"] == "growth-30") & (summary["metric"] == "arrived_request")

@@ -61,7 +61,7 @@ def test_expansion_counts_names_and_overrides():
     assert {p.scenario.load.scale for p in points if p.variant == "growth-30"} == {0.8, 1.2}
     assert {p.scenario.instructions.deadline_working_days for p in points} == {5, 10, 15}
     base = [p for p in points if p.variant == "baseline"]
-    assert {p.scenario.general_office.reviewers for p in base} == {7}
+    assert {p.scenario.general_office.reviewers for p in base} == {6}
 
 
 def run_cli(*args: str) -> tuple[int, str]:

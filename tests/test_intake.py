@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from factory import BASE, fixed, make_scenario
-from govsim.invariants import check_log, params_from_scenario
+from govsim.invariants import check_log
 from govsim.metrics import replication_kpis
 from govsim.model.world import simulate
 
@@ -35,7 +35,7 @@ def busy(**sections: Any) -> dict[str, Any]:
 def run(raw: dict[str, Any]) -> tuple[Any, pd.DataFrame, dict[str, float]]:
     world = simulate(make_scenario(raw))
     ev, cases = world.log.to_frame(), world.log.cases_frame()
-    found = check_log(ev, cases, world.org, world.cal, params=params_from_scenario(world.sc))
+    found = check_log(ev, cases, world.org, world.cal, scenario=world.sc)
     assert found == [], "\n".join(map(str, found[:10]))
     kpis = replication_kpis(ev, cases, world.cal, list(world.org.leaders), 1)
     return world, ev, kpis

@@ -176,7 +176,9 @@ def busy_raw() -> dict[str, Any]:
 def test_broken_routing_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """A deliberately wrong routing function (everything to the executive VM) → INV-D14."""
     monkeypatch.setattr(
-        documents, "route_upward", lambda org, matter, major: org.executive_vice_mayor
+        documents,
+        "route_upward",
+        lambda org, matter, major, mayor_only=False: org.executive_vice_mayor,
     )
     world = simulate(make_scenario(busy_raw()))
     found = check_log(world.log.to_frame(), world.log.cases_frame(), world.org, world.cal)

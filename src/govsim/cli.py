@@ -175,6 +175,13 @@ def run(
 
 
 # Commands defined in their own modules are registered below, one line each.
+from govsim.report import report  # noqa: E402
+
+main.add_command(report)
+from govsim.cli_logs import check, export  # noqa: E402
+
+main.add_command(export)
+main.add_command(check)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -12,7 +12,11 @@ column         dtype      meaning
 =============  =========  ==================================================================
 time           float64    simulation clock, minutes since the scenario start's midnight
 case           int32      case id (a document); see :meth:`EventLog.cases_frame`
-case_type      category   ``request`` (请示) or ``report`` (报告)
+case_type      category   ``request`` (请示), ``report`` (报告), ``absence`` (a leave),
+                          ``ledger_item`` (a supervision ledger item, A73) or
+                          ``ledger_cadence`` (one per department or leader: its 周盘点 / 旬推进 /
+                          月调度 sessions, A70), ``draft`` (代拟文稿, A59), ``normative``
+                          (规范性文件, A21) or ``contract`` (A60)
 activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
 actor          category   who acted: ``GO``, a leader id or a unit id
 on_behalf      category   the leader an act was done for (补位, A8), else missing
@@ -34,17 +38,31 @@ Acts of a unit are acts of its principal head where the text requires it: ``cs.r
 ``unsigned`` was not signed by the sender's principal head (A56).
 
 The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
-``sender``, ``matter`` (department whose portfolio the matter is in; for outgoing documents
-the drafting department), ``major``, ``poor_quality`` (at first submission), ``created``,
-``channel`` (``go``, or the A55 direct channel it used, :data:`CHANNELS`), ``complex``
-(A59 「特别复杂的事项」), ``lead_limit_wd`` (countersign limit the lead department set, in
-working days; 0 = none, A59 「除主办部门另有时限要求外」), ``topic`` (what an outgoing
-document is, :data:`TOPICS`; ``none`` for upward documents), ``meeting_decided`` (decided at a
-government meeting, A61(6)), ``urgent`` (special or urgent, A61(7); for upward documents the
-instruction's urgency), ``wide_ranging`` (涉及面广, A61(5)).
+``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
+``poor_quality`` (at first submission), ``mayor_only`` (A61(2)–(4) items), ``created``,
+and for ledger items ``source`` (``instruction``, ``key_task``, ``audit`` or ``meeting``;
+missing for other cases) and ``parent`` (the case the item comes from, e.g. the instruction's
+document; −1 if none). For documents (:mod:`govsim.model.documents`,
+:mod:`govsim.model.drafts`) also ``channel`` (``go``, or the A55 direct channel it used,
+:data:`CHANNELS`), ``complex`` (A59 「特别复杂的事项」), ``lead_limit_wd`` (countersign limit
+the lead department set, in working days; 0 = none, A59 「除主办部门另有时限要求外」),
+``topic`` (what an outgoing document is, :data:`TOPICS`; ``none`` otherwise),
+``meeting_decided`` (decided at a government meeting, A61(6)), ``urgent`` (special or urgent,
+A61(7); for upward documents the instruction's urgency) and ``wide_ranging`` (涉及面广,
+A61(5)); for outgoing documents ``matter`` is the drafting department.
 
-Which departments a matter touches (A56 「凡涉及其他部门职权的」) is logged as one
-``doc.involves`` event per department (target) when the case is created.
+An ``absence`` case has the absent person as ``sender`` and ``matter``; its events are the
+leave and substitution events. A ledger item's ``sender`` is who raised it (the instructing
+leader, else the GO) and its ``matter`` the department that owns it; a ``ledger_cadence``
+case has the department or leader as both.
+
+Ledger events (RULES §8.1; :mod:`govsim.model.ledger`): ``ledger.registered`` (deadline, value
+= work in working minutes), ``ledger.colour`` (outcome = colour, value = progress 0…1, deadline
+= the item's), ``cadence.*`` (deadline = close of office of the scheduled day, value = planned
+session length in office minutes; for ``cadence.stocktake`` the number of open items).
+
+Which departments a document's matter touches (A56 「凡涉及其他部门职权的」) is logged as one
+``doc.involves`` event per department (target) when its case opens.
 """
 
 from __future__ import annotations
@@ -67,7 +85,33 @@ ACTIVITIES: tuple[str, ...] = (
     "go.transferred",  # the GO transfers the instruction; target = department, A57
     "dept.replied",  # formal report replying to the instruction; outcome on_time | late, A57
     "instruction.overdue",  # the reply deadline passed with no reply (breach recorded), A57
-    "doc.closed",  # the case ends (reason redirected: sent to the competent department, A55)
+    "doc.closed",  # the case ends
+    "doc.rerouted",  # a waiting item moves to another handler when its handler goes away, A8
+    "leave.requested",  # a head asks for leave ≥ 3 days ahead; outcome on_time | late, A80
+    "leave.reported",  # a VM or the SG reports an absence to the mayor beforehand, A80
+    "leave.filed",  # … and files it with the Party committee (市委报备), A80
+    "leave.approved",  # the approver grants it (AMB-03, AMB-04)
+    "absence.start",  # the person leaves; outcome = reason, deadline = planned end
+    "absence.end",  # back at the planned end (销假)
+    "absence.recall",  # emergency recall (中断行程返岗), A80; target = the person
+    "absence.on_post",  # back after a recall; value = return latency in hours, A80
+    "substitution.start",  # 补位 active for on_behalf (A6, A8)
+    "substitution.end",
+    # Supervision ledger (A70, A73, A74; RULES §7.3–§7.6):
+    "ledger.registered",  # 立项 by the GO; target = owner department, deadline, value = work
+    "ledger.assigned",  # 交办 by the GO to the department (GO work)
+    "ledger.undertaken",  # 承办: the department takes it up (again after a failed 核查)
+    "ledger.feedback",  # 反馈: the department reports the work done; value = work done
+    "ledger.verified",  # 核查 by the GO; outcome pass | fail (AMB-16)
+    "ledger.closed",  # 销号 by the GO; outcome on_time | late
+    "ledger.colour",  # colour at a weekly stocktake; outcome blue | yellow | red (A70)
+    "ledger.pushed",  # a yellow/red item reviewed at a dekad push; outcome = its colour
+    "cadence.stocktake",  # 周盘点 of a department (A70, K07)
+    "cadence.dekad_push",  # 旬推进 convened by the leader in charge (A70, K06, AMB-15)
+    "cadence.monthly_dispatch",  # 月调度 convened by the mayor (A70)
+    "outcome.supervise",  # 督办 of a red item at the monthly dispatch (A74)
+    "outcome.admonish",  # 约谈 of the owner of an item red at successive dispatches (A74)
+    "outcome.criticise",  # 通报批评 of the owner of an item closed very late (A74)
     # -- countersign (A56, A59; RULES §4.3) --------------------------------------------------
     "doc.involves",  # the matter touches the powers of department `target` (A56), at creation
     "cs.requested",  # lead asks co-department `target` to countersign; deadline (A59)
@@ -108,6 +152,16 @@ OUTCOMES: tuple[str, ...] = (
     "return",
     "on_time",
     "late",
+    "out_of_city",
+    "visit",
+    "vacation",
+    "study",
+    "family_visit",
+    "medical",
+    "fail",  # a failed verification (核查), AMB-16; a failed legality review (A21, A60)
+    "blue",  # 蓝黄红, A70
+    "yellow",
+    "red",
     "redirect",  # GO sends a department-scope matter to the competent department (AMB-17)
     "agree",
     "object",
@@ -116,9 +170,18 @@ OUTCOMES: tuple[str, ...] = (
     "consensus",
     "dissent",
     "joint",
-    "fail",
 )
-CASE_TYPES: tuple[str, ...] = ("request", "report", "draft", "normative", "contract")
+CASE_TYPES: tuple[str, ...] = (
+    "request",
+    "report",
+    "absence",
+    "ledger_item",
+    "ledger_cadence",
+    "draft",
+    "normative",
+    "contract",
+)
+LEDGER_SOURCES: tuple[str, ...] = ("instruction", "key_task", "audit", "meeting")
 REASONS: tuple[str, ...] = (
     # submission defects, in the GO's order of checks (A55, A56, A63; RULES R02–R11, R15)
     "non_submitting_body",  # 议事协调机构、临时机构、行业协会、部门内设、管理机构 (A56)
@@ -157,7 +220,7 @@ CHANNELS: tuple[str, ...] = (
     "foreign_affairs_partial",  # 部分涉外事项
 )
 TOPICS: tuple[str, ...] = (
-    "none",  # upward documents
+    "none",  # upward documents and other cases
     "other",  # other government-name documents (A61(5))
     "to_province",  # requests and reports to the provincial government (A61(1))
     "major_policy",  # major guidelines and policies (A61(1))
@@ -198,6 +261,8 @@ TOPIC_CODE: dict[str, int] = {name: code for code, name in enumerate(TOPICS)}
 NONE = -1
 """Code of a missing actor, target or outcome (a missing value in :meth:`EventLog.to_frame`)."""
 
+_BLOCK = 1024  # events buffered as tuples before they are moved into the typed columns
+
 
 class EventLog:
     """Append-only columnar event log of one replication.
@@ -219,12 +284,31 @@ class EventLog:
         self._start = array("d")
         self._value = array("d")
         self._reason = array("b")
+        self._columns = (
+            self._time,
+            self._case,
+            self._activity,
+            self._actor,
+            self._on_behalf,
+            self._target,
+            self._outcome,
+            self._deadline,
+            self._start,
+            self._value,
+            self._reason,
+        )
+        # Events are appended as tuples to a short row buffer (one list append per event, the
+        # simulator's hot path) and moved to the typed columns a block at a time.
+        self._rows: list[tuple] = []
         self._case_type = array("b")
         self._case_sender = array("h")
         self._case_matter = array("h")
         self._case_major = array("b")
         self._case_poor = array("b")
+        self._case_mayor_only = array("b")
         self._case_created = array("d")
+        self._case_source = array("b")
+        self._case_parent = array("i")
         self._case_channel = array("b")
         self._case_complex = array("b")
         self._case_lead_limit = array("h")
@@ -234,7 +318,15 @@ class EventLog:
         self._case_wide = array("b")
 
     def __len__(self) -> int:
-        return len(self._time)
+        return len(self._time) + len(self._rows)
+
+    def _flush(self) -> None:
+        """Move the buffered rows into the typed columns."""
+        rows = self._rows
+        if rows:
+            for column, values in zip(self._columns, zip(*rows, strict=True), strict=True):
+                column.fromlist(list(values))
+            rows.clear()
 
     @property
     def n_cases(self) -> int:
@@ -249,7 +341,10 @@ class EventLog:
         matter: int,
         major: bool,
         poor: bool,
+        mayor_only: bool = False,
         *,
+        source: int = NONE,
+        parent: int = -1,
         channel: int = 0,
         complex_: bool = False,
         lead_limit_wd: int = 0,
@@ -258,13 +353,8 @@ class EventLog:
         urgent: bool = False,
         wide_ranging: bool = False,
     ) -> int:
-        """Register a case and return its id (columns as in the module docstring)."""
-        self._case_type.append(case_type)
-        self._case_created.append(created)
-        self._case_sender.append(sender)
-        self._case_matter.append(matter)
-        self._case_major.append(major)
-        self._case_poor.append(poor)
+        """Register a case and return its id (``source`` indexes :data:`LEDGER_SOURCES`,
+        ``channel`` :data:`CHANNELS`, ``topic`` :data:`TOPICS`; see the module docstring)."""
         self._case_channel.append(channel)
         self._case_complex.append(complex_)
         self._case_lead_limit.append(lead_limit_wd)
@@ -272,6 +362,15 @@ class EventLog:
         self._case_meeting.append(meeting_decided)
         self._case_urgent.append(urgent)
         self._case_wide.append(wide_ranging)
+        self._case_mayor_only.append(mayor_only)
+        self._case_source.append(source)
+        self._case_parent.append(parent)
+        self._case_type.append(case_type)
+        self._case_created.append(created)
+        self._case_sender.append(sender)
+        self._case_matter.append(matter)
+        self._case_major.append(major)
+        self._case_poor.append(poor)
         return len(self._case_type) - 1
 
     def add(
@@ -290,41 +389,37 @@ class EventLog:
     ) -> None:
         """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`,
         :data:`REASONS` and ``actors``)."""
-        self._time.append(time)
-        self._case.append(case)
-        self._activity.append(activity)
-        self._actor.append(actor)
-        self._on_behalf.append(on_behalf)
-        self._target.append(target)
-        self._outcome.append(outcome)
-        self._deadline.append(deadline)
-        self._start.append(start)
-        self._value.append(value)
-        self._reason.append(reason)
+        rows = self._rows
+        rows.append(
+            (
+                time,
+                case,
+                activity,
+                actor,
+                on_behalf,
+                target,
+                outcome,
+                deadline,
+                start,
+                value,
+                reason,
+            )
+        )
+        if len(rows) >= _BLOCK:
+            self._flush()
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the event columns (the case table excluded)."""
-        cols = (
-            self._time,
-            self._case,
-            self._activity,
-            self._actor,
-            self._on_behalf,
-            self._target,
-            self._outcome,
-            self._deadline,
-            self._start,
-            self._value,
-            self._reason,
-        )
-        return sum(c.itemsize * len(c) for c in cols)
+        """Bytes of the event columns (the case table excluded), as stored once flushed."""
+        self._flush()
+        return sum(c.itemsize * len(c) for c in self._columns)
 
     def _cat(self, codes: array, names: Sequence[str]) -> pd.Categorical:
         return pd.Categorical.from_codes(np.frombuffer(codes, dtype=codes.typecode), names)
 
     def to_frame(self) -> pd.DataFrame:
         """The events as a DataFrame (schema in the module docstring)."""
+        self._flush()
         case = np.frombuffer(self._case, dtype=np.int32)
         case_type_codes = np.frombuffer(self._case_type, dtype=np.int8)
         actor_names = list(self.actors)
@@ -356,7 +451,10 @@ class EventLog:
                 "matter": self._cat(self._case_matter, actor_names),
                 "major": np.frombuffer(self._case_major, dtype=np.int8).astype(bool),
                 "poor_quality": np.frombuffer(self._case_poor, dtype=np.int8).astype(bool),
+                "mayor_only": np.frombuffer(self._case_mayor_only, dtype=np.int8).astype(bool),
                 "created": np.frombuffer(self._case_created, dtype=np.float64).copy(),
+                "source": self._cat(self._case_source, LEDGER_SOURCES),
+                "parent": np.frombuffer(self._case_parent, dtype=np.int32).copy(),
                 "channel": self._cat(self._case_channel, CHANNELS),
                 "complex": self._flag(self._case_complex),
                 "lead_limit_wd": np.frombuffer(self._case_lead_limit, dtype=np.int16).copy(),

@@ -5,7 +5,8 @@ A worker writes the parts of the replication it ran, each to a temporary file in
 partial file. The KPI part is renamed last: its presence marks the replication finished,
 which is what ``--resume`` looks for. At the end the parent streams the parts, in task order,
 into the consolidated files (``kpis.parquet``, ``backlog.parquet``, ``events.parquet``,
-``cases.parquet``) with constant memory.
+``cases.parquet``, and with the supervision ledger ``ledger_daily.parquet`` and
+``ledger_year.parquet``) with constant memory.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import pyarrow.parquet as pq
 
 from govsim.experiment.storage import atomic_write
 
-KINDS = ("backlog", "events", "cases", "kpis")  # kpis last: it marks the replication done
+# kpis last: it marks the replication done. ledger_* only for scenarios with the ledger.
+KINDS = ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis")
 TMP_DIR = ".tmp"
 PARTS_DIR = "parts"
 
@@ -81,26 +83,39 @@ def consolidate(run_dir: Path, keys: list[tuple[int, int]], kind: str) -> Path |
         with pq.ParquetWriter(tmp, schema) as writer:
             for path in paths:
                 table = pq.read_table(path)
-                writer.write_table(table.cast(schema) if table.schema != schema else table)
+                if table.schema != schema:
+                    table = _conform(table, schema)
+                writer.write_table(table)
 
     return atomic_write(run_dir / f"{kind}.parquet", write)
 
 
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``schema``'s columns: missing ones (a KPI another variant has) as nulls."""
+    for field in schema:
+        if field.name not in table.column_names:
+            table = table.append_column(field.name, pa.nulls(table.num_rows, field.type))
+    return table.select(schema.names).cast(schema)
+
+
 def _unified_schema(paths: list[Path]) -> pa.Schema:
-    """One schema for all parts (categorical dictionaries differ between parts)."""
+    """One schema for all parts (categorical dictionaries differ between parts; a variant
+    may have columns others lack, e.g. the ledger's KPIs: the union, in order of appearance)."""
     schemas = [pq.read_schema(p) for p in paths]
     first = schemas[0]
     if all(s.equals(first) for s in schemas):
         return first
     fields = []
-    for field in first:
-        types = {s.field(field.name).type for s in schemas}
+    names = list(dict.fromkeys(name for s in schemas for name in s.names))
+    for name in names:
+        field = next(s.field(name) for s in schemas if name in s.names)
+        types = {s.field(name).type for s in schemas if name in s.names}
         if len(types) == 1:
             fields.append(field)
         elif all(pa.types.is_dictionary(t) for t in types):
-            fields.append(pa.field(field.name, pa.string()))
+            fields.append(pa.field(name, pa.string()))
         else:
-            fields.append(pa.field(field.name, pa.float64()))
+            fields.append(pa.field(name, pa.float64()))
     return pa.schema(fields, metadata=first.metadata)
 
 

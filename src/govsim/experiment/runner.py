@@ -26,7 +26,13 @@ from govsim.experiment.executors import open_executor
 from govsim.experiment.parts import clear_temporary, consolidate, is_done, read_kpis, write_parts
 from govsim.experiment.storage import write_csv, write_json
 from govsim.experiment.summary import summary_table
-from govsim.metrics import backlog_series, replication_kpis
+from govsim.metrics import (
+    backlog_series,
+    ledger_daily,
+    ledger_kpis,
+    ledger_year_table,
+    replication_kpis,
+)
 from govsim.model.world import simulate
 from govsim.org import GO
 from govsim.scenario.expand import DesignPoint, expand
@@ -124,27 +130,33 @@ def run_task(task: Task) -> int:
         "replication": task.replication,
         "seed": task.seed,
     }
+    backlog = backlog_series(events, world.cal, [GO, *leaders])
     kpis.update(
         replication_kpis(
-            events, cases, world.cal, leaders, sc.general_office.reviewers, sc.scenario.warmup_days
+            events,
+            cases,
+            world.cal,
+            leaders,
+            sc.general_office.reviewers,
+            sc.scenario.warmup_days,
+            world.org.leader_roles,
+            world.org.units,
+            backlog=backlog,
         )
     )
-    frames = {
-        "kpis": pd.DataFrame([kpis]),
-        "backlog": _tag(backlog_series(events, world.cal, holders(sc, leaders)), task),
-    }
+    frames = {"backlog": _tag(backlog, task)}
+    if sc.ledger is not None:  # A70, A74: the ledger's KPIs, daily colours, year-end table
+        warmup = sc.scenario.warmup_days
+        kpis.update(ledger_kpis(events, cases, world.cal, leaders, warmup))
+        frames["ledger_daily"] = _tag(ledger_daily(events, cases, world.cal), task)
+        year = ledger_year_table(events, cases, world.cal, world.org.departments, sc.ledger.scoring)
+        frames["ledger_year"] = _tag(year, task)
+    frames["kpis"] = pd.DataFrame([kpis])
     if task.keep_events:
         frames["events"] = _tag(events, task)
         frames["cases"] = _tag(cases, task)
     write_parts(task.run_dir, task.point_index, task.replication, frames)
     return task.index
-
-
-def holders(sc: Scenario, leaders: list[str]) -> list[str]:
-    """Whose daily backlog is recorded: the GO, each leader, and the justice bureau when the
-    scenario names one (A21, A60)."""
-    justice = sc.legality.justice_bureau
-    return [GO, *leaders, *([justice] if justice else [])]
 
 
 def file_sha256(path: Path) -> str:
@@ -209,7 +221,8 @@ def run_experiment(
 
     Files: ``manifest.json`` (written at the start and rewritten at the end),
     ``parts/`` (one set per replication, written by the workers), and the consolidated
-    ``kpis.parquet``, ``backlog.parquet``, ``summary.csv`` and — with ``events`` — the
+    ``kpis.parquet``, ``backlog.parquet``, ``summary.csv``, with the supervision ledger
+    ``ledger_daily.parquet`` and ``ledger_year.parquet``, and — with ``events`` — the
     ``events.parquet`` and ``cases.parquet``. Every file is written atomically.
     ``progress(total, already_done)`` returns a callback ticked once per finished task.
     """
@@ -258,7 +271,7 @@ def run_experiment(
 
     clear_temporary(run_dir)
     keys = [(t.point_index, t.replication) for t in tasks]
-    for kind in ("backlog", "events", "cases", "kpis"):
+    for kind in ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis"):
         consolidate(run_dir, keys, kind)
     kpis = read_kpis(run_dir, keys)
     summary = summary_table(kpis) if not kpis.empty else pd.DataFrame()

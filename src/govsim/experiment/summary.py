@@ -31,7 +31,21 @@ HEADLINE = (
     ("instr_replied_late", "instruction replies late"),
     ("instr_overdue_open", "instruction replies overdue, open"),
     ("instr_breach_rate", "instruction breach rate"),
+    ("ledger_registered", "ledger items registered"),
+    ("ledger_closed", "ledger items closed"),
+    ("ledger_open", "ledger items open at horizon"),
+    ("ledger_due_on_time_share", "ledger items due: share closed on time"),
+    ("ledger_red_mean", "ledger items red, daily mean"),
+    ("ledger_red_dwell_mean_days", "ledger red time per red item (days)"),
+    ("ledger_hours_rhythm", "leader hours on ledger pushes and dispatches"),
+    ("absence_days_vice_mayor", "absence days per vice mayor"),
+    ("sub_coverage", "substitution coverage"),
+    ("absent_wait_items", "items held by an absent leader"),
+    ("absent_wait_hours_mean", "hours held by an absent leader, mean"),
+    ("sub_load_hours", "hours worked by substitutes"),
+    ("leave_late", "late leave requests"),
 )
+WIDE_DESIGNS = 4
 
 
 def metric_columns(kpis: pd.DataFrame) -> list[str]:
@@ -86,10 +100,14 @@ def headline_metrics(summary: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def headline_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """The printed table: one row per headline KPI, one column per design point."""
+    """The printed table: one row per headline KPI and one column per design point, or — with
+    more than four design points — one row per KPI and design point. KPIs that are missing or
+    zero everywhere (e.g. substitution without leave) are left out."""
     headline = headline_metrics(summary)
     labels = dict(headline)
     rows = summary.loc[summary["metric"].isin(labels)].copy()
+    informative = rows.groupby("metric")["mean"].apply(lambda m: bool((m.fillna(0) != 0).any()))
+    rows = rows.loc[rows["metric"].map(informative)]
     rows["design"] = [
         v if not p else f"{v} @ {p}" for v, p in zip(rows["variant"], rows["point"], strict=True)
     ]
@@ -100,6 +118,14 @@ def headline_table(summary: pd.DataFrame) -> pd.DataFrame:
             for c, d, dh in zip(rows["cell"], rows["diff"], rows["diff_half_width"], strict=True)
         ]
     designs = list(dict.fromkeys(rows["design"]))
+    if len(designs) > WIDE_DESIGNS:
+        order = {m: i for i, (m, _) in enumerate(headline)}
+        rows["KPI"] = rows["metric"].map(labels)
+        rows = rows.sort_values("metric", key=lambda m: m.map(order), kind="stable")
+        long = rows[["KPI", "design", "cell"]].rename(
+            columns={"cell": "mean ± 95% CI (Δ vs baseline)"}
+        )
+        return long.set_index(["KPI", "design"])
     wide = rows.pivot(index="metric", columns="design", values="cell")
     order = [m for m, _ in headline if m in wide.index]
     wide = wide.loc[order, designs]

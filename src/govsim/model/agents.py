@@ -2,27 +2,105 @@
 
 An agent is a queue served by ``capacity`` workers (priority = urgency, then arrival). Work
 on an item starts when a worker is free and takes ``effort`` working minutes of the calendar,
-so it pauses over lunch, evenings, weekends and holidays (DESIGN: Agents own their queues).
+so it pauses over lunch, evenings, weekends and holidays — and, for a leader, while the
+leader is away (A80) (DESIGN: Agents own their queues).
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Generator
 from typing import Any
 
 import simpy
+from simpy.events import Event
 
 from govsim.calendar import WorkCalendar
+from govsim.model.availability import Availability
 
 URGENT, NORMAL = 0, 1
+
+
+class WorkerPool:
+    """``capacity`` workers and a waiting line, scheduled exactly like ``simpy.PriorityResource``.
+
+    A request waits in line by ``(priority, time requested)``, first come first served among
+    equals; a request is granted by scheduling its event now, as SimPy does. A release frees
+    the worker at once and schedules a release event that, when processed, grants the head of
+    the line. Each trigger grants at most the head, as in SimPy. The events are the ones
+    ``PriorityResource`` schedules, in the same order, so a simulation gives the same results
+    with either; this class only does it with less work. Requests are made at the current
+    time, which never decreases, so the line of each priority is first-in first-out and the
+    whole line is those lines in priority order: adding and serving are O(1), where SimPy
+    re-sorts the whole line on every request (quadratic in a growing backlog).
+    """
+
+    __slots__ = ("_lines", "_priorities", "capacity", "env", "users")
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        if capacity <= 0:
+            raise ValueError('"capacity" must be > 0.')
+        self.env = env
+        self.capacity = capacity
+        self.users: list[Event] = []
+        self._lines: dict[int, deque[Event]] = {}
+        self._priorities: list[int] = []
+
+    @property
+    def count(self) -> int:
+        """Number of workers busy."""
+        return len(self.users)
+
+    @property
+    def queue(self) -> list[Event]:
+        """The waiting requests, first to be served first (as ``PriorityResource.queue``)."""
+        return [event for p in self._priorities for event in self._lines[p]]
+
+    def request(self, priority: int) -> Event:
+        """An event that triggers when a worker is assigned (lower ``priority`` first)."""
+        event = Event(self.env)
+        line = self._lines.get(priority)
+        if line is None:
+            line = self._lines[priority] = deque()
+            self._priorities = sorted(self._lines)
+        line.append(event)
+        self._grant(None)
+        return event
+
+    def _grant(self, _: Event | None) -> None:
+        if len(self.users) < self.capacity:
+            for p in self._priorities:
+                line = self._lines[p]
+                if line:
+                    event = line.popleft()
+                    self.users.append(event)
+                    event.succeed()
+                    return
+
+    def cancel(self, request: Event) -> None:
+        """Withdraw a request that has not been granted (no-op otherwise)."""
+        if not request.triggered:
+            for line in self._lines.values():
+                if request in line:
+                    line.remove(request)
+                    return
+
+    def release(self, request: Event) -> None:
+        """Free the worker held by ``request``; the next in line is served by a release event."""
+        if request in self.users:
+            self.users.remove(request)
+        event = Event(self.env)
+        event.callbacks.append(self._grant)
+        event.succeed()
 
 
 class Office:
     """A worker pool that spends ``effort / share`` office minutes on each item it handles.
 
     ``share`` is the part of office time this agent gives to documents (a leader also chairs
-    meetings, receives visitors …); it stretches every effort by ``1 / share``.
+    meetings, receives visitors …); it stretches every effort by ``1 / share``. With an
+    ``availability``, work pauses while the agent is away (A80).
     """
 
     def __init__(
@@ -32,22 +110,56 @@ class Office:
         name: str,
         capacity: int,
         share: float = 1.0,
+        availability: Availability | None = None,
     ) -> None:
         self.env, self.cal, self.name = env, cal, name
         self.share = share
-        self.resource = simpy.PriorityResource(env, capacity=capacity)
+        self.resource = WorkerPool(env, capacity)
+        away = availability is not None and availability.has_absences(name)
+        self.availability = availability if away else None
+        self.absence_signal = env.event()  # fires when an absence of this agent starts
+
+    @property
+    def inbox(self) -> int:
+        """Items held: being worked on plus waiting."""
+        return self.resource.count + len(self.resource.queue)
+
+    def signal_absence(self) -> None:
+        """Wake the items waiting in this inbox (they may move to a substitute, A8)."""
+        fired, self.absence_signal = self.absence_signal, self.env.event()
+        fired.succeed()
+
+    def perform(self, effort: float) -> Generator[Any, Any, tuple[float, float]]:
+        """Work ``effort`` working minutes for a granted request, pausing while the agent is
+        away; returns ``(start, office_minutes)``."""
+        env, cal = self.env, self.cal
+        now = env.now
+        occupied = effort / self.share
+        if self.availability is None:
+            begin, finish = now, cal.finish_time(now, occupied)
+        else:
+            begin = self.availability.next_present(self.name, now)
+            finish = self.availability.finish_time(self.name, now, occupied)
+        if finish > now:
+            yield env.timeout(finish - now)
+        return (cal.next_open(begin) if occupied > 0 else now), occupied
 
     def work(self, priority: int, effort: float) -> Generator[Any, Any, tuple[float, float]]:
         """Queue, then work ``effort`` working minutes; returns ``(start, office_minutes)``."""
-        env, cal = self.env, self.cal
-        with self.resource.request(priority=priority) as req:
+        pool = self.resource
+        req = pool.request(priority)
+        try:
             yield req
-            now = env.now
-            occupied = effort / self.share
-            finish = cal.finish_time(now, occupied)
-            if finish > now:
-                yield env.timeout(finish - now)
-            return cal.next_open(now) if occupied > 0 else now, occupied
+            result = yield from self.perform(effort)
+        except GeneratorExit:
+            pool.cancel(req)
+            raise
+        except BaseException:
+            pool.cancel(req)
+            pool.release(req)
+            raise
+        pool.release(req)
+        return result
 
 
 def until(env: simpy.Environment, t: float) -> simpy.Timeout:

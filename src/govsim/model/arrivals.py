@@ -8,7 +8,9 @@ minutes and placed on the calendar, so documents arrive only while offices are o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from itertools import repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,9 +24,8 @@ from govsim.scenario.models import Scenario
 WORKING_DAYS_PER_WEEK = 5
 
 
-@dataclass(frozen=True)
-class Arrival:
-    """A document arriving at the city government."""
+class Arrival(NamedTuple):
+    """A document arriving at the city government (immutable)."""
 
     time: float
     kind: str  # "request" | "report"
@@ -34,6 +35,7 @@ class Arrival:
     poor_quality: bool
     instruction: bool
     urgent: bool
+    mayor_only: bool = False  # A61(3)–(4): only the mayor may sign
     defect: str | None = None  # problem of the first submission besides quality (A55, A56)
     channel: str = "go"  # "go", or the A55 direct channel it is sent by
     cs: CountersignPlan | None = None  # the countersign it needs first (A56, A59)
@@ -72,23 +74,29 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
         p_instr = sc.instructions.p_request if kind == "request" else sc.instructions.p_report
         instruction = attrs.random(n) < p_instr
         urgent = attrs.random(n) < sc.instructions.p_urgent
-        for i in range(n):
-            sender = senders[i]
-            matter = sender if kinds[sender] == "department" else departments[matter_draw[i]]
-            out.append(
-                Arrival(
-                    float(times[i]),
-                    kind,
-                    sender,
-                    matter,
-                    bool(major[i]),
-                    bool(poor[i]),
-                    bool(instruction[i]),
-                    bool(urgent[i]),
-                )
+        p_mayor_only = sc.load.p_mayor_only if kind == "request" else 0.0
+        mayor_only = streams[f"mayor_only/{kind}"].random(n) < p_mayor_only
+        matters = [
+            sender if kinds[sender] == "department" else departments[draw]
+            for sender, draw in zip(senders, matter_draw.tolist(), strict=True)
+        ]
+        # Plain Python values (``tolist``) equal ``float(times[i])``, ``bool(major[i])`` …
+        out.extend(
+            map(
+                Arrival,
+                times.tolist(),
+                repeat(kind, n),
+                senders,
+                matters,
+                major.tolist(),
+                poor.tolist(),
+                instruction.tolist(),
+                urgent.tolist(),
+                mayor_only.tolist(),
             )
+        )
     out += _scheduled(sc, cal, streams, departments, kinds)
-    out.sort(key=lambda a: a.time)
+    out.sort(key=attrgetter("time"))
     return annotate(sc, out, streams, kinds, departments, cal.working_minutes_per_day)
 
 
@@ -137,7 +145,7 @@ def annotate(
             plan = drawer.draw(cs.p_cross_dept_request, a.sender, departments)
         # ASSUMPTION: what goes on a direct channel is compliant and is not quality-reviewed.
         poor = a.poor_quality and channel == "go"
-        out.append(replace(a, channel=channel, defect=defect, cs=plan, poor_quality=poor))
+        out.append(a._replace(channel=channel, defect=defect, cs=plan, poor_quality=poor))
     return out
 
 
@@ -221,6 +229,7 @@ def _scheduled(
                 draw(s.poor_quality, sc.load.p_poor_quality),
                 draw(s.instruction, p_instr),
                 draw(s.urgent, sc.instructions.p_urgent),
+                s.mayor_only and s.kind == "request",
             )
         )
     return out

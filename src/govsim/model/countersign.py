@@ -151,7 +151,9 @@ def coordinate(
     # A56 「部门之间有分歧的，主办部门主要负责人要主动协商」: one by one (one principal head).
     unresolved = []
     for c in objecting:
-        yield until(env, w.cal.finish_time(env.now, w.sample_cs_negotiation()))
+        # Both principal heads take part: it ends when both are on post (A56, A80).
+        done = w.cal.finish_time(env.now, w.sample_cs_negotiation())
+        yield until(env, heads_back(w, (lead, c.dept), done))
         outcome = O.RESOLVED if c.resolved else O.UNRESOLVED
         log.add(env.now, case, A.CS_NEGOTIATED, code[lead], target=code[c.dept], outcome=outcome)
         if c.resolved:
@@ -211,7 +213,8 @@ def _one(
     tag = R.DISSENT_VERSION if second else NONE
     t0 = env.now
     log.add(t0, case, A.CS_REQUESTED, me, target=them, deadline=deadline, reason=tag)
-    reply_at = cal.finish_time(t0, c.response)
+    # Signed by the co-department's principal head, on post (A59 「由主要负责人会签」, A80).
+    reply_at = w.head_back(c.dept, cal.finish_time(t0, c.response))
     extended = False
     if reply_at > deadline and c.asks_extension:
         # A59 「特殊情况不能按期回复的，应主动与主办部门沟通并商定回复时限及方式」: it speaks up
@@ -256,5 +259,16 @@ def _late_reply(
 def _joint_sign(w: World, case: int, lead: str, c: CoDeptPlan) -> Generator[Any, Any, None]:
     """A co-department's principal head co-signs a joint submission (联合报, A56)."""
     env, code = w.env, w.org.code
-    yield until(env, w.cal.finish_time(env.now, c.response))
+    yield until(env, w.head_back(c.dept, w.cal.finish_time(env.now, c.response)))
     w.log.add(env.now, case, A.CS_JOINT_SIGNED, code[c.dept], target=code[lead])
+
+
+def heads_back(w: World, units: Sequence[str], t: float) -> float:
+    """The first moment at or after ``t`` when every unit's principal head is on post."""
+    while True:
+        later = t
+        for unit in units:
+            later = w.head_back(unit, later)
+        if later == t:
+            return t
+        t = later

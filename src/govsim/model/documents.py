@@ -2,10 +2,10 @@
 
 Each function reads next to its state machine: countersign with the departments whose powers
 a request touches (A56, A59) → submit → GO review: return non-compliant or poor submissions
-with their reason, redirect department matters (A55, A56, A63) → route to the leader in
-charge or the mayor (A57), co-reviewed by the other leaders whose portfolios it touches
-(AMB-43) → decide or read → instruction transferred by the GO → the department's formal
-reply, on time or late (A57). Documents on A55's direct channels skip the GO on the way up.
+with their reason, redirect department matters (A55, A56, A63) → co-review by the other
+leaders whose portfolios it touches (AMB-43) → route to the leader in charge or the mayor
+(A57) → decide or read → instruction transferred by the GO → the department's formal reply,
+on time or late (A57). Documents on A55's direct channels skip the GO on the way up.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from govsim.org import GO
 from govsim.rules.deadlines import instruction_reply_deadline
 from govsim.rules.intake import bypasses_go, first_problem, intake_decision
 from govsim.rules.routing import route_upward, upward_co_reviewers
+from govsim.rules.substitution import ItemNeeds
 
 if TYPE_CHECKING:
     from govsim.model.world import World
@@ -36,6 +37,9 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     env, log, code = w.env, w.log, w.org.code
     is_request = doc.kind == "request"
     sender, go = code[doc.sender], code[GO]
+    # A56 「须由报送单位主要负责人签发」: the sender's principal head signs it, on post; the
+    # case opens when the document is submitted.
+    yield from w.wait_for_head(doc.sender)
     case = log.new_case(
         REQUEST if is_request else REPORT,
         env.now,
@@ -43,6 +47,7 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         code[doc.matter],
         doc.major,
         doc.poor_quality,
+        doc.mayor_only,
         channel=CHANNEL_CODE[doc.channel],
         complex_=bool(doc.cs and doc.cs.complex_),
         lead_limit_wd=doc.cs.lead_limit_wd if doc.cs else 0,
@@ -54,29 +59,84 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     if doc.cs is not None:
         # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
         yield from coordinate(w, case, doc.sender, doc.cs)
+    # A57: to the leader in charge of the matter, or the mayor when it is major; A61(3)–(4)
+    # items only the mayor signs go to the mayor too.
+    owner = route_upward(w.org, doc.matter, doc.major, doc.mayor_only)
+    needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
     if bypasses_go(doc.channel):
-        # A55's exceptions: straight to the leader in charge (or the mayor when major).
-        leader = route_upward(w.org, doc.matter, doc.major)
-        log.add(env.now, case, A.DOC_SUBMITTED, sender, target=code[leader])
+        # A55's exceptions reach the leader in person (ASSUMPTION: no 补位 on the way up; the
+        # leader deals with it on post).
+        log.add(env.now, case, A.DOC_SUBMITTED, sender, target=code[owner])
+        handler = owner
+        effort = w.sample_approve() if is_request else w.sample_read()
+        start, occupied = yield from w.leaders[owner].work(priority, effort)
     else:
-        routed = yield from _go_intake(w, case, doc, priority)
-        if not routed:
+        if not (yield from _go_intake(w, case, doc, priority)):
             return
-        # A57: to the leader in charge of the matter, or the mayor when it is major.
-        leader = route_upward(w.org, doc.matter, doc.major)
-        log.add(env.now, case, A.DOC_ROUTED, go, target=code[leader])
-    if involved and w.sc.leader_work.co_review_upward:
-        yield from co_review(
-            w, case, upward_co_reviewers(w.org, leader, doc.matter, involved), priority
+        if involved and w.sc.leader_work.co_review_upward:
+            others = upward_co_reviewers(w.org, owner, doc.matter, involved)
+            yield from co_review(w, case, others, priority)
+        effort = w.sample_approve() if is_request else w.sample_read()
+        handler, start, occupied = yield from leader_handles(
+            w, case, owner, needs, priority, effort
         )
-    effort = w.sample_approve() if is_request else w.sample_read()
-    start, occupied = yield from w.leaders[leader].work(priority, effort)
     act = A.LEADER_APPROVED if is_request else A.LEADER_CIRCLE_READ
-    log.add(env.now, case, act, code[leader], start=start, value=occupied)
+    on_behalf = code[owner] if handler != owner else NONE
+    log.add(env.now, case, act, code[handler], on_behalf=on_behalf, start=start, value=occupied)
     if doc.instruction:
-        log.add(env.now, case, A.LEADER_INSTRUCTED, code[leader])
+        log.add(env.now, case, A.LEADER_INSTRUCTED, code[handler], on_behalf=on_behalf)
+        if w.ledger is not None:  # A69(六): instructions the GO supervises (RULES §4.6 row 8)
+            w.ledger.instruction_issued(case, handler, doc.matter)
         yield from instruction(w, case, doc, priority)
     log.add(env.now, case, A.DOC_CLOSED, go)
+
+
+def leader_handles(
+    w: World, case: int, owner: str, needs: ItemNeeds, priority: int, effort: float
+) -> Generator[Any, Any, tuple[str, float, float]]:
+    """The GO routes an item to its owner or, while the owner is away, to whoever the 补位
+    policy names (A6, A8; RULES §4.1 rows 12–14, §6.2); the handler works on it.
+
+    With ``substitution.move_queued`` an item still waiting when its handler's absence
+    starts is routed again (``doc.rerouted``). Returns ``(handler, start, office_minutes)``.
+    """
+    env, log, code = w.env, w.log, w.org.code
+    go = code[GO]
+    target = w.handler(owner, needs)
+    log.add(
+        env.now, case, A.DOC_ROUTED, go, target=code[target], on_behalf=_for(code, owner, target)
+    )
+    office = w.leaders[target]
+    req = office.resource.request(priority)
+    while True:
+        if not w.sc.substitution.move_queued:
+            yield req
+            break
+        yield req | office.absence_signal
+        if req.triggered:
+            break
+        moved = w.handler(owner, needs)
+        if moved != target:
+            office.resource.cancel(req)
+            target, office = moved, w.leaders[moved]
+            log.add(
+                env.now,
+                case,
+                A.DOC_REROUTED,
+                go,
+                target=code[target],
+                on_behalf=_for(code, owner, target),
+            )
+            req = office.resource.request(priority)
+    try:
+        start, occupied = yield from office.perform(effort)
+    finally:
+        office.resource.release(req)
+    return target, start, occupied
+
+
+def _for(code: dict[str, int], owner: str, handler: str) -> int:
+    return code[owner] if handler != owner else NONE
 
 
 def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[Any, Any, bool]:
@@ -94,6 +154,9 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
     defect, poor, returns = doc.defect, doc.poor_quality, 0
     policy = w.sc.intake.dept_scope_policy
     while True:
+        # The sender's principal head signs each submission, on post (A56 「须由报送单位主要
+        # 负责人签发」): after the countersign, and each revision.
+        yield from w.wait_for_head(doc.sender)
         # What the submission carries (a defect is fixed before quality is judged): a fact of
         # the document, logged apart from what the GO makes of it.
         carried = defect or ("poor_quality" if poor else None)
@@ -153,12 +216,42 @@ def co_review(
     w: World, case: int, leaders: tuple[str, ...], priority: int
 ) -> Generator[Any, Any, None]:
     """The GO circulates a document to each leader in ``leaders`` in turn for co-review
-    (送审, 审签; A59, A61(5), AMB-43)."""
+    (送审, 审签; A59, A61(5), AMB-43); a leader away for a reason that triggers 补位 is
+    replaced by the substitute the policy names (A8)."""
     env, log, code = w.env, w.log, w.org.code
     for other in leaders:
-        log.add(env.now, case, A.DOC_SENT_FOR_REVIEW, code[GO], target=code[other])
-        start, occupied = yield from w.leaders[other].work(priority, w.sample_co_review())
-        log.add(env.now, case, A.DOC_CO_REVIEW_SIGNED, code[other], start=start, value=occupied)
+        needs = ItemNeeds(decision=False, mayor_only=False)
+        handler, start, occupied = yield from leader_acts(
+            w, case, A.DOC_SENT_FOR_REVIEW, other, needs, priority, w.sample_co_review()
+        )
+        log.add(
+            env.now,
+            case,
+            A.DOC_CO_REVIEW_SIGNED,
+            code[handler],
+            on_behalf=_for(code, other, handler),
+            start=start,
+            value=occupied,
+        )
+
+
+def leader_acts(
+    w: World, case: int, act: int, owner: str, needs: ItemNeeds, priority: int, effort: float
+) -> Generator[Any, Any, tuple[str, float, float]]:
+    """The GO hands an item to ``owner`` (logged as ``act``) — or, while ``owner`` is away, to
+    the leader the 补位 policy names (A6, A8) — who works on it.
+
+    Unlike :func:`leader_handles` the item stays with whoever got it (it is not moved if that
+    leader's absence starts while it waits); their work pauses while they are away. Returns
+    ``(handler, start, office_minutes)``.
+    """
+    code = w.org.code
+    handler = w.handler(owner, needs)
+    w.log.add(
+        w.env.now, case, act, code[GO], target=code[handler], on_behalf=_for(code, owner, handler)
+    )
+    start, occupied = yield from w.leaders[handler].work(priority, effort)
+    return handler, start, occupied
 
 
 def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[Any, Any, None]:
@@ -180,7 +273,9 @@ def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[A
         start=start,
         value=effort,
     )
-    reply_at = cal.finish_time(env.now, w.sample_urgent_reply() if doc.urgent else w.sample_reply())
+    ready = cal.finish_time(env.now, w.sample_urgent_reply() if doc.urgent else w.sample_reply())
+    # The formal report is signed by the department's principal head (A56, A57).
+    reply_at = w.head_back(doc.matter, ready)
     if reply_at > deadline:
         yield env.timeout(deadline - env.now)
         log.add(env.now, case, A.INSTRUCTION_OVERDUE, go, target=dept, deadline=deadline)

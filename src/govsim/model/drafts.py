@@ -25,26 +25,27 @@ import numpy as np
 
 from govsim.calendar import WorkCalendar
 from govsim.distributions import make_sampler
-from govsim.log import NONE, REASON_CODE, TOPIC_CODE
+from govsim.log import CASE_TYPES, NONE, REASON_CODE, TOPIC_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.log import Reason as R
 from govsim.model.agents import NORMAL, URGENT, until
 from govsim.model.arrivals import poisson_working_times
 from govsim.model.countersign import CountersignPlan, PlanDrawer, coordinate, log_involvement
-from govsim.model.documents import co_review
+from govsim.model.documents import co_review, leader_acts, leader_handles
 from govsim.model.rng import Streams
 from govsim.org import GO
 from govsim.rules.intake import VETTING_CHECKS, abandoned_on_return, vetting_decision
 from govsim.rules.legality import comment_period_end, next_decision_time
 from govsim.rules.routing import route_upward
-from govsim.rules.signing import co_reviewers, signing_class, signing_plan
+from govsim.rules.signing import ITEM, SigningClass, co_reviewers, signing_class, signing_plan
+from govsim.rules.substitution import ItemNeeds
 from govsim.scenario.models import Scenario
 
 if TYPE_CHECKING:
     from govsim.model.world import World
 
-DRAFT, NORMATIVE, CONTRACT = 2, 3, 4  # case types, as in govsim.log.CASE_TYPES
+DRAFT, NORMATIVE, CONTRACT = (CASE_TYPES.index(k) for k in ("draft", "normative", "contract"))
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,9 @@ def draft(w: World, d: Outgoing) -> Generator[Any, Any, None]:
     if d.meeting_decided:
         # A21 「由起草部门提请市政府全体会议或常务会议审议」; A61(6): decided at a meeting.
         yield until(env, next_decision_time(cal, env.now, w.sc.legality.decision_day))
-        log.add(env.now, case, A.MEETING_DELIBERATED, code[w.org.mayor], outcome=O.PASS)
+        # The mayor chairs; while the mayor is away the executive VM (A6, A45; ASSUMPTION).
+        chair = w.org.mayor if w.away(w.org.mayor) is None else w.org.executive_vice_mayor
+        log.add(env.now, case, A.MEETING_DELIBERATED, code[chair], outcome=O.PASS)
     yield from _sign(w, case, d, priority)
     log.add(env.now, case, A.DOC_ISSUED, go)
     if normative:
@@ -234,6 +237,7 @@ def _vetting(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, 
     while True:
         why = REASON_CODE[problem] if problem else NONE
         if d.lead != GO:
+            yield from w.wait_for_head(d.lead)  # the head signs, on post (A59, A80)
             log.add(env.now, case, A.DOC_PRINCIPAL_SIGNED, lead)
             log.add(env.now, case, A.DOC_SUBMITTED, lead, target=go, reason=why)
         log.add(env.now, case, A.GO_RECEIVED, go)
@@ -287,7 +291,7 @@ def _sign(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, Any
         d.lead,
         wide_ranging=d.wide_ranging,
         mayor_authorises=d.mayor_authorises,
-        queue_length=w.queue_length,
+        queue_length=w.signer_load,
     )
     involved = d.cs.involved if d.cs else ()
     yield from co_review(w, case, co_reviewers(cls, org, plan.signer, d.lead, involved), priority)
@@ -301,9 +305,26 @@ def _sign(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, Any
             target=code[plan.signer],
             reason=why,
         )
-    log.add(env.now, case, A.DOC_SENT_FOR_SIGNATURE, code[GO], target=code[plan.signer])
-    start, occupied = yield from w.leaders[plan.signer].work(priority, w.sample_sign())
-    log.add(env.now, case, A.DOC_SIGNED, code[plan.signer], start=start, value=occupied, reason=why)
+    # A8 补位 covers the leader in charge's signature (A61(5), A61(8) business; K59); where
+    # A61 names who signs, the document waits for them (AMB-09, AMB-55).
+    by_portfolio = (cls is SigningClass.OTHER_GOV and not d.wide_ranging) or (
+        cls is SigningClass.GO_BUSINESS
+    )
+    needs = ItemNeeds(decision=True, mayor_only=ITEM[cls] in (2, 3, 4), reserved=not by_portfolio)
+    handler, start, occupied = yield from leader_acts(
+        w, case, A.DOC_SENT_FOR_SIGNATURE, plan.signer, needs, priority, w.sample_sign()
+    )
+    on_behalf = code[plan.signer] if handler != plan.signer else NONE
+    log.add(
+        env.now,
+        case,
+        A.DOC_SIGNED,
+        code[handler],
+        on_behalf=on_behalf,
+        start=start,
+        value=occupied,
+        reason=why,
+    )
 
 
 def legality_review(w: World, case: int, lead: str) -> Generator[Any, Any, bool]:
@@ -348,14 +369,26 @@ def contract(w: World, d: Outgoing) -> Generator[Any, Any, None]:
     case = log.new_case(CONTRACT, env.now, lead, lead, d.major, False, topic=TOPIC_CODE["contract"])
     if not (yield from legality_review(w, case, d.lead)):
         return
+    yield from w.wait_for_head(d.lead)  # the department's head submits it (A56)
     log.add(env.now, case, A.DOC_SUBMITTED, lead, target=go)
     log.add(env.now, case, A.GO_RECEIVED, go)
     start, effort = yield from w.go.work(NORMAL, w.sample_go_review())
     log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
-    leader = route_upward(w.org, d.lead, d.major)
-    log.add(env.now, case, A.DOC_ROUTED, go, target=code[leader])
-    start, occupied = yield from w.leaders[leader].work(NORMAL, w.sample_approve())
-    log.add(env.now, case, A.GOV_CONSENTED, code[leader], start=start, value=occupied)
+    owner = route_upward(w.org, d.lead, d.major)
+    needs = ItemNeeds(decision=True, mayor_only=False)
+    handler, start, occupied = yield from leader_handles(
+        w, case, owner, needs, NORMAL, w.sample_approve()
+    )
+    on_behalf = code[owner] if handler != owner else NONE
+    log.add(
+        env.now,
+        case,
+        A.GOV_CONSENTED,
+        code[handler],
+        on_behalf=on_behalf,
+        start=start,
+        value=occupied,
+    )
     # ASSUMPTION: the lead department signs for the government once both gates are passed.
     log.add(env.now, case, A.CONTRACT_SIGNED, lead)
     log.add(env.now, case, A.DOC_CLOSED, go)

@@ -10,13 +10,16 @@ import simpy
 
 from govsim.calendar import WorkCalendar
 from govsim.distributions import make_sampler
-from govsim.log import EventLog
+from govsim.log import CASE_TYPES, EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import Arrival, generate_arrivals
+from govsim.model.availability import Absence, Availability, draw_absences, leave_process
 from govsim.model.documents import upward_document
 from govsim.model.drafts import generate_outgoing, outgoing_document
+from govsim.model.ledger import LedgerModel
 from govsim.model.rng import Streams
 from govsim.org import GO, Organisation
+from govsim.rules.substitution import ItemNeeds, handler_for, triggers_substitution
 from govsim.scenario.models import Scenario
 
 
@@ -46,10 +49,15 @@ class World:
         self.streams = Streams(self.seed, replication)
         self.env = simpy.Environment()
         self.log = EventLog(self.org.actors)
+        absences = draw_absences(sc.leave, self.org, self.cal, self.streams) if sc.leave else []
+        self.availability = Availability(absences, self.cal) if absences else None
         go = sc.general_office
         self.go = Office(self.env, self.cal, GO, go.reviewers)
         share = sc.leader_work.document_share
-        self.leaders = {ld: Office(self.env, self.cal, ld, 1, share) for ld in self.org.leaders}
+        self.leaders = {
+            ld: Office(self.env, self.cal, ld, 1, share, self.availability)
+            for ld in self.org.leaders
+        }
         lg = sc.legality
         # The justice bureau reviews legality with limited staff (A20, A21, A60; K29).
         self.justice = (
@@ -59,11 +67,8 @@ class World:
         )
         self.registrations = itertools.count(1)  # 统一编制登记号 (A21)
         self._bind_samplers()
-
-    def queue_length(self, leader: str) -> int:
-        """Items waiting for or with ``leader`` now (for choosing between permitted signers)."""
-        res = self.leaders[leader].resource
-        return len(res.queue) + res.count
+        ledger = sc.ledger
+        self.ledger = LedgerModel(self, ledger) if ledger is not None and ledger.enabled else None
 
     def _bind_samplers(self) -> None:
         """One stream and one compiled distribution per random source."""
@@ -103,6 +108,69 @@ class World:
         verdicts = self.streams["justice.pass"]
         self.draw_legality_pass = lambda: bool(verdicts.random() < lg.p_pass)
 
+    def signer_load(self, leader: str) -> int:
+        """How busy a leader who may sign is (items held), an absent one last — for choosing
+        between permitted signers (A61(1), A61(5) wide-ranging)."""
+        return self.leaders[leader].inbox + (1_000_000 if self.away(leader) else 0)
+
+    # -- availability and substitution (A6, A8, A56, A80) --------------------------------
+
+    ABSENCE_CASE = CASE_TYPES.index("absence")
+
+    def away(self, person: str) -> str | None:
+        """Why ``person`` is absent now, or None if on post."""
+        if self.availability is None:
+            return None
+        absence = self.availability.absence_at(person, self.env.now)
+        return None if absence is None else absence.reason
+
+    def handler(self, owner: str, needs: ItemNeeds) -> str:
+        """Who handles an item owned by ``owner`` now: the owner, or the leader the 补位
+        policy names while the owner is away (the owner again if the item must wait)."""
+        if self.availability is None:
+            return owner
+        who = handler_for(
+            owner,
+            needs,
+            self.org,
+            self.sc.substitution,
+            self.away,
+            lambda leader: self.leaders[leader].inbox,
+        )
+        return owner if who is None else who
+
+    def wait_for_head(self, unit: str):
+        """Wait until ``unit``'s principal head is on post (they sign, A56)."""
+        if self.availability is not None:
+            back = self.availability.next_present(unit, self.env.now)
+            if back > self.env.now:
+                yield self.env.timeout(back - self.env.now)
+
+    def head_back(self, unit: str, t: float) -> float:
+        """The first moment at or after ``t`` when ``unit``'s principal head is on post."""
+        return t if self.availability is None else self.availability.next_present(unit, t)
+
+    def substitution_active(self, absence: Absence) -> bool:
+        """True when the absence of a leader activates 补位 under the policy (A6, A8)."""
+        return (
+            absence.person in self.leaders
+            and self.sc.substitution.policy != "none"
+            and triggers_substitution(self.sc.substitution, absence.reason)
+        )
+
+    def absence_started(self, absence: Absence) -> None:
+        """Wake the items waiting for an absent leader (they may move, ``move_queued``)."""
+        office = self.leaders.get(absence.person)
+        if office is not None:
+            office.signal_absence()
+
+    def recaller(self, absence: Absence) -> str:
+        """Who recalls: the mayor, or the executive VM presiding in the mayor's absence (AMB-32)."""
+        org = self.org
+        if absence.person != org.mayor and self.away(org.mayor) is None:
+            return org.mayor
+        return org.executive_vice_mayor
+
     def _feed(
         self, arrivals: list[Any], lifecycle: Callable[[World, Any], Generator[Any, Any, None]]
     ):
@@ -119,6 +187,10 @@ class World:
         outgoing = generate_outgoing(self.sc, self.cal, self.streams)
         if outgoing:
             self.env.process(self._feed(outgoing, outgoing_document))
+        if self.ledger is not None:
+            self.ledger.start()
+        for absence in self.availability.absences if self.availability else ():
+            self.env.process(leave_process(self, absence))
         self.env.run(until=self.cal.horizon_minutes)
         return self
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from govsim.org import Organisation
 
 
-def route_upward(org: Organisation, matter: str, major: bool) -> str:
+def route_upward(org: Organisation, matter: str, major: bool, mayor_only: bool = False) -> str:
     """The leader a reviewed document goes to.
 
     A57: 「由市政府办公室审核后根据市政府领导同志分工呈送审批，重大事项报市长审批」 — the
     leader in charge of the matter's department (分工), or the mayor when the matter is major.
-    Substitution for an absent leader (A8, A6) is applied by the caller.
+    Items only the mayor may sign (A61(3) 「市政府人事任免公文，由市长签发」, A61(4) overseas
+    trips of county and department heads) go to the mayor as well. Substitution for an absent
+    leader (A8, A6) is applied by the caller.
     """
-    if major:
+    if major or mayor_only:
         return org.mayor
     return org.portfolio_owner[matter]
 

@@ -25,6 +25,8 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _substitutes(sc)
     problems += _scheduled(sc)
     problems += _load_and_variants(sc)
+    problems += _ledger(sc)
+    problems += _leave_and_substitution(sc)
     problems += _legality(sc)
     return problems
 
@@ -148,4 +150,51 @@ def _scheduled(sc: Scenario) -> list[Problem]:
             )
         elif not 0 <= days < sc.scenario.horizon_days:
             out.append((("load", "scheduled", i, "at"), "falls outside the simulated horizon"))
+    return out
+
+
+def _ledger(sc: Scenario) -> list[Problem]:
+    """Key-task batches fall inside the horizon (A70)."""
+    out: list[Problem] = []
+    if sc.ledger is None:
+        return out
+    first = sc.scenario.start
+    for i, day in enumerate(sc.ledger.key_tasks.batch_dates):
+        if not 0 <= (day - first).days < sc.scenario.horizon_days:
+            out.append(
+                (("ledger", "key_tasks", "batch_dates", i), "falls outside the simulated horizon")
+            )
+    return out
+
+
+def _leave_and_substitution(sc: Scenario) -> list[Problem]:
+    """Fixed absences name a leader or a unit; chains name leaders; the mayor's stand-in is
+    the executive vice mayor (A6)."""
+    out: list[Problem] = []
+    leaders = {ld.id: ld for ld in sc.leaders}
+    units = {d.id for d in sc.departments}
+    if sc.leave is not None:
+        for i, fx in enumerate(sc.leave.fixed):
+            if fx.who not in leaders and fx.who not in units:
+                out.append(
+                    (("leave", "fixed", i, "who"), f"'{fx.who}' is neither a leader nor a unit")
+                )
+    for owner, chain in sc.substitution.chains.items():
+        if owner not in leaders:
+            out.append((("substitution", "chains", owner), f"'{owner}' is not a leader"))
+        for j, who in enumerate(chain):
+            if who not in leaders:
+                out.append((("substitution", "chains", owner, j), f"'{who}' is not a leader"))
+    mayors = [i for i, ld in enumerate(sc.leaders) if ld.role == "mayor"]
+    evms = [ld.id for ld in sc.leaders if ld.role == "executive_vice_mayor"]
+    for i in mayors if len(mayors) == 1 and len(evms) == 1 else []:  # else _roles reports it
+        ld = sc.leaders[i]
+        if ld.substitute is not None and ld.substitute != evms[0]:
+            out.append(
+                (
+                    ("leaders", i, "substitute"),
+                    "the mayor's work passes to the executive vice mayor (A6), not to "
+                    f"'{ld.substitute}'",
+                )
+            )
     return out

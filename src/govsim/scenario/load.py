@@ -56,30 +56,78 @@ def dotted(loc: Iterable[str | int]) -> str:
     return out or "(file)"
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate the scenario at ``path``; raise :class:`ScenarioError` on any mistake."""
-    path = Path(path)
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ScenarioError([f"{path}: cannot read: {reason}"]) from None
-    return parse_scenario(text, str(path))
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
-    """Validate TOML ``text``; ``source`` names the file in error messages."""
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate the scenario at ``path``; raise :class:`ScenarioError` on any mistake."""
+    path = Path(path)
+    return parse_scenario(_read(path), str(path))
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11 gives no line for errors "at end of document": name the last line.
         line = syntax_error_line(exc) or max(1, len(text.splitlines()))
         raise ScenarioError(
             [f"{source}:{line}: TOML syntax: {syntax_error_message(exc)}"]
         ) from None
-    reporter = _Reporter(text, source)
+
+
+NOT_INHERITED = ("variants", "sweep")
+
+
+def merge_tables(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``base``: tables merge key by key, anything else (values, arrays,
+    arrays of tables) is replaced whole."""
+    out = copy.deepcopy(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_tables(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _inherit(
+    raw: dict[str, Any], text: str, source: str, seen: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Resolve ``scenario.base``: the file named there (relative to this one) is read first
+    and this file's tables are merged over it; its variants and sweep are not inherited.
+    Returns the merged data and the chain of (text, file) the values came from."""
+    base = raw.get("scenario", {}).get("base") if isinstance(raw.get("scenario"), dict) else None
+    if not isinstance(base, str):
+        return raw, [(text, source)]
+    line = locate(text, ("scenario", "base")) or 1
+    path = (Path(source).parent / base) if source != "<scenario>" else Path(base)
+    if str(path.resolve()) in seen:
+        raise ScenarioError([f"{source}:{line}: scenario.base: '{base}' includes itself"])
+    try:
+        base_text = _read(path)
+    except ScenarioError as exc:
+        raise ScenarioError([f"{source}:{line}: scenario.base: {exc.problems[0]}"]) from None
+    base_raw, chain = _inherit(
+        _parse_toml(base_text, str(path)), base_text, str(path), (*seen, str(path.resolve()))
+    )
+    for key in NOT_INHERITED:
+        base_raw.pop(key, None)
+    return merge_tables(base_raw, raw), [(text, source), *chain]
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Validate TOML ``text``; ``source`` names the file in error messages (and is where a
+    ``scenario.base`` is looked up from)."""
+    raw, chain = _inherit(_parse_toml(text, source), text, source)
+    reporter = _Reporter(text, source, chain[1:])
     scenario = _validate(raw, reporter)
     if scenario is None:
         raise ScenarioError(reporter.lines)
@@ -100,15 +148,26 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
 class _Reporter:
     """Collects problems as ``FILE:LINE: path: message`` lines."""
 
-    def __init__(self, text: str, source: str) -> None:
+    def __init__(self, text: str, source: str, bases: list[tuple[str, str]] | None = None) -> None:
         self.text, self.source = text, source
+        self.bases = bases or []
         self.lines: list[str] = []
 
-    def add(self, loc: Location, message: str, line_loc: Location | None = None) -> None:
+    def _where(self, loc: Location) -> tuple[str, int]:
+        """The file and line that wrote ``loc``: this file, else the first base that has it."""
+        line = locate(self.text, loc)
+        if line is None:
+            for text, source in self.bases:
+                found = locate(text, loc)
+                if found is not None:
+                    return source, found
         # A missing top-level section has no line of its own: name the first line.
-        line = locate(self.text, line_loc if line_loc is not None else loc) or 1
+        return self.source, line or 1
+
+    def add(self, loc: Location, message: str, line_loc: Location | None = None) -> None:
+        source, line = self._where(line_loc if line_loc is not None else loc)
         message = message.replace("\r", "\\r").replace("\n", "\\n")  # one line per problem
-        entry = f"{self.source}:{line}: {dotted(loc)}: {message}"
+        entry = f"{source}:{line}: {dotted(loc)}: {message}"
         if entry not in self.lines:
             self.lines.append(entry)
 
@@ -262,7 +321,7 @@ def _check_overrides(
         where = overrides[key][0]
         reporter.add(where[:2] if where[0] == "sweep" else where, why)
         return False
-    nested = _Reporter(reporter.text, reporter.source)
+    nested = _Reporter(reporter.text, reporter.source, reporter.bases)
     if _validate(patched, nested, _source_of(overrides)) is not None:
         return True
     for line in nested.lines:

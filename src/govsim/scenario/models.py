@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from govsim.distributions import Distribution
+from govsim.scenario.ledger_models import Ledger
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -30,6 +31,11 @@ class ScenarioMeta(Strict):
     """``[scenario]``: what is simulated and for how long."""
 
     name: Identifier = Field(description="Short name; results go to results/<name>/.")
+    base: str | None = Field(
+        default=None,
+        description="A scenario file (relative path) this one builds on: its tables are read "
+        "first and this file's are merged over them (variants and sweep are not inherited).",
+    )
     description: str = ""
     start: dt.date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
     horizon_days: int = Field(ge=1, le=3660, description="Calendar days simulated.")
@@ -174,7 +180,9 @@ class Instructions(Strict):
         default=10, ge=1, le=250, description="Reply limit set at transfer (「规定时限」, AMB-13)."
     )
     p_urgent: Probability = Field(
-        default=0.2, description="Share of instructions with the urgent limit."
+        default=0.2,
+        description="Share of documents marked urgent (紧急程度, A56): they go ahead in the "
+        "GO's and leaders' queues, and their instructions get the urgent limit.",
     )
     urgent_deadline_working_days: int = Field(default=3, ge=1, le=250)
     reply: Distribution = Field(description="Department's working time to act and reply formally.")
@@ -196,6 +204,9 @@ class ScheduledArrival(Strict):
     poor_quality: bool | None = None
     instruction: bool | None = None
     urgent: bool | None = None
+    mayor_only: bool = Field(
+        default=False, description="A request only the mayor may sign (A61(3)–(4))."
+    )
 
 
 class Load(Strict):
@@ -217,6 +228,11 @@ class Load(Strict):
     )
     p_poor_after_revision: Probability = Field(
         default=0.2, description="Share of revised documents still of poor quality."
+    )
+    p_mayor_only: Probability = Field(
+        default=0.0,
+        description="Share of requests only the mayor may sign (A61(3) personnel, A61(4) "
+        "overseas trips of county and department heads); routed to the mayor.",
     )
     poisson: bool = Field(default=True, description="False: only scheduled arrivals.")
     scheduled: list[ScheduledArrival] = Field(default_factory=list)
@@ -543,6 +559,9 @@ class Variant(Strict):
     set: dict[str, Any] = Field(min_length=1)
 
 
+from govsim.scenario.availability_models import Leave, Substitution  # noqa: E402
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -554,6 +573,11 @@ class Scenario(Strict):
     leader_work: LeaderWork
     instructions: Instructions
     load: Load = Load()
+    ledger: Ledger | None = Field(
+        default=None, description="The supervision ledger (A53, A57, A69–A74); off when absent."
+    )
+    leave: Leave | None = None
+    substitution: Substitution = Substitution()
     countersign: Countersign = Countersign()
     intake: Intake = Intake()
     drafts: Drafts = Drafts()

@@ -1,0 +1,282 @@
+"""Who is away when: absences of leaders and department heads (A6, A8, A80; RULES §6.1).
+
+All absences of a replication are drawn before the simulation starts (from their own random
+streams, so variants compare on common random numbers), including emergency recalls and
+return latencies. Each person then has a sorted list of intervals during which they cannot
+act; :class:`Availability` answers "is X away at t?" and "when does X finish this work?",
+and :func:`leave_process` writes the leave events of RULES §6.1 into the log as time passes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from govsim.calendar import WorkCalendar
+from govsim.distributions import make_sampler
+from govsim.model.rng import Streams
+from govsim.org import Organisation
+from govsim.scenario.availability_models import AbsenceProfile, Leave
+
+if TYPE_CHECKING:
+    from govsim.model.world import World
+
+DAY = 1440.0
+
+
+@dataclass(frozen=True)
+class Absence:
+    """One absence: planned ``[start, end)``; ``back`` is when the person is on post again
+    (``end``, or earlier after a recall). ``requested`` is when leave was asked for or
+    reported (None for the mayor, whose absences the text does not regulate, A6)."""
+
+    person: str
+    role: str
+    reason: str
+    start: float
+    end: float
+    back: float
+    requested: float | None
+    late_request: bool
+    recall: float | None
+    fixed: bool
+
+    @property
+    def recalled(self) -> bool:
+        """True if an emergency recall cut the absence short (A80)."""
+        return self.recall is not None
+
+
+def person_role(org: Organisation, person: str) -> str:
+    """The absence-profile role of a leader, or ``department_head`` for a unit's head."""
+    return org.leader_roles.get(person, "department_head")
+
+
+def _working_days(cal: WorkCalendar) -> list[int]:
+    """Indices (days since start) of the working days in the horizon."""
+    return [i for i in range(cal.days) if cal.is_working_day(cal.date_of(i * DAY))]
+
+
+def _after_holidays(cal: WorkCalendar) -> list[int]:
+    """First working days after a rest run of three or more days (a statutory holiday)."""
+    out, rest = [], 0
+    for i in range(cal.days):
+        if cal.is_working_day(cal.date_of(i * DAY)):
+            if rest >= 3:
+                out.append(i)
+            rest = 0
+        else:
+            rest += 1
+    return out
+
+
+def _span(cal: WorkCalendar, first_day: int, n_days: int) -> tuple[float, float]:
+    """Office open of ``first_day`` to office close of its ``n_days``-th working day."""
+    d0 = cal.date_of(first_day * DAY)
+    last = d0 if n_days <= 1 else cal.add_working_days_date(d0, n_days - 1)
+    return cal.office_open(d0), cal.office_close(last)
+
+
+def draw_absences(
+    leave: Leave, org: Organisation, cal: WorkCalendar, streams: Streams
+) -> list[Absence]:
+    """Every absence of one replication, random and fixed, in start order."""
+    workdays = _working_days(cal)
+    holiday_starts = _after_holidays(cal)
+    out: list[Absence] = []
+    people = [*org.leaders, *org.units]
+    for person in people:
+        role = person_role(org, person)
+        profile = leave.profiles.get(role)  # type: ignore[call-overload]
+        if profile is None or profile.per_year <= 0 or not workdays:
+            continue
+        out += _random_absences(
+            person, role, profile, leave, cal, streams[f"leave/{person}"], workdays, holiday_starts
+        )
+    out += _fixed_absences(leave, org, cal, streams)
+    out.sort(key=lambda a: (a.start, people.index(a.person)))
+    return out
+
+
+def _random_absences(
+    person: str,
+    role: str,
+    profile: AbsenceProfile,
+    leave: Leave,
+    cal: WorkCalendar,
+    rng: np.random.Generator,
+    workdays: list[int],
+    holiday_starts: list[int],
+) -> list[Absence]:
+    duration = make_sampler(profile.duration, cal.working_minutes_per_day)
+    notice = make_sampler(profile.notice, DAY)
+    latency = make_sampler(profile.return_latency, DAY)
+    reasons = list(profile.reasons)
+    weights = np.array([profile.reasons[r] for r in reasons], dtype=float)
+    weights = weights / weights.sum()
+    n = rng.poisson(profile.per_year * cal.days / 365.0)
+    out: list[Absence] = []
+    busy_until = -math.inf
+    drafts = []
+    for _ in range(n):
+        # Every draw happens whether or not the absence is kept, so that one absence's fate
+        # never shifts the random numbers of the next.
+        near_holiday = rng.random() < profile.holiday_affinity and bool(holiday_starts)
+        first = (
+            holiday_starts[int(rng.integers(len(holiday_starts)))]
+            if near_holiday
+            else workdays[int(rng.integers(len(workdays)))]
+        )
+        n_days = max(1, math.ceil(duration(rng) / cal.working_minutes_per_day - 1e-9))
+        reason = reasons[int(rng.choice(len(reasons), p=weights))]
+        late = role == "department_head" and rng.random() < profile.p_late_request
+        lead = notice(rng) if not late else rng.uniform(0.0, leave.head_lead_days * DAY)
+        recall_u, recall_draw = rng.random(), rng.random()
+        back_latency = latency(rng)
+        drafts.append((first, n_days, reason, late, lead, recall_u, recall_draw, back_latency))
+    for first, n_days, reason, late, lead, recall_u, recall_draw, back_latency in sorted(drafts):
+        start, end = _span(cal, first, n_days)
+        requested = None if role == "mayor" else start - lead
+        if start < busy_until or (requested is not None and requested < 0):
+            continue  # overlapping another absence, or decided before the simulated period
+        recall = start + recall_draw * (end - start) if recall_u < profile.p_recall else None
+        back = end if recall is None else min(end, recall + back_latency)
+        out.append(Absence(person, role, reason, start, end, back, requested, late, recall, False))
+        busy_until = end
+    return out
+
+
+def _fixed_absences(
+    leave: Leave, org: Organisation, cal: WorkCalendar, streams: Streams
+) -> list[Absence]:
+    latency = make_sampler(leave.return_latency, DAY)
+    rng = streams["leave/fixed"]
+    out = []
+    for fx in leave.fixed:
+        role = person_role(org, fx.who)
+        start, end = cal.office_open(fx.start), cal.office_close(fx.end)
+        lead = leave.head_lead_days * DAY if role == "department_head" else DAY
+        requested = None if role == "mayor" else max(0.0, start - lead)
+        recall = cal.clock_of(fx.recall_at) if fx.recall_at is not None else None
+        lat = latency(rng)
+        back = end if recall is None else min(end, recall + lat)
+        late = role == "department_head" and requested is not None and start - requested < lead
+        out.append(
+            Absence(fx.who, role, fx.reason, start, end, back, requested, late, recall, True)
+        )
+    return out
+
+
+class Availability:
+    """Answers who is away when, and how long work takes for someone who may be away."""
+
+    def __init__(self, absences: list[Absence], cal: WorkCalendar) -> None:
+        self.cal = cal
+        self.absences = absences
+        self._by_person: dict[str, list[Absence]] = {}
+        for a in absences:
+            self._by_person.setdefault(a.person, []).append(a)
+        for items in self._by_person.values():
+            items.sort(key=lambda a: a.start)
+        self._starts = {p: [a.start for a in items] for p, items in self._by_person.items()}
+
+    def has_absences(self, person: str) -> bool:
+        """True if ``person`` is ever away in this replication."""
+        return person in self._by_person
+
+    def absence_at(self, person: str, t: float) -> Absence | None:
+        """The absence ``person`` is in at ``t`` (away from ``start`` until ``back``), if any."""
+        starts = self._starts.get(person)
+        if not starts:
+            return None
+        i = bisect.bisect_right(starts, t) - 1
+        if i >= 0:
+            a = self._by_person[person][i]
+            if a.start <= t < a.back:
+                return a
+        return None
+
+    def next_present(self, person: str, t: float) -> float:
+        """``t`` if ``person`` is on post then, else the moment they are back (after
+        back-to-back absences, the last one)."""
+        a = self.absence_at(person, t)
+        while a is not None:
+            t = a.back
+            a = self.absence_at(person, t)
+        return t
+
+    def finish_time(self, person: str, t: float, effort: float) -> float:
+        """When ``person`` finishes ``effort`` working minutes begun at ``t``, paused while away."""
+        cal = self.cal
+        t = self.next_present(person, t)
+        starts = self._starts.get(person)
+        if not starts:
+            return cal.finish_time(t, effort)
+        items = self._by_person[person]
+        i = bisect.bisect_right(starts, t)
+        while True:
+            finish = cal.finish_time(t, effort)
+            if i >= len(items) or items[i].start >= finish:
+                return finish
+            nxt = items[i]
+            effort -= cal.work_elapsed(nxt.start) - cal.work_elapsed(t)
+            t, i = nxt.back, i + 1
+
+
+def leave_process(w: World, absence: Absence) -> Generator[Any, Any, None]:
+    """Log one absence as it unfolds (RULES §6.1 rows 1–7, A80; §6.2 for substitution)."""
+    from govsim.log import Activity as A
+    from govsim.log import Outcome as O
+
+    env, log, code, org = w.env, w.log, w.org.code, w.org
+    person = code[absence.person]
+    mayor = code[org.mayor]
+    reason = getattr(O, absence.reason.upper())
+    first = absence.start if absence.requested is None else absence.requested
+    yield env.timeout(first - env.now)
+    case = log.new_case(w.ABSENCE_CASE, env.now, person, person, False, False)
+    if absence.requested is not None:
+        notice_days = (absence.start - absence.requested) / DAY
+        if absence.role == "department_head":
+            # A80 「须按规定提前3天履行请假报批手续」; approver per K54 (the VM in charge).
+            approver = code[org.portfolio_owner.get(absence.person, org.mayor)]
+            outcome = O.LATE if absence.late_request else O.ON_TIME
+            log.add(
+                env.now,
+                case,
+                A.LEAVE_REQUESTED,
+                person,
+                target=approver,
+                outcome=outcome,
+                value=notice_days,
+            )
+            log.add(env.now, case, A.LEAVE_APPROVED, approver, target=person)
+        else:
+            # A80 「应事前报告市长，并按要求向市委报备」 (AMB-04: the report is the approval).
+            log.add(env.now, case, A.LEAVE_REPORTED, person, target=mayor, value=notice_days)
+            log.add(env.now, case, A.LEAVE_FILED, person)
+            log.add(env.now, case, A.LEAVE_APPROVED, mayor, target=person)
+    yield env.timeout(absence.start - env.now)
+    log.add(env.now, case, A.ABSENCE_START, person, outcome=reason, deadline=absence.end)
+    substituted = w.substitution_active(absence)
+    if substituted:
+        log.add(env.now, case, A.SUBSTITUTION_START, code["GO"], on_behalf=person)
+    w.absence_started(absence)
+    if absence.recall is not None and absence.recall < absence.end:
+        yield env.timeout(absence.recall - env.now)
+        # A80 「遇有重大紧急情况，需要中断行程返岗的，要第一时间返回工作岗位」
+        log.add(env.now, case, A.ABSENCE_RECALL, code[w.recaller(absence)], target=person)
+        yield env.timeout(absence.back - env.now)
+        log.add(
+            env.now, case, A.ABSENCE_ON_POST, person, value=(absence.back - absence.recall) / 60.0
+        )
+    else:
+        yield env.timeout(absence.end - env.now)
+        log.add(env.now, case, A.ABSENCE_END, person)
+    if substituted:
+        log.add(env.now, case, A.SUBSTITUTION_END, code["GO"], on_behalf=person)

@@ -1,0 +1,483 @@
+"""The supervision ledger (督查工作台帐): items, their lifecycle, and the A70 rhythm.
+
+An item's life reads next to RULES §7.3 (A73 「完善“立项—交办—承办—反馈—核查—销号”流程」)::
+
+    立项 registered by the GO, with owner department, deadline (AMB-50) and work
+    交办 the GO assigns it to the department                (GO working time)
+    承办 the department takes it up and works on it       (its ledger desk, model.ledger_desk)
+    反馈 the department reports the work done
+    核查 the GO verifies — a failure sends it back to 承办 with rework (AMB-16, K64)
+    销号 the GO closes it, on time or late (A70 「按期完」); very late → 通报批评 (A74)
+
+Sources (RULES §7.3): instructions put under supervision when issued (A57, A69(六), §4.6 row
+8), the key tasks of the year in batches and as a stream (A70), audit findings (A69(五)) and
+meeting decisions (A53, :func:`register_meeting_decision`).
+
+The rhythm (A70 「政府部门周盘点、分管副市长旬推进、市长月调度」; RULES §7.5):
+
+* 周盘点 — at the close of office of the last working day of each week (K07), each department
+  with open items takes stock: every open item gets its colour from
+  :func:`govsim.rules.ledger.colour` (K62), logged with its progress.
+* 旬推进 — on each dekad's push day (K06, AMB-15), each leader in charge of a department with
+  open items (the vice mayor of the portfolio; the mayor or the secretary-general for their own
+  portfolios) convenes a session that reviews the yellow and red items; it takes the leader's
+  time through the leader's queue, like a document, and speeds the items up (K63).
+* 月调度 — on the month's last push day the mayor convenes a session on the red items: 督办
+  (speed-up, K63) and, for items red at several dispatches in a row, 约谈 (A74).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from govsim.distributions import Distribution, make_sampler
+from govsim.log import CASE_TYPES, LEDGER_SOURCES
+from govsim.log import Activity as A
+from govsim.log import Outcome as O
+from govsim.model.agents import NORMAL, URGENT
+from govsim.model.arrivals import WORKING_DAYS_PER_WEEK
+from govsim.model.ledger_desk import DepartmentDesk
+from govsim.org import GO
+from govsim.rules.ledger import (
+    RED,
+    YELLOW,
+    dekads,
+    expected_progress,
+    ledger_deadline,
+    push_multiplier,
+    stocktake_days,
+    working_days_left,
+)
+from govsim.rules.ledger import colour as colour_rule
+from govsim.scenario.ledger_models import MAX_DEADLINE_WORKING_DAYS, Ledger
+
+if TYPE_CHECKING:
+    from govsim.model.world import World
+
+LEDGER_ITEM = CASE_TYPES.index("ledger_item")
+LEDGER_CADENCE = CASE_TYPES.index("ledger_cadence")
+_COLOUR_CODE = {"blue": O.BLUE, "yellow": O.YELLOW, "red": O.RED}
+
+
+@dataclass(eq=False)
+class Item:
+    """A ledger item's state in the simulation (the log is what the outside sees)."""
+
+    case: int
+    source: str
+    owner: str  # the department that undertakes it
+    leader: str  # the leader in charge of the owner (分管, A8): who pushes it (旬推进)
+    registered: float
+    deadline: float
+    work: float  # working minutes at 立项
+    total: float  # work including rework after failed verifications
+    done: float = 0.0
+    state: str = "registered"
+    colour: str | None = None  # at the last stocktake; None before the first
+    dekad_boost: bool = False
+    dispatch_boost: bool = False
+    red_dispatches: int = 0  # consecutive monthly dispatches at which it was red
+    multiplier: float = 1.0
+
+    @property
+    def progress(self) -> float:
+        """Share of the work done (1 when there is no work)."""
+        return 1.0 if self.total <= 0.0 else self.done / self.total
+
+
+class LedgerModel:
+    """The ledger of one replication: sources, item lifecycles, desks and rhythm sessions."""
+
+    def __init__(self, w: World, cfg: Ledger) -> None:
+        self.w, self.cfg = w, cfg
+        env, cal, org = w.env, w.cal, w.org
+        self.open: dict[int, Item] = {}  # open items in registration order
+        self.desks = {
+            d: DepartmentDesk(env, cal, cfg.dept_share, cfg.allocation) for d in org.departments
+        }
+        self._cadence_case: dict[str, int] = {}
+        self.priority = URGENT if cfg.rhythm.priority == "urgent" else NORMAL
+        self.end_date = cal.start + dt.timedelta(days=cal.days)
+        wmpd = cal.working_minutes_per_day
+
+        def bind(name: str, spec: Distribution) -> Callable[[], float]:
+            sampler, rng = make_sampler(spec, wmpd), w.streams[f"ledger.{name}"]
+            return lambda: sampler(rng)
+
+        self.sample_assign = bind("assign", cfg.assign)
+        self.sample_accept = bind("accept", cfg.accept)
+        self.sample_verify = bind("verify", cfg.verify)
+        self.sample_dekad = bind("dekad_push", cfg.rhythm.dekad_push)
+        self.sample_dispatch = bind("monthly_dispatch", cfg.rhythm.monthly_dispatch)
+        self.sources = {
+            "instruction": cfg.instructions,
+            "key_task": cfg.key_tasks,
+            "audit": cfg.audit,
+            "meeting": cfg.meetings,
+        }
+        self.sample_deadline = {
+            s: bind(f"deadline/{s}", c.deadline) for s, c in self.sources.items()
+        }
+        self.sample_work = {s: bind(f"work/{s}", c.work) for s, c in self.sources.items()}
+        self._verify_outcome = w.streams["ledger.verify_outcome"]
+        self._supervise = w.streams["ledger.supervise"]
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the exogenous sources and the rhythm (called when the run starts)."""
+        env = self.w.env
+        env.process(self._feed(self._exogenous()))
+        env.process(self._stocktakes())
+        env.process(self._dekads())
+
+    def _exogenous(self) -> list[tuple[float, str, str]]:
+        """(time, source, owner) of every key task and audit finding, in time order."""
+        w, cal = self.w, self.w.cal
+        departments = list(w.org.departments)
+        out: list[tuple[float, str, str]] = []
+        kt = self.cfg.key_tasks
+        owners = w.streams["ledger.owner/key_task_batch"]
+        for day in kt.batch_dates:
+            t = cal.next_open(cal.clock_of(day))
+            picks = owners.integers(0, len(departments), size=kt.batch_size)
+            if t < cal.horizon_minutes:
+                out += [(t, "key_task", departments[int(i)]) for i in picks]
+        for source, per_week in (("key_task", kt.per_week), ("audit", self.cfg.audit.per_week)):
+            rng = w.streams[f"ledger.arrivals/{source}"]
+            work_total = cal.work_elapsed(cal.horizon_minutes)
+            rate = per_week / (WORKING_DAYS_PER_WEEK * cal.working_minutes_per_day)
+            n = int(rng.poisson(rate * work_total)) if rate > 0 else 0
+            times = cal.clock_at_work_array(np.sort(rng.uniform(0.0, work_total, size=n)))
+            picks = w.streams[f"ledger.owner/{source}"].integers(0, len(departments), size=n)
+            out += [
+                (float(t), source, departments[int(i)]) for t, i in zip(times, picks, strict=True)
+            ]
+        out.sort(key=lambda x: x[0])  # stable: batch order kept at equal times
+        return out
+
+    def _feed(self, arrivals: list[tuple[float, str, str]]) -> Generator[Any, Any, None]:
+        env = self.w.env
+        for t, source, owner in arrivals:
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            self.register(source, owner)
+
+    def instruction_issued(self, doc_case: int, leader: str, dept: str) -> int | None:
+        """A leader's 批示 on ``dept``'s matter: put under supervision with ``p_supervise``.
+
+        A69(六) 「市政府负责承办的各级领导的批示件」 are supervised by the GO; RULES §4.6 row 8
+        registers the item when the instruction is issued. Returns the item's case, or None.
+        """
+        if self._supervise.random() >= self.cfg.instructions.p_supervise:
+            return None
+        return self.register("instruction", dept, sender=leader, parent=doc_case)
+
+    def register(
+        self,
+        source: str,
+        owner: str,
+        *,
+        sender: str = GO,
+        parent: int = -1,
+        deadline_working_days: int | None = None,
+        work_minutes: float | None = None,
+    ) -> int:
+        """立项 (A70, A73): register an item now and start its lifecycle; returns its case.
+
+        The deadline (AMB-50) and the work are drawn from the source's distributions unless
+        given. The leader in charge is the owner's portfolio leader (分管, A8).
+        """
+        w, env, log, code = self.w, self.w.env, self.w.log, self.w.org.code
+        if owner not in self.desks:
+            raise ValueError(f"a ledger item's owner must be a department, not {owner!r}")
+        if source not in self.sources:
+            raise ValueError(f"unknown ledger source {source!r}; one of {LEDGER_SOURCES}")
+        wmpd = w.cal.working_minutes_per_day
+        days = deadline_working_days
+        if days is None:
+            days = math.ceil(self.sample_deadline[source]() / wmpd - 1e-9)
+        days = min(max(1, int(days)), MAX_DEADLINE_WORKING_DAYS)
+        work = self.sample_work[source]() if work_minutes is None else float(work_minutes)
+        case = log.new_case(
+            LEDGER_ITEM,
+            env.now,
+            code[sender],
+            code[owner],
+            False,
+            False,
+            source=LEDGER_SOURCES.index(source),
+            parent=parent,
+        )
+        deadline = ledger_deadline(w.cal, env.now, days)
+        item = Item(
+            case, source, owner, w.org.portfolio_owner[owner], env.now, deadline, work, work
+        )
+        log.add(
+            env.now,
+            case,
+            A.LEDGER_REGISTERED,
+            code[GO],
+            target=code[owner],
+            deadline=deadline,
+            value=work,
+        )
+        self.open[case] = item
+        env.process(self._lifecycle(item))
+        return case
+
+    # -- the item's life (A73) -------------------------------------------------------------
+
+    def _lifecycle(self, item: Item) -> Generator[Any, Any, None]:
+        """立项 → 交办 → 承办 → 反馈 → 核查 (→ 承办 …) → 销号 (RULES §7.3)."""
+        w, cfg = self.w, self.cfg
+        env, log, cal, code = w.env, w.log, w.cal, w.org.code
+        go, dept = code[GO], code[item.owner]
+        case = item.case
+        # 交办: the GO assigns the item to the department that owns it.
+        start, effort = yield from w.go.work(NORMAL, self.sample_assign())
+        item.state = "assigned"
+        log.add(env.now, case, A.LEDGER_ASSIGNED, go, target=dept, start=start, value=effort)
+        # 承办: the department takes it up after its acceptance delay.
+        yield env.timeout(cal.finish_time(env.now, self.sample_accept()) - env.now)
+        while True:
+            item.state = "undertaking"
+            log.add(env.now, case, A.LEDGER_UNDERTAKEN, dept)
+            yield self.desks[item.owner].start(item)
+            # 反馈: the department reports the work done to the GO.
+            item.state = "feedback"
+            log.add(env.now, case, A.LEDGER_FEEDBACK, dept, target=go, value=item.total)
+            # 核查: the GO verifies; a failure sends the item back to 承办 (AMB-16).
+            start, effort = yield from w.go.work(NORMAL, self.sample_verify())
+            failed = bool(self._verify_outcome.random() < cfg.p_verify_fail)
+            log.add(
+                env.now,
+                case,
+                A.LEDGER_VERIFIED,
+                go,
+                target=dept,
+                outcome=O.FAIL if failed else O.PASS,
+                start=start,
+                value=effort,
+            )
+            if not failed:
+                break
+            item.total += cfg.rework_share * item.work
+        # 销号, on time or late (A70 「按期完」); very late → 通报批评 (A74).
+        late = env.now > item.deadline
+        rhythm = cfg.rhythm
+        if (
+            late
+            and rhythm.criticise
+            and cal.working_days_between(item.deadline, env.now)
+            > rhythm.criticise_late_working_days
+        ):
+            log.add(env.now, case, A.OUTCOME_CRITICISE, go, target=dept)
+        log.add(
+            env.now,
+            case,
+            A.LEDGER_CLOSED,
+            go,
+            target=dept,
+            outcome=O.LATE if late else O.ON_TIME,
+            deadline=item.deadline,
+        )
+        item.state = "closed"
+        del self.open[case]
+
+    # -- rhythm (A70) ----------------------------------------------------------------------
+
+    def _cadence(self, actor: str) -> int:
+        """The case holding ``actor``'s 周盘点 / 旬推进 / 月调度 events."""
+        case = self._cadence_case.get(actor)
+        if case is None:
+            c = self.w.org.code[actor]
+            case = self.w.log.new_case(LEDGER_CADENCE, self.w.env.now, c, c, False, False)
+            self._cadence_case[actor] = case
+        return case
+
+    def _stocktakes(self) -> Generator[Any, Any, None]:
+        """周盘点 at the close of office of each week's last working day (K07)."""
+        env, cal = self.w.env, self.w.cal
+        for day in stocktake_days(cal, cal.start, self.end_date):
+            t = cal.office_close(day)
+            if t >= cal.horizon_minutes:
+                return
+            yield env.timeout(t - env.now)
+            self.stocktake(day)
+
+    def stocktake(self, day: dt.date) -> None:
+        """Each department with open items colours them (A70 「“蓝黄红”标识」; K62)."""
+        w, env, cal, log, code = self.w, self.w.env, self.w.cal, self.w.log, self.w.org.code
+        t, rule = env.now, self.cfg.colour
+        by_owner: dict[str, list[Item]] = {}
+        for item in self.open.values():
+            by_owner.setdefault(item.owner, []).append(item)
+        for dept in w.org.departments:
+            items = by_owner.get(dept)
+            if not items:
+                continue
+            desk = self.desks[dept]
+            desk.advance()
+            log.add(t, self._cadence(dept), A.CADENCE_STOCKTAKE, code[dept], value=len(items))
+            for item in items:
+                progress = item.progress
+                expected = expected_progress(cal, item.registered, item.deadline, t)
+                left = working_days_left(cal, day, item.deadline)
+                item.colour = colour_rule(progress, expected, t > item.deadline, left, rule)
+                log.add(
+                    t,
+                    item.case,
+                    A.LEDGER_COLOUR,
+                    code[dept],
+                    outcome=_COLOUR_CODE[item.colour],
+                    deadline=item.deadline,
+                    value=progress,
+                )
+            desk.replan()  # the weekly re-plan of the department's ledger time
+
+    def _dekads(self) -> Generator[Any, Any, None]:
+        """旬推进 on each dekad's push day; 月调度 on the month's last (K06, AMB-15)."""
+        w, env, cal = self.w, self.w.env, self.w.cal
+        for dekad in dekads(cal, cal.start, self.end_date):
+            t = cal.office_open(dekad.push_day)
+            if t >= cal.horizon_minutes:
+                return
+            yield env.timeout(t - env.now)
+            close = cal.office_close(dekad.push_day)
+            for leader in w.org.leaders:
+                items = [it for it in self.open.values() if it.leader == leader]
+                if items:
+                    self._convene_push(leader, items, close)
+            if dekad.month_end and self.open:
+                self._convene_dispatch(list(self.open.values()), close)
+
+    def _session_effort(self, base: float, flagged: int) -> float:
+        return base + self.cfg.rhythm.minutes_per_item * flagged
+
+    def _convene_push(self, leader: str, items: list[Item], close: float) -> None:
+        """A leader's 旬推进 on the portfolio's open items; yellow and red ones are pushed."""
+        w, code = self.w, self.w.org.code
+        flagged = [it for it in items if it.colour in (YELLOW, RED)]
+        effort = self._session_effort(self.sample_dekad(), len(flagged))
+        w.log.add(
+            w.env.now,
+            self._cadence(leader),
+            A.CADENCE_DEKAD_PUSH,
+            code[leader],
+            deadline=close,
+            value=effort,
+        )
+        w.env.process(self._push_session(leader, items, flagged, effort))
+
+    def _push_session(
+        self, leader: str, items: list[Item], flagged: list[Item], effort: float
+    ) -> Generator[Any, Any, None]:
+        w, code = self.w, self.w.org.code
+        office = w.leaders[leader]
+        start, _ = yield from office.work(self.priority, effort * office.share)
+        pushed = {it.case for it in flagged}
+        for item in items:
+            if item.state == "closed":
+                continue
+            item.dekad_boost = item.case in pushed
+            if item.dekad_boost:
+                w.log.add(
+                    w.env.now,
+                    item.case,
+                    A.LEDGER_PUSHED,
+                    code[leader],
+                    target=code[item.owner],
+                    outcome=_COLOUR_CODE[item.colour],
+                    start=start,
+                )
+        self._apply_boosts(items)
+
+    def _convene_dispatch(self, items: list[Item], close: float) -> None:
+        """The mayor's 月调度 on every open item; red ones are put under 督办 (A70, A74)."""
+        w, mayor = self.w, self.w.org.mayor
+        red = [it for it in items if it.colour == RED]
+        effort = self._session_effort(self.sample_dispatch(), len(red))
+        w.log.add(
+            w.env.now,
+            self._cadence(mayor),
+            A.CADENCE_MONTHLY_DISPATCH,
+            w.org.code[mayor],
+            deadline=close,
+            value=effort,
+        )
+        w.env.process(self._dispatch_session(items, red, effort))
+
+    def _dispatch_session(
+        self, items: list[Item], red: list[Item], effort: float
+    ) -> Generator[Any, Any, None]:
+        w, code, rhythm = self.w, self.w.org.code, self.cfg.rhythm
+        mayor = w.org.mayor
+        office = w.leaders[mayor]
+        yield from office.work(self.priority, effort * office.share)
+        dispatched = {it.case for it in red}
+        for item in items:
+            if item.state == "closed":
+                continue
+            item.dispatch_boost = item.case in dispatched
+            if not item.dispatch_boost:
+                item.red_dispatches = 0
+                continue
+            item.red_dispatches += 1
+            dept = code[item.owner]
+            w.log.add(w.env.now, item.case, A.OUTCOME_SUPERVISE, code[mayor], target=dept)
+            if item.red_dispatches == rhythm.admonish_after:
+                w.log.add(w.env.now, item.case, A.OUTCOME_ADMONISH, code[mayor], target=dept)
+        self._apply_boosts(items)
+
+    def _apply_boosts(self, items: list[Item]) -> None:
+        rhythm = self.cfg.rhythm
+        touched = set()
+        for item in items:
+            if item.state == "closed":
+                continue
+            m = push_multiplier(
+                item.dekad_boost,
+                item.dispatch_boost,
+                rhythm.dekad_push_factor,
+                rhythm.monthly_dispatch_factor,
+            )
+            if m != item.multiplier:
+                touched.add(item.owner)
+                desk = self.desks[item.owner]
+                desk.advance()  # progress so far at the old rate
+                item.multiplier = m
+        for owner in sorted(touched):
+            self.desks[owner].refresh()
+
+
+def register_meeting_decision(
+    w: World,
+    owner: str,
+    *,
+    parent: int = -1,
+    deadline_working_days: int | None = None,
+    work_minutes: float | None = None,
+) -> int | None:
+    """Hook for the meetings module: a meeting decision to implement becomes a ledger item.
+
+    A53 「市政府全体会议、常务会议、市长办公会议和专题会议决定事项，由市政府办公室负责督办」
+    (RULES §5.7, INV-M09): the GO registers it, owned by the department ``owner`` that carries
+    it out; ``parent`` is the meeting's (or topic's) case. Deadline and work come from
+    ``[ledger.meetings]`` unless given. Returns the item's case, or None when the ledger is off.
+    """
+    if w.ledger is None:
+        return None
+    return w.ledger.register(
+        "meeting",
+        owner,
+        parent=parent,
+        deadline_working_days=deadline_working_days,
+        work_minutes=work_minutes,
+    )

@@ -1,0 +1,119 @@
+"""Scenario models of leaders' and department heads' availability (A6, A8, A51, A80).
+
+``[leave]`` describes absences; ``[substitution]`` the 补位 policy that decides who handles
+work arriving for an absent leader. Both are optional: without ``[leave]`` nobody is ever
+absent and results are the same as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from govsim.distributions import Distribution
+from govsim.scenario.models import Identifier, Probability, Rate, Strict
+
+AbsenceReason = Literal["out_of_city", "visit", "vacation", "study", "family_visit", "medical"]
+"""A80's list 「出差（出访）、学习、离岗休假、探亲、就医」 with 出差 read as out of the city
+(出市, A8); every reason makes the person unavailable (RULES §6.4)."""
+
+PersonRole = Literal[
+    "mayor", "executive_vice_mayor", "vice_mayor", "secretary_general", "department_head"
+]
+
+SUBSTITUTION_TRIGGERS: tuple[AbsenceReason, ...] = ("out_of_city", "visit", "vacation")
+"""A8 「副市长出市（出访）、休假期间」 and A6 「市长因公出市（出访）、休假期间」 (K58 default)."""
+
+
+class AbsenceProfile(Strict):
+    """Random absences of everyone holding one role (K24)."""
+
+    per_year: Rate = Field(description="Absences per person per year (Poisson).")
+    duration: Distribution = Field(
+        description="Length in working days; rounded up to whole working days (at least 1)."
+    )
+    reasons: dict[AbsenceReason, Rate] = Field(
+        min_length=1, description="Relative weights of the A80 reasons."
+    )
+    notice: Distribution = Field(
+        default=Distribution(dist="uniform", unit="days", low=3.0, high=10.0),
+        description="Calendar days between the leave request (or report) and the start.",
+    )
+    p_late_request: Probability = Field(
+        default=0.0,
+        description="Share of department heads' requests filed less than 3 days ahead (A80).",
+    )
+    holiday_affinity: Probability = Field(
+        default=0.0,
+        description="Share of absences that start on the first working day after a holiday.",
+    )
+    p_recall: Probability = Field(
+        default=0.0, description="Share of absences broken off by an emergency recall (A80)."
+    )
+    return_latency: Distribution = Field(
+        default=Distribution(dist="lognormal", unit="hours", mean=4.0, cv=0.5),
+        description="Clock time from recall to back on post (「第一时间」, K25).",
+    )
+
+
+class FixedAbsence(Strict):
+    """``[[leave.fixed]]``: a known absence (a study course, a delegation visit)."""
+
+    who: Identifier = Field(description="A leader id, or a department id for its head.")
+    start: dt.date
+    end: dt.date = Field(description="Last day away (inclusive).")
+    reason: AbsenceReason
+    recall_at: dt.datetime | None = Field(default=None, description="Emergency recall time.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FixedAbsence:
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        if self.recall_at is not None and not (self.start <= self.recall_at.date() <= self.end):
+            raise ValueError("recall_at must fall inside the absence")
+        return self
+
+
+class Leave(Strict):
+    """``[leave]``: absences by role and fixed dated absences (A6, A8, A80)."""
+
+    profiles: dict[PersonRole, AbsenceProfile] = Field(default_factory=dict)
+    fixed: list[FixedAbsence] = Field(default_factory=list)
+    head_lead_days: int = Field(
+        default=3, ge=0, description="「须按规定提前3天履行请假报批手续」 (A80), calendar days."
+    )
+    return_latency: Distribution = Field(
+        default=Distribution(dist="lognormal", unit="hours", mean=4.0, cv=0.5),
+        description="Return latency after the recall of a fixed absence.",
+    )
+
+
+class Substitution(Strict):
+    """``[substitution]``: who handles work arriving for an absent leader (补位, A6, A8)."""
+
+    policy: Literal["none", "designated", "chain", "least_loaded"] = Field(
+        default="designated",
+        description="none: work waits; designated: the leader's 补位 substitute (A8); chain: "
+        "first available of an ordered list; least_loaded: the available vice mayor with the "
+        "shortest inbox (beyond the text, for comparison).",
+    )
+    fallback: Literal["wait", "executive_vice_mayor", "mayor"] = Field(
+        default="wait", description="designated: when the substitute is away too (AMB-08)."
+    )
+    chains: dict[Identifier, list[Identifier]] = Field(
+        default_factory=dict, description="chain: ordered candidates per leader."
+    )
+    triggers: list[AbsenceReason] | Literal["any"] = Field(
+        default=list(SUBSTITUTION_TRIGGERS),
+        description="Absence reasons that activate substitution (A6, A8; AMB-07, K58).",
+    )
+    move_queued: bool = Field(
+        default=False,
+        description="Items already waiting when the absence starts move to the substitute too.",
+    )
+    substitute_may_approve: bool = Field(
+        default=True,
+        description="False: a substitute only reads reports; requests wait (scope, AMB-55).",
+    )
