@@ -219,11 +219,14 @@ class Load(Strict):
     scheduled: list[ScheduledArrival] = Field(default_factory=list)
 
 
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the results
+
+
 class Experiment(Strict):
     """``[experiment]``: replications and the master seed (see DESIGN, Randomness)."""
 
     replications: int = Field(default=5, ge=1, le=100_000)
-    seed: int = Field(default=20250101, ge=0)
+    seed: int = Field(default=20250101, ge=0, le=MAX_SEED)
 
 
 class Variant(Strict):
