@@ -187,3 +187,11 @@ def test_without_the_section_nothing_changes():
     _, ev = run(raw)
     assert "leader.approved" in set(ev["activity"])
     assert not ev["activity"].astype(str).str.startswith(("meeting", "topic")).any()
+
+
+def test_the_docs_example_validates_on_top_of_the_minimal_scenario():
+    from govsim.scenario.load import parse_scenario
+    from test_scenario_docs import snippet
+
+    sc = parse_scenario(snippet("minimal") + "\n" + snippet("meetings"))
+    assert sc.meetings is not None and sc.meetings.executive.cadence == "fortnightly"
