@@ -12,6 +12,7 @@ from govsim.model.arrivals import Arrival, generate_arrivals
 from govsim.model.availability import Absence, Availability, draw_absences, leave_process
 from govsim.model.documents import upward_document
 from govsim.model.ledger import LedgerModel
+from govsim.model.meetings import MeetingsModel
 from govsim.model.rng import Streams
 from govsim.org import GO, Organisation
 from govsim.rules.substitution import ItemNeeds, handler_for, triggers_substitution
@@ -56,6 +57,8 @@ class World:
         self._bind_samplers()
         ledger = sc.ledger
         self.ledger = LedgerModel(self, ledger) if ledger is not None and ledger.enabled else None
+        mt = sc.meetings
+        self.meetings = MeetingsModel(self, mt) if mt is not None and mt.enabled else None
 
     def _bind_samplers(self) -> None:
         """One stream and one compiled distribution per random source."""
@@ -148,6 +151,8 @@ class World:
         self.env.process(self._feed(arrivals))
         if self.ledger is not None:
             self.ledger.start()
+        if self.meetings is not None:
+            self.meetings.start()
         for absence in self.availability.absences if self.availability else ():
             self.env.process(leave_process(self, absence))
         self.env.run(until=self.cal.horizon_minutes)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from govsim.distributions import Distribution
 from govsim.scenario.ledger_models import Ledger
+from govsim.scenario.meeting_models import Meetings
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -254,6 +255,10 @@ class Scenario(Strict):
         default=None, description="The supervision ledger (A53, A57, A69–A74); off when absent."
     )
     leave: Leave | None = None
+    meetings: Meetings | None = Field(
+        default=None,
+        description="The executive meeting and its topics (A45, A48–A53); off when absent.",
+    )
     substitution: Substitution = Substitution()
     experiment: Experiment = Experiment()
     variants: list[Variant] = Field(default_factory=list)
