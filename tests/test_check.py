@@ -286,9 +286,10 @@ def test_every_checked_invariant_has_an_injection() -> None:
     from test_check_documents import DOCUMENT_INJECTIONS
     from test_check_leave import LEAVE_INJECTIONS
     from test_check_ledger import LEDGER_INJECTIONS
+    from test_check_meetings import MEETING_INJECTIONS
 
-    injected = set(INJECTIONS) | set(LEAVE_INJECTIONS) | set(LEDGER_INJECTIONS)
-    assert injected | set(DOCUMENT_INJECTIONS) == set(INVARIANTS)
+    checked = set(INJECTIONS) | set(LEAVE_INJECTIONS) | set(LEDGER_INJECTIONS)
+    assert checked | set(MEETING_INJECTIONS) | set(DOCUMENT_INJECTIONS) == set(INVARIANTS)
 
 
 @pytest.mark.parametrize("invariant", sorted(INJECTIONS))

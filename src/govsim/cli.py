@@ -17,7 +17,7 @@ import pandas as pd
 from govsim import __version__
 from govsim.scenario.expand import expand
 from govsim.scenario.load import ScenarioError, load_scenario
-from govsim.scenario.models import Scenario
+from govsim.scenario.models import MAX_SEED, Scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -80,7 +80,7 @@ def _progress_bar(quiet: bool) -> Callable[[int, int], Callable[[], None]]:
 @main.command()
 @click.argument("scenario_file", metavar="FILE")
 @click.option("--reps", type=click.IntRange(min=1), help="Replications per design point.")
-@click.option("--seed", type=click.IntRange(min=0), help="Master seed.")
+@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Master seed.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False),

@@ -7,10 +7,10 @@ once; invariants restate them).
 
 Checked so far: INV-D01 … INV-D17 (intake, countersign, routing, instructions), INV-O01 …
 INV-O09 and INV-O11 (outgoing documents, the A61 signing matrix, contracts), INV-N01 and
-INV-N03 (normative documents), INV-L01, INV-L03 … INV-L08 (leave and substitution), INV-S01,
-INV-S04, INV-S05 (supervision ledger) and the engineering invariants INV-E01 … INV-E04.
-Invariants of parts not yet modelled (meetings, seals, …) are listed in
-:data:`NOT_YET_CHECKED`.
+INV-N03 (normative documents), INV-L01, INV-L03 … INV-L08 (leave and substitution), INV-M01 …
+M05, M07, M08 (the executive meeting), INV-S01, INV-S04, INV-S05 (supervision ledger) and the
+engineering invariants INV-E01 … INV-E04. Invariants of parts not yet modelled (seals, other
+meetings, …) are listed in :data:`NOT_YET_CHECKED`.
 
 Some invariants hold "given knobs" (RULES §8.2): the countersign limits and deemed consent
 depend on the scenario's reading of the text (:class:`RuleParams`, from the scenario given to
@@ -340,6 +340,31 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "cadence.monthly_dispatch": {org.mayor},
         "outcome.supervise": {org.mayor},
         "outcome.admonish": {org.mayor},
+        # Meetings (A45, A48–A52): the GO plans, arranges, records and issues; the mayor
+        # decides to convene, entrusts, agrees and fixes the agenda; the SG reviews it; leaders
+        # refer, confirm, sign off, chair and sign (who exactly: INV-M02, M04, M08).
+        "meeting.planned": {GO},
+        "meeting.convene_decided": {org.mayor},
+        "meeting.entrusted": {org.mayor},
+        "topic.referred": leaders,
+        "topic.researched": departments,
+        "topic.vm_confirmed": leaders,
+        "topic.mayor_agreed": {org.mayor},
+        "topic.submitted": departments,
+        "topic.signed_off": leaders,
+        "topic.deferred": {GO},
+        "topic.on_agenda": {GO},
+        "go.arrangement_proposed": {GO},
+        "sg.arrangement_reviewed": {org.secretary_general},
+        "mayor.agenda_fixed": {org.mayor},
+        "meeting_leave.requested": leaders,
+        "meeting.postponed": {GO},
+        "meeting.opened": {org.mayor, org.executive_vice_mayor},
+        "meeting.decision": {org.mayor, org.executive_vice_mayor},
+        "meeting.adjourned": {org.mayor, org.executive_vice_mayor},
+        "minutes.drafted": {GO},
+        "minutes.signed": leaders,
+        "minutes.issued": {GO},
         # A56, A59: countersigns are between the lead and departments, by principal heads.
         "doc.involves": units,
         "cs.requested": units,
@@ -921,6 +946,13 @@ def inv_l07(ctx: LogContext) -> list[Violation]:
         "leader.instructed",
         "doc.submitted",
         "dept.replied",
+        "topic.vm_confirmed",
+        "topic.mayor_agreed",
+        "topic.signed_off",
+        "sg.arrangement_reviewed",
+        "mayor.agenda_fixed",
+        "meeting.opened",
+        "minutes.signed",
         # principal heads' countersigns and sign-off sheets (A56, A59); leaders' co-reviews,
         # signatures and consents (A60, A61)
         "cs.replied",
@@ -984,6 +1016,282 @@ def inv_l08(ctx: LogContext) -> list[Violation]:
                 Violation(
                     "INV-L08", "A8", int(case), "substitution does not end when the person is back"
                 )
+            )
+    return out
+
+
+# -- meetings (A45, A49–A52; RULES §5, §8.2 INV-M01…M05, M07, M08) --------------------------
+
+_MEMBER_ROLES = ("mayor", "executive_vice_mayor", "vice_mayor", "secretary_general")
+
+
+def _roster(org: Organisation) -> set[str]:
+    """A45 「由市长、副市长、市政府秘书长组成」 — deputies are not members (AMB-11)."""
+    return {ld for ld, role in org.leader_roles.items() if role in _MEMBER_ROLES}
+
+
+def _meeting_cases(ctx: LogContext) -> list[int]:
+    cases = ctx.cases
+    return sorted(cases.loc[cases["case_type"] == "meeting", "case"].astype(int))
+
+
+def _by_case(ev: pd.DataFrame, activity: str) -> dict[int, pd.DataFrame]:
+    rows = _acts(ev, activity)
+    return {int(c): g for c, g in rows.groupby("case", observed=True)}
+
+
+def _meeting_ref(rows: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """Topic events naming a meeting (``value`` = the meeting's case), by meeting."""
+    return {int(m): g for m, g in rows.groupby(rows["value"].astype(int))} if len(rows) else {}
+
+
+def _opened(ctx: LogContext) -> pd.DataFrame:
+    return _acts(ctx.events, "meeting.opened")
+
+
+def inv_m01(ctx: LogContext) -> list[Violation]:
+    """A45 「市政府常务会议由市长决定召开」: every opened meeting has a prior
+    ``meeting.convene_decided`` by the mayor."""
+    ev, org = ctx.events, ctx.org
+    decided = _by_case(ev, "meeting.convene_decided")
+    out = []
+    for idx, row in _opened(ctx).iterrows():
+        d = decided.get(int(row["case"]))
+        ok = d is not None and ((d["actor"] == org.mayor) & (d.index < idx)).any()
+        if not ok:
+            out.append(
+                Violation(
+                    "INV-M01",
+                    "A45",
+                    int(row["case"]),
+                    "opened without the mayor's decision",
+                    (idx,),
+                )
+            )
+    return out
+
+
+def inv_m02(ctx: LogContext) -> list[Violation]:
+    """A45 「市长不能出席会议时，可委托负责常务工作的副市长召集和主持」: the chair is the
+    mayor, or the executive vice mayor with a prior ``meeting.entrusted`` from the mayor to
+    them while the mayor is away (RULES §5.3, AMB-40); a chair is never away."""
+    ev, org = ctx.events, ctx.org
+    absences = _absences(ev)
+    entrusted = _by_case(ev, "meeting.entrusted")
+    out = []
+    for idx, row in _opened(ctx).iterrows():
+        case, chair, t = int(row["case"]), str(row["actor"]), row["time"]
+
+        def bad(msg: str, idx: int = idx, case: int = case) -> None:
+            out.append(Violation("INV-M02", "A45", case, msg, (idx,)))
+
+        if _away_at(absences, chair, t) is not None:
+            bad(f"chair {chair} is away")
+        elif chair == org.mayor:
+            continue
+        elif chair != org.executive_vice_mayor:
+            bad(f"chaired by {chair}")
+        elif _away_at(absences, org.mayor, t) is None:
+            bad("the executive vice mayor chaired while the mayor was on post")
+        else:
+            e = entrusted.get(case)
+            ok = (
+                e is not None
+                and ((e["actor"] == org.mayor) & (e["target"] == chair) & (e.index < idx)).any()
+            )
+            if not ok:
+                bad("the executive vice mayor chaired without the mayor's entrustment")
+    return out
+
+
+def _quorum_base(ctx: LogContext) -> str:
+    sc = ctx.sc
+    if sc is not None and sc.meetings is not None:
+        return sc.meetings.executive.quorum_base
+    return "roster"
+
+
+def inv_m03(ctx: LogContext) -> list[Violation]:
+    """A45 「出席人数须超过应到人数的二分之一」: at every opening, the members not away (from
+    the log's absences) are strictly more than half of the roster (mayor, vice mayors,
+    secretary-general; K46 ``roster_minus_leave``: of the members not on leave), and the
+    logged ``value`` is that count (RULES §5.5)."""
+    ev, org = ctx.events, ctx.org
+    roster = _roster(org)
+    absences = _absences(ev)
+    base = _quorum_base(ctx)
+    out = []
+    for idx, row in _opened(ctx).iterrows():
+        away = {m for m in roster if _away_at(absences, m, row["time"]) is not None}
+        present = len(roster) - len(away)
+        expected = len(roster) - len(away) if base == "roster_minus_leave" else len(roster)
+        if not 2 * present > expected:
+            out.append(
+                Violation(
+                    "INV-M03",
+                    "A45",
+                    int(row["case"]),
+                    f"{present} of {expected} members present: no quorum",
+                    (idx,),
+                )
+            )
+        elif row["value"] != present:
+            out.append(
+                Violation(
+                    "INV-M03",
+                    "A45",
+                    int(row["case"]),
+                    f"logged {row['value']:g} present, the log's absences give {present}",
+                    (idx,),
+                )
+            )
+    return out
+
+
+def _lead_days(ctx: LogContext) -> tuple[int, bool]:
+    sc = ctx.sc
+    if sc is not None and sc.meetings is not None:
+        return sc.meetings.topics.lead_working_days, sc.meetings.topics.merge_vm_steps
+    return 5, False
+
+
+def _close_of_nth_working_day_before(cal: WorkCalendar, day: dt.date, n: int) -> float:
+    """AMB-45 restated: walk back from the meeting day (not counted) over ``n`` working days;
+    the materials are due by the close of office of the last one (-inf before the calendar)."""
+    d = day
+    while n > 0:
+        d -= dt.timedelta(days=1)
+        if d < cal.start:
+            return -math.inf
+        if cal.is_working_day(d):
+            n -= 1
+    return cal.office_close(d)
+
+
+def inv_m04(ctx: LogContext) -> list[Violation]:
+    """A49 「除特殊情况外，应于会前5个工作日报送市政府办公室运转，报分管副市长签批」: every topic
+    on a meeting's agenda reached the GO by the close of office of the 5th working day before
+    the planned meeting day (AMB-45) or is special (AMB-12), and the vice mayor in charge of its
+    matter signed it off (with merged steps, K52: confirmed) before the GO proposed the agenda."""
+    ev, cal, org = ctx.events, ctx.cal, ctx.org
+    lead, merged = _lead_days(ctx)
+    matter = ctx.cases.set_index("case")["matter"]
+    planned = _acts(ev, "meeting.planned").groupby("case", observed=True)["deadline"].first()
+    proposed = _acts(ev, "go.arrangement_proposed").groupby("case", observed=True)
+    proposed_at = {int(c): g.index.min() for c, g in proposed}
+    submitted = _acts(ev, "topic.submitted")
+    sign = _acts(ev, "topic.vm_confirmed" if merged else "topic.signed_off")
+    out = []
+    for idx, row in _acts(ev, "topic.on_agenda").iterrows():
+        topic, meeting = int(row["case"]), int(row["value"])
+
+        def bad(msg: str, idx: int = idx, topic: int = topic) -> None:
+            out.append(Violation("INV-M04", "A49", topic, msg, (idx,)))
+
+        sub = submitted.loc[(submitted["case"] == topic) & (submitted.index < idx)]
+        if meeting not in planned.index or sub.empty:
+            bad("on an agenda without a planned meeting or submitted materials")
+            continue
+        day = cal.date_of(planned.loc[meeting])
+        due = _close_of_nth_working_day_before(cal, day, lead)
+        last = sub.iloc[-1]
+        if not (last["time"] <= due + EPS or last["outcome"] == "special"):
+            bad(
+                f"received {cal.datetime_of(last['time'])}, due by the close of {lead} working "
+                f"days before {day}, and not special"
+            )
+        vm = org.portfolio_owner.get(str(matter.get(topic)))
+        before = proposed_at.get(meeting, idx)
+        ok = sign.loc[(sign["case"] == topic) & (sign["actor"] == vm) & (sign.index < before)]
+        if ok.empty:
+            bad(f"no sign-off by {vm} before the agenda was proposed")
+    return out
+
+
+def inv_m05(ctx: LogContext) -> list[Violation]:
+    """A50 「市政府常务会议由市政府办公室提出安排意见，经市政府秘书长审定后报市长确定」: before
+    every opening, in this order: ``go.arrangement_proposed`` (GO), ``sg.arrangement_reviewed``
+    (the secretary-general), ``mayor.agenda_fixed`` (the mayor)."""
+    ev, org = ctx.events, ctx.org
+    steps = (
+        ("go.arrangement_proposed", GO),
+        ("sg.arrangement_reviewed", org.secretary_general),
+        ("mayor.agenda_fixed", org.mayor),
+    )
+    out = []
+    for idx, row in _opened(ctx).iterrows():
+        case = int(row["case"])
+        mine = ev.loc[(ev["case"] == case) & (ev.index < idx)]
+        last = -1
+        for activity, who in steps:
+            rows = mine.loc[(mine["activity"] == activity) & (mine["actor"] == who)]
+            if rows.empty or rows.index[0] < last:
+                out.append(
+                    Violation(
+                        "INV-M05",
+                        "A50",
+                        case,
+                        f"{activity} by {who} missing or out of order",
+                        (idx,),
+                    )
+                )
+                break
+            last = rows.index[0]
+    return out
+
+
+def inv_m07(ctx: LogContext) -> list[Violation]:
+    """A51 「市政府领导同志不能出席……常务会议……，须向市长请假」: every member away at an
+    opening has asked the mayor for leave for that meeting before it (the mayor's own absence
+    needs no request)."""
+    ev, org = ctx.events, ctx.org
+    roster = _roster(org)
+    absences = _absences(ev)
+    asked = _by_case(ev, "meeting_leave.requested")
+    out = []
+    for idx, row in _opened(ctx).iterrows():
+        case = int(row["case"])
+        req = asked.get(case, ev.iloc[0:0])
+        for m in sorted(roster - {org.mayor}):
+            if _away_at(absences, m, row["time"]) is None:
+                continue
+            ok = ((req["actor"] == m) & (req["target"] == org.mayor) & (req.index < idx)).any()
+            if not ok:
+                out.append(
+                    Violation(
+                        "INV-M07", "A51", case, f"{m} absent without asking the mayor", (idx,)
+                    )
+                )
+    return out
+
+
+def inv_m08(ctx: LogContext) -> list[Violation]:
+    """A52 「市政府全体会议、常务会议和市长办公会议纪要，由市长签发」: the mayor signs the
+    minutes — the executive vice mayor only if they chaired by entrustment and the scenario's
+    K49 knob allows it (AMB-10) — and they are issued only after being signed."""
+    ev, org = ctx.events, ctx.org
+    sc = ctx.sc
+    k49 = (
+        sc is not None
+        and sc.meetings is not None
+        and sc.meetings.minutes.exec_vm_may_sign_when_entrusted
+    )
+    chairs = _opened(ctx).groupby("case", observed=True)["actor"].last()
+    signed = _acts(ev, "minutes.signed")
+    out = []
+    for idx, row in signed.iterrows():
+        case, who = int(row["case"]), str(row["actor"])
+        allowed = {org.mayor}
+        if k49 and str(chairs.get(case)) == org.executive_vice_mayor:
+            allowed.add(org.executive_vice_mayor)
+        if who not in allowed:
+            out.append(Violation("INV-M08", "A52", case, f"minutes signed by {who}", (idx,)))
+    signed_first = signed.groupby("case", observed=True).apply(lambda g: g.index.min())
+    for idx, row in _acts(ev, "minutes.issued").iterrows():
+        first = signed_first.get(row["case"])
+        if first is None or first > idx:
+            out.append(
+                Violation("INV-M08", "A52", int(row["case"]), "minutes issued unsigned", (idx,))
             )
     return out
 
@@ -1392,14 +1700,17 @@ grounds are listed, a handling is proposed and the version is countersigned by e
 
 def inv_d12(ctx: LogContext) -> list[Violation]:
     """A56 「与相关部门会签后报市政府决定」: a document countersigned with a dissent is decided
-    by the city government — a leader's approval (requests) or signature (drafts) — and is
-    never closed on the GO's or the lead department's own act."""
+    by the city government — a leader's approval (requests) or signature (drafts), or the
+    decision of a government meeting chaired by a leader — and is never closed on the GO's or
+    the lead department's own act."""
     info, org, out = _case_info(ctx), ctx.org, []
     for case, evs in _per_case(ctx.events).items():
         if not any(e.act == "doc.countersigned" and e.outcome == "dissent" for e in evs):
             continue
+        # A leader's approval (requests) or signature (drafts), or a government meeting's
+        # decision (RULES §4.4; A7, A27).
         decisive = "leader.approved" if info[case]["case_type"] == "request" else "doc.signed"
-        decisions = [e for e in evs if e.act == decisive]
+        decisions = [e for e in evs if e.act in (decisive, "meeting.decision")]
         for e in decisions:
             if not org.is_leader(e.actor or ""):
                 out.append(Violation("INV-D12", "A56", case, f"decided by {e.actor}", (e.idx,)))
@@ -1416,11 +1727,16 @@ def inv_d12(ctx: LogContext) -> list[Violation]:
 def inv_d15(ctx: LogContext) -> list[Violation]:
     """A57 「对有具体请示事项的，应签署明确意见、姓名和日期。对一般报告性公文，圈阅表示“已阅
     知”」: approvals (the opinion; the actor is the name, the time the date) are by leaders on
-    requests; every closed request was approved and every closed report circle-read or
-    instructed on."""
+    requests; every closed request was approved (or decided by a government meeting it was
+    referred to, A7) and every closed report circle-read or instructed on."""
     info, org, out = _case_info(ctx), ctx.org, []
     for case, evs in _per_case(
-        ctx.events, "leader.approved", "leader.circle_read", "leader.instructed", "doc.closed"
+        ctx.events,
+        "leader.approved",
+        "leader.circle_read",
+        "leader.instructed",
+        "meeting.decision",
+        "doc.closed",
     ).items():
         kind = info[case]["case_type"]
         acts = {e.act for e in evs}
@@ -1436,7 +1752,7 @@ def inv_d15(ctx: LogContext) -> list[Violation]:
         done = [e for e in evs if e.act == "doc.closed" and e.reason != "redirected"]
         if not done:
             continue
-        if kind == "request" and "leader.approved" not in acts:
+        if kind == "request" and not acts & {"leader.approved", "meeting.decision"}:
             out.append(
                 Violation("INV-D15", "A57", case, "request closed unapproved", (done[0].idx,))
             )
@@ -1763,12 +2079,19 @@ INVARIANTS: dict[str, Check] = {
     "INV-L06": inv_l06,
     "INV-L07": inv_l07,
     "INV-L08": inv_l08,
+    "INV-M01": inv_m01,
+    "INV-M02": inv_m02,
+    "INV-M03": inv_m03,
+    "INV-M04": inv_m04,
+    "INV-M05": inv_m05,
+    "INV-M07": inv_m07,
+    "INV-M08": inv_m08,
 }
 
 NOT_YET_CHECKED = (
     "INV-O10 (seals, A64), INV-O12…O15 (publication, interpretation, A62 documents)",
     "INV-N02, N04…N07 (registry uniqueness and validity, major decisions)",
-    "INV-M01…M05, M07, M08 (meetings: not modelled yet)",
+    "INV-M06, M09…M12 (topic scope and compliance review, follow-up, cadence, other meetings)",
     "INV-S02, S03 (supervision activities, A71–A72: not modelled yet)",
     "INV-S06, S07 (instruction and meeting items; commendation and criticism: partly modelled)",
 )

@@ -15,8 +15,9 @@ case           int32      case id (a document); see :meth:`EventLog.cases_frame`
 case_type      category   ``request`` (请示), ``report`` (报告), ``absence`` (a leave),
                           ``ledger_item`` (a supervision ledger item, A73) or
                           ``ledger_cadence`` (one per department or leader: its 周盘点 / 旬推进 /
-                          月调度 sessions, A70), ``draft`` (代拟文稿, A59), ``normative``
-                          (规范性文件, A21) or ``contract`` (A60)
+                          月调度 sessions, A70), ``meeting`` (one meeting, A44–A52),
+                          ``draft`` (代拟文稿, A59), ``normative`` (规范性文件, A21) or
+                          ``contract`` (A60)
 activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
 actor          category   who acted: ``GO``, a leader id or a unit id
 on_behalf      category   the leader an act was done for (补位, A8), else missing
@@ -63,6 +64,13 @@ session length in office minutes; for ``cadence.stocktake`` the number of open i
 
 Which departments a document's matter touches (A56 「凡涉及其他部门职权的」) is logged as one
 ``doc.involves`` event per department (target) when its case opens.
+Meeting events (RULES §5; :mod:`govsim.model.meetings`): a ``meeting`` case holds the meeting's
+own events (planned … minutes issued); a topic's events (``topic.*``, ``meeting.decision``) are
+on the case of the request it comes from, with ``value`` = the meeting's case where the event
+names a meeting (``topic.deferred``, ``topic.on_agenda``, ``meeting.decision``).
+``meeting.opened`` has the chair as actor and the members present as ``value``; the members
+expected are the roster of the organisation (mayor, vice mayors, secretary-general, A45),
+and the absent ones are the actors of the meeting's ``meeting_leave.requested`` events.
 """
 
 from __future__ import annotations
@@ -112,6 +120,30 @@ ACTIVITIES: tuple[str, ...] = (
     "outcome.supervise",  # 督办 of a red item at the monthly dispatch (A74)
     "outcome.admonish",  # 约谈 of the owner of an item red at successive dispatches (A74)
     "outcome.criticise",  # 通报批评 of the owner of an item closed very late (A74)
+    # Meetings (A44–A53; RULES §5, §8.1). Topic events are on the request's case; value =
+    # the meeting's case where a topic event names a meeting.
+    "topic.referred",  # the mayor refers a major request to the executive meeting (A7, A27)
+    "topic.researched",  # the lead department has researched the topic (A48)
+    "topic.vm_confirmed",  # the VM in charge confirms the topic (A48 「报送分管副市长确定」)
+    "topic.mayor_agreed",  # the mayor agrees (A48 「并报市长同意」)
+    "topic.submitted",  # materials reach the GO (A49 运转); outcome special if A49's exception
+    "topic.signed_off",  # the VM in charge signs the materials off (A49 「报分管副市长签批」)
+    "topic.deferred",  # left off a meeting's agenda; outcome late | overflow | not_ready
+    "topic.on_agenda",  # on the agenda the mayor fixed (A50); value = the meeting's case
+    "meeting.planned",  # GO; outcome = meeting type, deadline = planned opening
+    "meeting.convene_decided",  # the mayor decides to convene (A45); outcome regular | adhoc
+    "meeting.entrusted",  # the mayor entrusts the executive VM to chair (A45); target = VM
+    "go.arrangement_proposed",  # the GO proposes the agenda (A50)
+    "sg.arrangement_reviewed",  # the SG reviews it (A50 「经市政府秘书长审定」)
+    "mayor.agenda_fixed",  # the mayor fixes it (A50 「报市长确定」)
+    "meeting_leave.requested",  # an absent member asks the mayor for leave (A51); target mayor
+    "meeting.postponed",  # GO; outcome no_quorum | no_chair | not_ready (AMB-56)
+    "meeting.opened",  # actor = chair; value = members present (expected = the roster, A45)
+    "meeting.decision",  # on the topic's case; actor = chair, value = the meeting's case
+    "meeting.adjourned",  # actor = chair; start = opening, value = length in office minutes
+    "minutes.drafted",  # by the GO (AMB-51)
+    "minutes.signed",  # A52 「由市长签发」
+    "minutes.issued",  # by the GO (A52 「印发」)
     # -- countersign (A56, A59; RULES §4.3) --------------------------------------------------
     "doc.involves",  # the matter touches the powers of department `target` (A56), at creation
     "cs.requested",  # lead asks co-department `target` to countersign; deadline (A59)
@@ -162,6 +194,15 @@ OUTCOMES: tuple[str, ...] = (
     "blue",  # 蓝黄红, A70
     "yellow",
     "red",
+    "executive",  # meeting types (A44–A47)
+    "plenary",
+    "regular",  # a meeting on the cadence (A45 「原则上每月召开1次」, K39)
+    "adhoc",  # convened at any time (A45 「可以随时召开」, K40)
+    "special",  # A49 「除特殊情况外」: a late topic admitted (AMB-12)
+    "overflow",  # a topic left off a full agenda (K43)
+    "not_ready",  # a topic not signed off in time, or an agenda fixed too late
+    "no_quorum",  # A45 「出席人数须超过应到人数的二分之一」 not met
+    "no_chair",  # nobody may chair (A45, AMB-26)
     "redirect",  # GO sends a department-scope matter to the competent department (AMB-17)
     "agree",
     "object",
@@ -177,6 +218,7 @@ CASE_TYPES: tuple[str, ...] = (
     "absence",
     "ledger_item",
     "ledger_cadence",
+    "meeting",
     "draft",
     "normative",
     "contract",

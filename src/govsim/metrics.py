@@ -690,3 +690,46 @@ def availability_kpis(
     out["sub_acts"] = len(on_behalf)
     out["sub_load_hours"] = float(on_behalf["value"].sum() / 60.0)
     return out
+
+
+# -- meetings (A45, A49–A52; RULES §2.0 kpi.meeting.count, kpi.sign.wait) --------------------
+
+
+def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> dict[str, float]:
+    """Executive meeting KPIs from the log; always the same columns (zeros or NaN without
+    meetings). Topic wait: materials at the GO (``topic.submitted``) to the meeting's decision,
+    in calendar days. Deferrals: topics left off an agenda as late (A49), overflow (K43) or not
+    signed off in time, and topic-postponements (a topic on the agenda of a meeting postponed
+    once counts once). Minutes wait: drafted to signed, in clock hours (AMB-10). Leader hours:
+    each meeting's length times the members present."""
+    ev = events.loc[events["time"] >= warm]
+    out: dict[str, float] = {}
+    submitted = _times(events, "topic.submitted").groupby("case", observed=True)["time"].last()
+    decided = _times(ev, "meeting.decision")
+    waits = (decided["time"] - decided["case"].map(submitted)).dropna().to_numpy() / 1440.0
+    out["topics_decided"] = len(decided)
+    out["topic_wait_mean_days"] = float(waits.mean()) if len(waits) else math.nan
+    out["topic_wait_p90_days"] = float(np.percentile(waits, 90)) if len(waits) else math.nan
+    deferred = _times(ev, "topic.deferred")["outcome"].astype(str)
+    for why in ("late", "overflow", "not_ready"):
+        out[f"topics_deferred_{why}"] = int((deferred == why).sum())
+    postponed = _times(ev, "meeting.postponed")
+    on_agenda = _times(events, "topic.on_agenda")["value"].astype(int).value_counts()
+    out["topics_postponed"] = int(postponed["case"].map(on_agenda).fillna(0).sum())
+    outcome = postponed["outcome"].astype(str)
+    out["quorum_failures"] = int((outcome == "no_quorum").sum())
+    out["chair_failures"] = int((outcome == "no_chair").sum())
+    kinds = _times(ev, "meeting.convene_decided")["outcome"].astype(str)
+    opened = _times(ev, "meeting.opened")
+    out["meetings_executive"] = len(opened)
+    out["meetings_adhoc"] = int((kinds == "adhoc").sum())
+    out["meetings_entrusted"] = len(_times(ev, "meeting.entrusted"))
+    drafted = _times(events, "minutes.drafted").set_index("case")["time"]
+    signed = _times(ev, "minutes.signed")
+    wait = (signed["time"] - signed["case"].map(drafted)).dropna().to_numpy() / 60.0
+    out["minutes_wait_mean_hours"] = float(wait.mean()) if len(wait) else math.nan
+    out["minutes_wait_max_hours"] = float(wait.max()) if len(wait) else math.nan
+    adjourned = _times(ev, "meeting.adjourned").set_index("case")["value"]
+    present = opened.set_index("case")["value"]
+    out["leader_meeting_hours"] = float((adjourned * present.reindex(adjourned.index)).sum() / 60)
+    return out

@@ -31,6 +31,7 @@ from govsim.metrics import (
     ledger_daily,
     ledger_kpis,
     ledger_year_table,
+    meeting_kpis,
     replication_kpis,
 )
 from govsim.model.world import simulate
@@ -151,6 +152,8 @@ def run_task(task: Task) -> int:
         frames["ledger_daily"] = _tag(ledger_daily(events, cases, world.cal), task)
         year = ledger_year_table(events, cases, world.cal, world.org.departments, sc.ledger.scoring)
         frames["ledger_year"] = _tag(year, task)
+    if sc.meetings is not None:  # A45, A49–A52: topic waits, deferrals, quorum, minutes
+        kpis.update(meeting_kpis(events, world.cal, sc.scenario.warmup_days * 1440.0))
     frames["kpis"] = pd.DataFrame([kpis])
     if task.keep_events:
         frames["events"] = _tag(events, task)

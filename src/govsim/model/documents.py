@@ -80,6 +80,11 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         handler, start, occupied = yield from leader_handles(
             w, case, owner, needs, priority, effort
         )
+    if is_request and doc.major and w.meetings is not None and w.meetings.refers():
+        # A7 「重大事项，须经市政府全体会议或常务会议讨论决定」: a topic of the executive meeting;
+        # the meeting's decision closes the case (RULES §5.1).
+        yield from w.meetings.topic(case, doc, handler, owner, start, occupied)
+        return
     act = A.LEADER_APPROVED if is_request else A.LEADER_CIRCLE_READ
     on_behalf = code[owner] if handler != owner else NONE
     log.add(env.now, case, act, code[handler], on_behalf=on_behalf, start=start, value=occupied)

@@ -17,6 +17,7 @@ from govsim.model.availability import Absence, Availability, draw_absences, leav
 from govsim.model.documents import upward_document
 from govsim.model.drafts import generate_outgoing, outgoing_document
 from govsim.model.ledger import LedgerModel
+from govsim.model.meetings import MeetingsModel
 from govsim.model.rng import Streams
 from govsim.org import GO, Organisation
 from govsim.rules.substitution import ItemNeeds, handler_for, triggers_substitution
@@ -69,6 +70,8 @@ class World:
         self._bind_samplers()
         ledger = sc.ledger
         self.ledger = LedgerModel(self, ledger) if ledger is not None and ledger.enabled else None
+        mt = sc.meetings
+        self.meetings = MeetingsModel(self, mt) if mt is not None and mt.enabled else None
 
     def _bind_samplers(self) -> None:
         """One stream and one compiled distribution per random source."""
@@ -189,6 +192,8 @@ class World:
             self.env.process(self._feed(outgoing, outgoing_document))
         if self.ledger is not None:
             self.ledger.start()
+        if self.meetings is not None:
+            self.meetings.start()
         for absence in self.availability.absences if self.availability else ():
             self.env.process(leave_process(self, absence))
         self.env.run(until=self.cal.horizon_minutes)

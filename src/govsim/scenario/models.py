@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from govsim.distributions import Distribution
 from govsim.scenario.ledger_models import Ledger
+from govsim.scenario.meeting_models import Meetings
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -545,11 +546,14 @@ class Legality(Strict):
     )
 
 
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the results
+
+
 class Experiment(Strict):
     """``[experiment]``: replications and the master seed (see DESIGN, Randomness)."""
 
     replications: int = Field(default=5, ge=1, le=100_000)
-    seed: int = Field(default=20250101, ge=0)
+    seed: int = Field(default=20250101, ge=0, le=MAX_SEED)
 
 
 class Variant(Strict):
@@ -577,6 +581,10 @@ class Scenario(Strict):
         default=None, description="The supervision ledger (A53, A57, A69–A74); off when absent."
     )
     leave: Leave | None = None
+    meetings: Meetings | None = Field(
+        default=None,
+        description="The executive meeting and its topics (A45, A48–A53); off when absent.",
+    )
     substitution: Substitution = Substitution()
     countersign: Countersign = Countersign()
     intake: Intake = Intake()

@@ -1,0 +1,162 @@
+"""``[meetings]``: the executive meeting and its topic pipeline (A45, A48–A53; RULES §3.5, §5).
+
+Major requests the mayor refers to the executive meeting (A7, A27) become topics: the lead
+department researches them, the vice mayor in charge confirms, the mayor agrees (A48), the
+materials reach the General Office at least 5 working days before the meeting unless special
+(A49) and the vice mayor signs them off (A49, AMB-41); the GO proposes the agenda, the
+secretary-general reviews it and the mayor fixes it (A50). Meetings are held on a cadence
+(K39) and ad hoc (K40), open with a valid chair (A45, AMB-40) and a quorum (A45, K46), and
+their minutes are signed by the mayor (A52, AMB-10, K49). Without the section (or with
+``enabled = false``) none of this exists and a run is exactly what it was before.
+
+Every field documents its unit and its article or knob; the same text is in
+``docs/scenario.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from govsim.distributions import Distribution
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _dist(**kw: float | str) -> Distribution:
+    return Distribution.model_validate(kw)
+
+
+class ExecutiveMeetings(_Strict):
+    """``[meetings.executive]``: cadence, agenda size, chair and quorum (A45, A50; K39–K48)."""
+
+    cadence: Literal["monthly", "fortnightly"] = Field(
+        default="monthly",
+        description="monthly: the last `weekday` of each month (A45 「原则上每月召开1次」, K39); "
+        "fortnightly: every second `weekday` from the first one in the horizon (for comparison).",
+    )
+    weekday: int = Field(
+        default=3, ge=0, le=4, description="0 = Monday … 4 = Friday; default Thursday (K39)."
+    )
+    capacity: int = Field(default=8, ge=1, le=100, description="Topics per agenda (K43).")
+    base_minutes: float = Field(
+        default=30.0, ge=0.0, le=480.0, description="Length of a meeting besides its topics."
+    )
+    topic_minutes: float = Field(
+        default=20.0, ge=0.0, le=240.0, description="Length per topic (K43, A54 「开短会」)."
+    )
+    arrangement_working_days: int = Field(
+        default=3,
+        ge=1,
+        le=4,
+        description="The GO proposes the agenda at the office opening of this working day "
+        "before the meeting (after the A49 cut-off).",
+    )
+    adhoc_urgent_topics: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Convene an ad-hoc meeting when this many urgent topics are ready and "
+        "no meeting is planned soon (A45 「可以随时召开」, K40); 0 = never.",
+    )
+    adhoc_lead_working_days: int = Field(
+        default=2, ge=1, le=10, description="Working days from the decision to the ad-hoc meeting."
+    )
+    entrust_when_mayor_away: bool = Field(
+        default=True,
+        description="The mayor, away on the day, entrusts the executive vice mayor with the "
+        "meeting (an explicit meeting.entrusted, A45, AMB-40); false: the meeting is postponed.",
+    )
+    quorum_base: Literal["roster", "roster_minus_leave"] = Field(
+        default="roster",
+        description="「应到人数」: the whole roster, or the roster minus members on leave (K46).",
+    )
+
+
+class Topics(_Strict):
+    """``[meetings.topics]``: the A48–A49 pipeline of a topic (RULES §5.1; K44, K45, K52)."""
+
+    p_refer: Probability = Field(
+        default=0.5,
+        description="Share of major requests the mayor refers to the executive meeting instead "
+        "of deciding them alone (A7, A27).",
+    )
+    p_special: Probability = Field(
+        default=0.05, description="Share of topics that are special cases (A49, AMB-12, K45)."
+    )
+    urgent_special: bool = Field(
+        default=True, description="Urgent requests are special cases too (AMB-12)."
+    )
+    lead_working_days: int = Field(
+        default=5, ge=1, le=30, description="A49 「会前5个工作日报送」 (K44, AMB-45)."
+    )
+    merge_vm_steps: bool = Field(
+        default=False,
+        description="One VM act instead of confirm (A48) and sign-off (A49) (K52, AMB-41).",
+    )
+    research: Distribution = Field(
+        default=_dist(dist="lognormal", mean_days=10, cv=0.5),
+        description="Working time the lead department needs to research and coordinate (A48).",
+    )
+    confirm: Distribution = Field(
+        default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
+        description="VM in charge's effort to confirm the topic (A48).",
+    )
+    agree: Distribution = Field(
+        default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
+        description="Mayor's effort to agree to the topic (A48).",
+    )
+    sign_off: Distribution = Field(
+        default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
+        description="VM in charge's effort to sign the materials off (A49).",
+    )
+
+
+class Agenda(_Strict):
+    """``[meetings.agenda]``: the A50 arrangement, GO → SG → mayor."""
+
+    propose: Distribution = Field(
+        default=_dist(dist="lognormal", mean_hours=2, cv=0.3),
+        description="GO effort to propose the agenda (A50 「提出安排意见」).",
+    )
+    review: Distribution = Field(
+        default=_dist(dist="lognormal", mean_hours=1, cv=0.3),
+        description="SG effort to review it (A50 「审定」).",
+    )
+    fix: Distribution = Field(
+        default=_dist(dist="lognormal", mean_minutes=30, cv=0.3),
+        description="Mayor's effort to fix it (A50 「确定」).",
+    )
+
+
+class Minutes(_Strict):
+    """``[meetings.minutes]``: drafting and signing (A52; AMB-10, AMB-51, K49)."""
+
+    draft: Distribution = Field(
+        default=_dist(dist="lognormal", mean_hours=4, cv=0.3),
+        description="GO effort to draft the minutes (AMB-51).",
+    )
+    sign: Distribution = Field(
+        default=_dist(dist="lognormal", mean_minutes=30, cv=0.3),
+        description="Signer's effort to sign them (A52).",
+    )
+    exec_vm_may_sign_when_entrusted: bool = Field(
+        default=False,
+        description="The executive VM who chaired by entrustment signs (K49); default: the "
+        "mayor signs, waiting while away (A52, AMB-10).",
+    )
+
+
+class Meetings(_Strict):
+    """``[meetings]``: the executive meeting and its topics (A45, A48–A53)."""
+
+    enabled: bool = Field(default=True, description="false ignores the section.")
+    executive: ExecutiveMeetings = ExecutiveMeetings()
+    topics: Topics = Topics()
+    agenda: Agenda = Agenda()
+    minutes: Minutes = Minutes()
