@@ -22,6 +22,7 @@ from govsim.invariants import check_log
 from govsim.metrics import CASE_TYPES, replication_kpis
 from govsim.model.world import simulate
 from govsim.rules.signing import SigningClass, SigningPlan
+from test_meetings_properties import busy_meetings_raw, meeting_scenarios
 from test_properties import busy_raw, durations, scenarios
 
 TOPICS = [
@@ -41,7 +42,18 @@ TOPICS = [
 def document_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     """A generated scenario (as in test_properties) with every document section switched on
     at random strengths."""
-    raw = draw(scenarios())
+    return add_documents(draw, draw(scenarios()))
+
+
+@st.composite
+def document_meeting_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """The document sections on top of generated leave, substitution and executive meetings
+    (test_meetings_properties)."""
+    return add_documents(draw, draw(meeting_scenarios()))
+
+
+def add_documents(draw: st.DrawFn, raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` with [countersign], [intake], [drafts], [legality] and leader_work knobs drawn."""
     depts = [d["id"] for d in raw["departments"] if d.get("kind", "department") == "department"]
     p = st.floats(0.0, 1.0)
     small = st.floats(0.0, 0.12)
@@ -161,6 +173,18 @@ def test_generated_document_scenarios_keep_every_invariant(
         assert kpis[f"open_{ctype}"] >= 0
     documents = cases.loc[cases["case_type"].isin(CASE_TYPES)]
     assert sum(kpis[f"arrived_{c}"] for c in CASE_TYPES) == len(documents)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=document_meeting_scenarios(), replication=st.integers(0, 3))
+def test_documents_with_leave_and_meetings_keep_every_invariant(
+    raw: dict[str, Any], replication: int
+) -> None:
+    """Principal heads and leaders away, 补位, and the executive meeting deliberating major
+    requests, normative documents and meeting-decided drafts (A21, A45, A61(6))."""
+    world = simulate(make_scenario(raw), replication)
+    found = violations_of(world)
+    assert found == [], "\n".join(map(str, found[:10]))
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -337,6 +361,33 @@ def test_skipping_legality_review_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
 
     found = broken(monkeypatch, drafts, "legality_review", no_review)
     assert {"INV-N01", "INV-N03", "INV-O11"} <= found
+
+
+def test_normative_documents_go_through_the_executive_meeting() -> None:
+    """With [meetings], a normative document is a topic of the executive meeting (A21, A48,
+    A49) and is signed only after its decision; with leave and 补位 every invariant holds."""
+    raw = documents_raw()
+    extra = busy_meetings_raw()
+    raw["leave"], raw["meetings"] = extra["leave"], extra["meetings"]
+    raw["legality"]["normative_per_week"] = 3.0
+    raw["scenario"]["horizon_days"] = 150
+    world = simulate(make_scenario(raw))
+    assert violations_of(world) == []
+    ev, cases = world.log.to_frame(), world.log.cases_frame()
+    normative = set(cases.loc[cases["case_type"] == "normative", "case"])
+    decided = ev.loc[(ev["activity"] == "meeting.decision") & ev["case"].isin(normative)]
+    assert len(decided) > 0
+    assert not (ev["activity"] == "meeting.deliberated").any()  # no fixed decision date
+    signed = 0
+    for case in decided["case"]:
+        acts = list(ev.loc[ev["case"] == case, "activity"].astype(str))
+        assert acts.index("justice.legality_reviewed") < acts.index("topic.submitted")
+        if "doc.signed" in acts:
+            signed += 1
+            assert acts.index("meeting.decision") < acts.index("doc.signed")
+    assert signed > 0
+    # Substitutes signed for the leader in charge while away (A8, A61(5)).
+    assert ev.loc[ev["activity"] == "doc.signed", "on_behalf"].notna().any()
 
 
 def test_tampered_logs_are_caught(clean_world) -> None:

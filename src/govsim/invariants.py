@@ -896,7 +896,8 @@ def inv_l06(ctx: LogContext) -> list[Violation]:
     for idx, row in _substitute_acts(ev).iterrows():
         owner, handler = str(row["on_behalf"]), str(row["actor"])
         routed = _acts(ev.loc[ev["case"] == row["case"]], *HAND_OVERS)
-        routed = routed.loc[(routed["target"] == handler) & (routed["time"] <= row["time"])]
+        # the hand-over before the act in log order (another may follow it at the same instant)
+        routed = routed.loc[(routed["target"] == handler) & (routed.index < idx)]
         t_route = routed["time"].iloc[-1] if len(routed) else row["time"]
         away = _away_at(absences, owner, t_route)
 
@@ -1841,6 +1842,7 @@ def _signing_findings(ctx: LogContext) -> list[Violation]:
         "doc.co_review_signed",
         "sign.authorized",
         "meeting.deliberated",
+        "meeting.decision",
         "doc.signed",
     )
     for case, evs in _per_case(ctx.events, *acts).items():
@@ -1879,7 +1881,7 @@ def _signing_findings(ctx: LogContext) -> list[Violation]:
                     bad(f"signed by {signer}, the leader in charge is {owner}")
             elif item == 6:
                 if cls == "meeting_decided" and not any(
-                    e.act == "meeting.deliberated" for e in before
+                    e.act in ("meeting.deliberated", "meeting.decision") for e in before
                 ):
                     bad("no prior government meeting decision")
                 if signer != mayor and not ((signer in vms or signer == sg) and mayor in auth_by):
@@ -1984,7 +1986,7 @@ def inv_n01(ctx: LogContext) -> list[Violation]:
         ev_ = first.get(("norm.evaluated", None))
         co = first.get(("norm.consulted", None))
         lr = first.get(("justice.legality_reviewed", "pass"))
-        de = first.get(("meeting.deliberated", None))
+        de = first.get(("meeting.deliberated", None)) or first.get(("meeting.decision", None))
         pu = first.get(("doc.published", None))
         chain = [
             ("evaluation", ev_),
@@ -2020,7 +2022,7 @@ def inv_n03(ctx: LogContext) -> list[Violation]:
     """A20 「审议的市政府规章草案由市司法局审查或组织起草」: a government rule is deliberated
     only after the justice bureau reviewed it."""
     info, out = _case_info(ctx), []
-    acts = ("justice.legality_reviewed", "meeting.deliberated")
+    acts = ("justice.legality_reviewed", "meeting.deliberated", "meeting.decision")
     for case, evs in _per_case(ctx.events, *acts).items():
         if info[case]["topic"] != "gov_rule":
             continue
@@ -2028,7 +2030,7 @@ def inv_n03(ctx: LogContext) -> list[Violation]:
         for e in evs:
             if e.act == "justice.legality_reviewed" and e.outcome == "pass":
                 reviewed = min(reviewed, e.time)
-            elif e.act == "meeting.deliberated" and not reviewed <= e.time:
+            elif e.act in ("meeting.deliberated", "meeting.decision") and not reviewed <= e.time:
                 out.append(
                     Violation("INV-N03", "A20", case, "rule deliberated unreviewed", (e.idx,))
                 )

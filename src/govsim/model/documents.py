@@ -65,7 +65,8 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
     if bypasses_go(doc.channel):
         # A55's exceptions reach the leader in person (ASSUMPTION: no 补位 on the way up; the
-        # leader deals with it on post).
+        # leader deals with it on post). The sender's principal head signs it, on post (A56).
+        yield from w.wait_for_head(doc.sender)
         log.add(env.now, case, A.DOC_SUBMITTED, sender, target=code[owner])
         handler = owner
         effort = w.sample_approve() if is_request else w.sample_read()

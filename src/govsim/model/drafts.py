@@ -97,7 +97,10 @@ def generate_outgoing(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
                     kind="draft",
                     lead=lead,
                     topic=topic,
-                    meeting_decided=bool(u[0] < dr.p_meeting_decided),
+                    # A61(6) concerns government-name documents only.
+                    meeting_decided=bool(u[0] < dr.p_meeting_decided)
+                    and lead != GO
+                    and topic not in ("go_business", "go_daily"),
                     urgent=bool(u[1] < dr.p_urgent),
                     wide_ranging=bool(u[2] < dr.p_wide_ranging),
                     problem=None if lead == GO else _vetting_problem(dr, u[3]),
@@ -209,10 +212,15 @@ def draft(w: World, d: Outgoing) -> Generator[Any, Any, None]:
         return
     if d.meeting_decided:
         # A21 「由起草部门提请市政府全体会议或常务会议审议」; A61(6): decided at a meeting.
-        yield until(env, next_decision_time(cal, env.now, w.sc.legality.decision_day))
-        # The mayor chairs; while the mayor is away the executive VM (A6, A45; ASSUMPTION).
-        chair = w.org.mayor if w.away(w.org.mayor) is None else w.org.executive_vice_mayor
-        log.add(env.now, case, A.MEETING_DELIBERATED, code[chair], outcome=O.PASS)
+        if w.meetings is not None:
+            # A topic of the executive meeting (A45(三)(五), A48, A49; RULES §5.1).
+            yield from w.meetings.deliberate(case, d.lead, d.urgent)
+        else:
+            # Without [meetings]: the government decides on a fixed day each month.
+            yield until(env, next_decision_time(cal, env.now, w.sc.legality.decision_day))
+            # The mayor chairs; while the mayor is away the executive VM (A6, A45; ASSUMPTION).
+            chair = w.org.mayor if w.away(w.org.mayor) is None else w.org.executive_vice_mayor
+            log.add(env.now, case, A.MEETING_DELIBERATED, code[chair], outcome=O.PASS)
     yield from _sign(w, case, d, priority)
     log.add(env.now, case, A.DOC_ISSUED, go)
     if normative:

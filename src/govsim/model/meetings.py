@@ -77,6 +77,7 @@ class Topic:
     special: bool  # A49 「特殊情况」 (AMB-12)
     received: float  # materials at the GO
     ready: bool = False  # signed off by the VM in charge (A49)
+    decided: Any = None  # for a document that goes on after the decision: its event (A61(6))
 
 
 class MeetingsModel:
@@ -130,9 +131,7 @@ class MeetingsModel:
         self, case: int, doc: Arrival, handler: str, owner: str, start: float, occupied: float
     ) -> Generator[Any, Any, None]:
         """A referred request's path to the GO's pending topics (RULES §5.1 rows 1–9)."""
-        w, env, log, cal, code = self.w, self.w.env, self.w.log, self.w.cal, self.w.org.code
-        t = self.cfg.topics
-        mayor = w.org.mayor
+        env, log, code = self.w.env, self.w.log, self.w.org.code
         on_behalf = code[owner] if handler != owner else NONE
         log.add(
             env.now,
@@ -143,15 +142,36 @@ class MeetingsModel:
             start=start,
             value=occupied,
         )
+        yield from self._prepare(case, doc.matter, doc.urgent)
+
+    def deliberate(self, case: int, matter: str, urgent: bool) -> Generator[Any, Any, int]:
+        """A document the government must deliberate, put forward by the department that
+        drafted it — a normative document (A21 「由起草部门提请市政府全体会议或常务会议审议」) or
+        a matter to be decided before the government issues it (A61(6)) — through the topic
+        pipeline (RULES §5.1 rows 2–9) to the meeting's decision. Returns the meeting's case
+        once the minutes are issued; the document then goes on to be signed (its case stays
+        open)."""
+        topic = yield from self._prepare(case, matter, urgent, decided=self.w.env.event())
+        mcase = yield topic.decided
+        return int(mcase)
+
+    def _prepare(
+        self, case: int, matter: str, urgent: bool, decided: Any = None
+    ) -> Generator[Any, Any, Topic]:
+        """Research, the VM's confirmation, the mayor's agreement, submission to the GO and
+        the VM's sign-off (A48, A49); the topic then waits at the GO."""
+        w, env, log, cal, code = self.w, self.w.env, self.w.log, self.w.cal, self.w.org.code
+        t = self.cfg.topics
+        mayor = w.org.mayor
         drawn = bool(self._special.random() < t.p_special)  # always drawn (common numbers)
-        special = drawn or (t.urgent_special and doc.urgent)
-        priority = URGENT if doc.urgent else NORMAL
+        special = drawn or (t.urgent_special and urgent)
+        priority = URGENT if urgent else NORMAL
         # A48 「主办部门应提前充分研究论证，与相关部门协调一致」
         done = cal.finish_time(env.now, self.sample_research())
         yield env.timeout(done - env.now)
-        log.add(env.now, case, A.TOPIC_RESEARCHED, code[doc.matter])
+        log.add(env.now, case, A.TOPIC_RESEARCHED, code[matter])
         # A48 「按程序报送分管副市长确定，并报市长同意」
-        vm = w.org.portfolio_owner[doc.matter]
+        vm = w.org.portfolio_owner[matter]
         s, occ = yield from w.leaders[vm].work(priority, self.sample_confirm())
         log.add(env.now, case, A.TOPIC_VM_CONFIRMED, code[vm], start=s, value=occ)
         s, occ = yield from w.leaders[mayor].work(priority, self.sample_agree())
@@ -161,11 +181,11 @@ class MeetingsModel:
             env.now,
             case,
             A.TOPIC_SUBMITTED,
-            code[doc.matter],
+            code[matter],
             target=code[GO],
             outcome=O.SPECIAL if special else NONE,
         )
-        topic = Topic(case, doc.matter, doc.urgent, special, env.now)
+        topic = Topic(case, matter, urgent, special, env.now, decided=decided)
         self.pending.append(topic)
         if not t.merge_vm_steps:  # AMB-41 default: two VM acts (K52)
             s, occ = yield from w.leaders[vm].work(priority, self.sample_sign_off())
@@ -173,6 +193,7 @@ class MeetingsModel:
         topic.ready = True
         if topic.urgent:
             self._maybe_adhoc()
+        return topic
 
     def _maybe_adhoc(self) -> None:
         """A45 「可以随时召开」 (K40): enough urgent topics ready and no meeting soon."""
@@ -273,7 +294,10 @@ class MeetingsModel:
         log.add(env.now, mcase, A.MINUTES_SIGNED, code[signer], start=s, value=occ)
         log.add(env.now, mcase, A.MINUTES_ISSUED, go)
         for tp in agenda:
-            log.add(env.now, tp.case, A.DOC_CLOSED, go)
+            if tp.decided is not None:
+                tp.decided.succeed(mcase)  # the document goes on to its signature (A61(6))
+            else:
+                log.add(env.now, tp.case, A.DOC_CLOSED, go)
             # A53 「由市政府办公室负责督办」: the decision becomes a ledger item
             register_meeting_decision(w, tp.matter, parent=tp.case)
 
