@@ -35,9 +35,10 @@ def comment_period_end(cal: WorkCalendar, opened_at: float, days: int) -> float:
 def next_decision_time(cal: WorkCalendar, ready_at: float, day_of_month: int) -> float:
     """When the government next decides a matter ready at ``ready_at`` (A21, A61(6)).
 
-    Until meetings are modelled, the government decides on a fixed day of each month: the
-    opening of office on ``day_of_month``, or on the next working day if that is not one; the
-    first such time strictly after ``ready_at`` (ASSUMPTION; RULES §5 will replace it).
+    Without ``[meetings]`` the government decides on a fixed day of each month: the opening of
+    office on ``day_of_month``, or on the next working day if that is not one; the first such
+    time strictly after ``ready_at`` (ASSUMPTION). With ``[meetings]`` the executive meeting
+    decides instead (:meth:`govsim.model.meetings.MeetingsModel.deliberate`).
     """
     d = cal.date_of(ready_at)
     year, month = d.year, d.month

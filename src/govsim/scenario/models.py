@@ -537,8 +537,8 @@ class Legality(Strict):
         default=25,
         ge=1,
         le=28,
-        description="Day of the month on which the government decides (until meetings are "
-        "modelled); the next working day if it is not one.",
+        description="Without [meetings]: day of the month on which the government decides; "
+        "the next working day if it is not one. With [meetings] the executive meeting decides.",
     )
     contract_per_week: Rate = Field(
         default=0.0,
