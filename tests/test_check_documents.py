@@ -96,16 +96,14 @@ def deem_early(f: pd.DataFrame, used: set[str], scenario: Path) -> pd.DataFrame:
 
 
 def deem_late(f: pd.DataFrame, used: set[str], scenario: Path) -> pd.DataFrame:
-    """Consent deemed a minute after the deadline, before the lead moves on (A59)."""
-    for row in free(f, used, activity="cs.deemed").index:
-        case, t = f.at[row, "case"], float(f.at[row, "time"])
-        mine = of_case(f, case)
-        done = mine.loc[mine["activity"] == "doc.countersigned"]
-        if len(done) and float(done["time"].iat[0]) > t + 2.0:
-            used.add(case)
-            f.at[row, "time"] = repr(t + 1.0)
-            return f.iloc[num(f, "time").argsort(kind="stable")].reset_index(drop=True)
-    raise AssertionError("no deemed countersign with a later co-department")
+    """Consent deemed a minute after the deadline (A59); what the lead did at that instant
+    (countersign done, submission) moves with it."""
+    row = free(f, used, activity="cs.deemed").index[0]
+    case, t = f.at[row, "case"], float(f.at[row, "time"])
+    used.add(case)
+    same = (f["case"] == case) & (num(f, "time") == t) & (f.index >= row)
+    f.loc[same, "time"] = repr(t + 1.0)
+    return f.iloc[num(f, "time").argsort(kind="stable")].reset_index(drop=True)
 
 
 def wrong_limit(f: pd.DataFrame, used: set[str], scenario: Path) -> pd.DataFrame:

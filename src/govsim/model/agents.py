@@ -8,7 +8,7 @@ leader is away (A80) (DESIGN: Agents own their queues).
 
 from __future__ import annotations
 
-import math
+import struct
 from collections import deque
 from collections.abc import Generator
 from typing import Any
@@ -163,19 +163,30 @@ class Office:
 
 
 def until(env: simpy.Environment, t: float) -> simpy.Timeout:
-    """A timeout that fires with ``env.now == t`` exactly (never before ``now``).
+    """A timeout that fires with ``env.now == t`` exactly (never before ``t``).
 
     ``env.timeout(t - env.now)`` can land one float ulp beside ``t``; deadlines are logged as
     clock values and deemed consent fires *at* the deadline (A59 「逾期不回复视为无不同意见」),
-    so the delay is the smallest one with ``now + delay >= t`` — which is ``t`` itself
-    whenever the sum can be.
+    so the delay is one with ``now + delay == t`` — or, if no delay gives exactly ``t``, the
+    smallest with ``now + delay > t``.
     """
     now = env.now
     if t <= now:
         return env.timeout(0)
     delay = t - now
-    while now + delay < t:
-        delay = math.nextafter(delay, math.inf)
-    while now + math.nextafter(delay, 0.0) >= t:
-        delay = math.nextafter(delay, 0.0)
+    if now + delay != t:
+        delay = _smallest_delay(now, t)
     return env.timeout(delay)
+
+
+def _smallest_delay(now: float, t: float) -> float:
+    """The smallest float ``d >= 0`` with ``now + d >= t`` (``0 <= now < t``), by bisection
+    over the bit patterns of non-negative floats, which are ordered like the floats."""
+    lo, hi = 0, struct.unpack("<q", struct.pack("<d", t))[0]  # now + 0 < t <= now + t
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if now + struct.unpack("<d", struct.pack("<q", mid))[0] >= t:
+            hi = mid
+        else:
+            lo = mid
+    return struct.unpack("<d", struct.pack("<q", hi))[0]

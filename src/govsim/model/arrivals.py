@@ -143,6 +143,9 @@ def annotate(
         plan = None
         if use_cs and a.kind == "request" and kinds[a.sender] == "department":
             plan = drawer.draw(cs.p_cross_dept_request, a.sender, departments)
+        if channel == "go" and defect is None and plan is None:
+            out.append(a)
+            continue
         # ASSUMPTION: what goes on a direct channel is compliant and is not quality-reviewed.
         poor = a.poor_quality and channel == "go"
         out.append(a._replace(channel=channel, defect=defect, cs=plan, poor_quality=poor))

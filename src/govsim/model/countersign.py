@@ -19,6 +19,7 @@ positions (common random numbers).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -80,7 +81,8 @@ class PlanDrawer:
         self.positions = streams("countersign/position")
         self.response = response
         w = np.asarray(cfg.n_codepts_weights, dtype=float)
-        self.n_weights = w / w.sum()
+        self.n_cumulative = np.cumsum(w / w.sum()).tolist()
+        self._others: dict[str, list[str]] = {}
 
     def draw(self, p_cross: float, lead: str, candidates: Sequence[str]) -> CountersignPlan | None:
         """The plan of one document led by ``lead`` (None: it touches no other department).
@@ -88,35 +90,37 @@ class PlanDrawer:
         The same number of numbers is drawn whatever the probabilities, so a policy variant
         keeps every later document's draws aligned.
         """
-        cfg, rng = self.cfg, self.involve
-        touches = rng.random() < p_cross
-        n = 1 + int(rng.choice(len(self.n_weights), p=self.n_weights))
-        others = [c for c in candidates if c != lead]
-        picks = rng.permutation(len(others))[:n] if others else []
-        u_complex, u_lead, u_joint = self.attrs.random(3)
-        limit = int(
-            self.attrs.integers(cfg.lead_limit_working_days[0], cfg.lead_limit_working_days[1] + 1)
-        )
+        cfg = self.cfg
+        u_touch, u_n = self.involve.random(2)
+        n = 1 + bisect_right(self.n_cumulative, float(u_n))
+        others = self._others.get(lead)
+        if others is None:
+            others = self._others[lead] = [c for c in candidates if c != lead]
+        picks = self.involve.permutation(len(others))[:n].tolist() if others else []
+        u_complex, u_lead, u_joint, u_limit = self.attrs.random(4).tolist()
+        lo, hi = cfg.lead_limit_working_days
+        limit = min(hi, lo + int(u_limit * (hi - lo + 1)))
         codepts = []
         for i in picks:
-            u = self.positions.random(4)
+            u = self.positions.random(4).tolist()
             codepts.append(
                 CoDeptPlan(
-                    dept=others[int(i)],
+                    dept=others[i],
                     response=float(self.response(self.responses)),
-                    objects=bool(u[0] < cfg.p_object),
-                    asks_extension=bool(u[1] < cfg.p_extension),
-                    extension_agreed=bool(u[2] < cfg.p_extension_agreed),
-                    resolved=bool(u[3] < cfg.p_resolved),
+                    objects=u[0] < cfg.p_object,
+                    asks_extension=u[1] < cfg.p_extension,
+                    extension_agreed=u[2] < cfg.p_extension_agreed,
+                    resolved=u[3] < cfg.p_resolved,
                 )
             )
+        touches = u_touch < p_cross
         if not touches or not codepts:
             return None
         return CountersignPlan(
             codepts=tuple(codepts),
-            complex_=bool(u_complex < cfg.p_complex),
+            complex_=u_complex < cfg.p_complex,
             lead_limit_wd=limit if u_lead < cfg.p_lead_limit else 0,
-            joint=bool(u_joint < cfg.p_joint),
+            joint=u_joint < cfg.p_joint,
         )
 
 

@@ -53,8 +53,10 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         lead_limit_wd=doc.cs.lead_limit_wd if doc.cs else 0,
         urgent=doc.urgent,
     )
-    log_involvement(w, case, doc.sender, doc.cs)
-    involved = doc.cs.involved if doc.cs else ()
+    involved = ()
+    if doc.cs is not None:
+        log_involvement(w, case, doc.sender, doc.cs)
+        involved = doc.cs.involved
     priority = URGENT if doc.urgent else NORMAL
     if doc.cs is not None:
         # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
@@ -162,7 +164,8 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
     while True:
         # The sender's principal head signs each submission, on post (A56 「须由报送单位主要
         # 负责人签发」): after the countersign, and each revision.
-        yield from w.wait_for_head(doc.sender)
+        if w.availability is not None:
+            yield from w.wait_for_head(doc.sender)
         # What the submission carries (a defect is fixed before quality is judged): a fact of
         # the document, logged apart from what the GO makes of it.
         carried = defect or ("poor_quality" if poor else None)
@@ -176,7 +179,7 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
         )
         log.add(env.now, case, A.GO_RECEIVED, go)
         start, effort = yield from w.go.work(priority, w.sample_go_review())
-        problem = first_problem(defect, poor)
+        problem = first_problem(defect, poor) if (defect or poor) else None
         why = REASON_CODE[problem] if problem else NONE
         decision = intake_decision(problem, policy)
         if decision == "pass":
