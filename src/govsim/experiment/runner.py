@@ -12,9 +12,10 @@ import hashlib
 import json
 import platform
 import sys
-from collections.abc import Callable
-from concurrent.futures import as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
@@ -206,6 +207,32 @@ def _check_resumable(run_dir: Path, identity: dict[str, object]) -> None:
             )
 
 
+IN_FLIGHT_PER_WORKER = 4
+
+
+def _run_bounded(
+    executor: Executor, tasks: list[Task], in_flight: int
+) -> Iterator[tuple[Task, BaseException | None]]:
+    """Submit ``tasks`` keeping at most ``in_flight`` of them queued or running, and yield each
+    with its exception (None on success) as it finishes.
+
+    Each submission carries its scenario; submitting thousands at once would hold every
+    pickled payload in the parent, so memory would grow with the number of replications.
+    """
+    pending = iter(tasks)
+    running: dict[Future[int], Task] = {}
+    for task in islice(pending, in_flight):
+        running[executor.submit(run_task, task)] = task
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for fut in done:
+            task = running.pop(fut)
+            nxt = next(pending, None)
+            if nxt is not None:
+                running[executor.submit(run_task, nxt)] = nxt
+            yield task, fut.exception()
+
+
 def run_experiment(
     scenario: Scenario,
     *,
@@ -264,11 +291,9 @@ def run_experiment(
     failures: list[TaskFailure] = []
     if todo:
         with open_executor(workers, scheduler) as executor:
-            futures = {executor.submit(run_task, t): t for t in todo}
-            for fut in as_completed(futures):
-                exc = fut.exception()
+            for task, exc in _run_bounded(executor, todo, IN_FLIGHT_PER_WORKER * max(1, workers)):
                 if exc is not None:
-                    failures.append(TaskFailure(futures[fut], f"{type(exc).__name__}: {exc}"))
+                    failures.append(TaskFailure(task, f"{type(exc).__name__}: {exc}"))
                 tick()
     failures.sort(key=lambda f: f.task.index)
 
