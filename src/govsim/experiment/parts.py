@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from govsim.experiment.storage import atomic_write
+from govsim.experiment.storage import atomic_write, write_parquet
 
 # kpis last: it marks the replication done. ledger_* only for scenarios with the ledger.
 KINDS = ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis")
@@ -119,9 +119,20 @@ def _unified_schema(paths: list[Path]) -> pa.Schema:
     return pa.schema(fields, metadata=first.metadata)
 
 
-def read_kpis(run_dir: Path, keys: list[tuple[int, int]]) -> pd.DataFrame:
-    """The KPI rows of the finished replications among ``keys``, in that order."""
-    frames = [
-        pd.read_parquet(part_path(run_dir, p, r, "kpis")) for p, r in keys if is_done(run_dir, p, r)
-    ]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+def consolidate_rows(run_dir: Path, keys: list[tuple[int, int]], kind: str) -> pd.DataFrame:
+    """Gather small one-row-per-replication parts (the KPIs) into one frame, written to
+    ``<run>/<kind>.parquet`` as a single row group, and return it.
+
+    Each part is turned into plain Python values as soon as it is read: holding thousands of
+    tiny Arrow tables (or reading a file of thousands of tiny row groups) would make the
+    parent's memory grow with the number of replications.
+    """
+    rows: list[dict[str, object]] = []
+    for p, r in keys:
+        path = part_path(run_dir, p, r, kind)
+        if path.exists():
+            rows.extend(pq.read_table(path).to_pylist())
+    frame = pd.DataFrame(rows)
+    if rows:
+        write_parquet(frame, run_dir / f"{kind}.parquet")
+    return frame

@@ -24,7 +24,13 @@ import pandas as pd
 
 from govsim import __version__
 from govsim.experiment.executors import open_executor
-from govsim.experiment.parts import clear_temporary, consolidate, is_done, read_kpis, write_parts
+from govsim.experiment.parts import (
+    clear_temporary,
+    consolidate,
+    consolidate_rows,
+    is_done,
+    write_parts,
+)
 from govsim.experiment.storage import write_csv, write_json
 from govsim.experiment.summary import summary_table
 from govsim.metrics import (
@@ -299,9 +305,9 @@ def run_experiment(
 
     clear_temporary(run_dir)
     keys = [(t.point_index, t.replication) for t in tasks]
-    for kind in ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis"):
+    for kind in ("backlog", "ledger_daily", "ledger_year", "events", "cases"):
         consolidate(run_dir, keys, kind)
-    kpis = read_kpis(run_dir, keys)
+    kpis = consolidate_rows(run_dir, keys, "kpis")
     summary = summary_table(kpis) if not kpis.empty else pd.DataFrame()
     if not summary.empty:
         write_csv(summary, run_dir / "summary.csv")
