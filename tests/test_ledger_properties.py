@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govsim.model.ledger as ledger_model
-from factory import make_scenario
+from factory import durations, make_scenario
 from govsim.invariants import check_log
 from govsim.metrics import ledger_items, ledger_kpis
 from govsim.model.world import simulate
 from govsim.rules.ledger import Dekad
-from test_properties import durations, scenarios
+from test_properties import scenarios
 
 TOKENS = {
     "ledger.registered": "R",

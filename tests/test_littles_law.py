@@ -23,7 +23,6 @@ instruction transfers, as :func:`govsim.metrics.holding_intervals` reports it.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 
@@ -33,93 +32,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factory import make_scenario
+from factory import make_scenario, scenario_dicts
 from govsim.metrics import holding_intervals
 from govsim.model.world import simulate
 from govsim.org import GO
 
 REL = 1e-6
 
-DISTS = st.sampled_from(["exponential", "lognormal", "gamma", "triangular", "uniform", "fixed"])
 
-
-@st.composite
-def durations(draw: st.DrawFn, unit: str, low: float, high: float) -> dict[str, Any]:
-    family = draw(DISTS)
-    mean = draw(st.floats(low, high))
-    if family == "exponential":
-        return {"dist": family, f"mean_{unit}": mean}
-    if family in ("lognormal", "gamma"):
-        return {"dist": family, f"mean_{unit}": mean, "cv": draw(st.floats(0.1, 1.5))}
-    if family == "triangular":
-        return {
-            "dist": family,
-            f"low_{unit}": mean / 2,
-            f"mode_{unit}": mean,
-            f"high_{unit}": mean * 2,
-        }
-    if family == "uniform":
-        return {"dist": family, f"low_{unit}": mean / 2, f"high_{unit}": mean * 1.5}
-    return {"dist": family, f"value_{unit}": mean}
-
-
-@st.composite
-def scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """Small complete scenarios (after tests/test_properties.py), light enough to empty out."""
-    n_vm = draw(st.integers(1, 3))
-    n_dept = draw(st.integers(1, 6))
-    depts = [f"d{i}" for i in range(n_dept)]
-    vms = ["vm_exec", *[f"vm{i}" for i in range(1, n_vm)]]
-    holders = ["mayor", *vms, "sg"]
-    owner = {d: draw(st.sampled_from(holders)) for d in depts}
-    leaders = [
-        {"id": h, "role": role, "portfolio": [d for d in depts if owner[d] == h]}
-        for h, role in [
-            ("mayor", "mayor"),
-            *[(v, "executive_vice_mayor" if v == "vm_exec" else "vice_mayor") for v in vms],
-            ("sg", "secretary_general"),
-        ]
-    ]
-    return {
-        "scenario": {
-            "name": "little",
-            "start": draw(st.dates(dt.date(2024, 1, 1), dt.date(2025, 10, 1))),
-            "horizon_days": draw(st.integers(10, 60)),
-        },
-        "calendar": {"kind": draw(st.sampled_from(["cn_official", "weekdays", "continuous"]))},
-        "leaders": leaders,
-        "departments": [{"id": d} for d in depts]
-        + [{"id": f"c{i}", "kind": "county"} for i in range(draw(st.integers(0, 2)))],
-        "general_office": {
-            "reviewers": draw(st.integers(1, 3)),
-            "review": draw(durations("hours", 0.2, 3.0)),
-            "transfer": draw(durations("minutes", 5, 60)),
-            "revise": draw(durations("days", 0.2, 2.0)),
-            "max_resubmissions": draw(st.integers(0, 3)),
-        },
-        "leader_work": {
-            "approve": draw(durations("minutes", 5, 90)),
-            "read": draw(durations("minutes", 5, 60)),
-            "document_share": draw(st.floats(0.2, 1.0)),
-        },
-        "instructions": {
-            "p_request": draw(st.floats(0, 1)),
-            "p_report": draw(st.floats(0, 1)),
-            "p_urgent": draw(st.floats(0, 1)),
-            "deadline_working_days": draw(st.integers(1, 10)),
-            "urgent_deadline_working_days": draw(st.integers(1, 5)),
-            "reply": draw(durations("days", 0.2, 4.0)),
-        },
-        "load": {
-            "scale": draw(st.floats(0.2, 2.0)),
-            "request_per_dept_per_week": draw(st.floats(0.0, 3.0)),
-            "report_per_dept_per_week": draw(st.floats(0.0, 3.0)),
-            "p_major": draw(st.floats(0, 1)),
-            "p_poor_quality": draw(st.floats(0, 0.6)),
-            "p_poor_after_revision": draw(st.floats(0, 0.6)),
-        },
-        "experiment": {"seed": draw(st.integers(0, 2**32))},
-    }
+def scenarios() -> st.SearchStrategy[dict[str, Any]]:
+    """Small complete scenarios, light enough to empty out."""
+    return scenario_dicts(
+        name="little",
+        max_vm=3,
+        max_dept=6,
+        max_county=2,
+        revise_days=2.0,
+        reply_days=4.0,
+        max_rate=3.0,
+        max_scale=2.0,
+    )
 
 
 # --------------------------------------------------------------------------- the two sides

@@ -23,7 +23,6 @@ between c and c − 1 (see the comments at ``SIZES``). The default size runs in 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import functools
 import math
 import tomllib
@@ -36,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from factory import make_scenario
+from factory import make_scenario, scenario_dicts
 from govsim.metrics import pair_visits
 from govsim.model.arrivals import WORKING_DAYS_PER_WEEK, generate_arrivals
 from govsim.model.rng import Streams
@@ -352,82 +351,18 @@ def test_mminf_no_document_ever_waits(
     )
 
 
-# A small scenario generator (as in test_properties, kept here so both can change freely).
-DISTS = st.sampled_from(["exponential", "lognormal", "gamma", "triangular", "uniform", "fixed"])
-
-
-@st.composite
-def durations(draw: st.DrawFn, unit: str, low: float, high: float) -> dict[str, Any]:
-    family = draw(DISTS)
-    mean = draw(st.floats(low, high))
-    if family == "exponential":
-        return {"dist": family, f"mean_{unit}": mean}
-    if family in ("lognormal", "gamma"):
-        return {"dist": family, f"mean_{unit}": mean, "cv": draw(st.floats(0.1, 1.5))}
-    if family == "triangular":
-        return {
-            "dist": family,
-            f"low_{unit}": mean / 2,
-            f"mode_{unit}": mean,
-            f"high_{unit}": mean * 2,
-        }
-    if family == "uniform":
-        return {"dist": family, f"low_{unit}": mean / 2, f"high_{unit}": mean * 1.5}
-    return {"dist": family, f"value_{unit}": mean}
-
-
-@st.composite
-def scenarios(draw: st.DrawFn) -> dict[str, Any]:
-    """Any calendar, returns, transfers, urgent documents; a few units."""
-    n_dept = draw(st.integers(1, 5))
-    depts = [f"d{i}" for i in range(n_dept)]
-    owner = {d: draw(st.sampled_from(["mayor", "vm_exec", "sg"])) for d in depts}
-    leaders = [
-        {"id": h, "role": role, "portfolio": [d for d in depts if owner[d] == h]}
-        for h, role in [
-            ("mayor", "mayor"),
-            ("vm_exec", "executive_vice_mayor"),
-            ("sg", "secretary_general"),
-        ]
-    ]
-    return {
-        "scenario": {
-            "name": "prop",
-            "start": draw(st.dates(dt.date(2024, 1, 1), dt.date(2025, 10, 1))),
-            "horizon_days": draw(st.integers(5, 40)),
-        },
-        "calendar": {"kind": draw(st.sampled_from(["cn_official", "weekdays", "continuous"]))},
-        "leaders": leaders,
-        "departments": [{"id": d} for d in depts]
-        + [{"id": f"c{i}", "kind": "county"} for i in range(draw(st.integers(0, 2)))],
-        "general_office": {
-            "reviewers": 1,
-            "review": draw(durations("hours", 0.2, 8.0)),
-            "transfer": draw(durations("minutes", 5, 120)),
-            "revise": draw(durations("days", 0.2, 3.0)),
-            "max_resubmissions": draw(st.integers(0, 3)),
-        },
-        "leader_work": {
-            "approve": draw(durations("minutes", 5, 90)),
-            "read": draw(durations("minutes", 5, 60)),
-            "document_share": draw(st.floats(0.2, 1.0)),
-        },
-        "instructions": {
-            "p_request": draw(st.floats(0, 1)),
-            "p_report": draw(st.floats(0, 1)),
-            "p_urgent": draw(st.floats(0, 1)),
-            "reply": draw(durations("days", 0.5, 8.0)),
-        },
-        "load": {
-            "scale": draw(st.floats(0.2, 3.0)),
-            "request_per_dept_per_week": draw(st.floats(0.0, 6.0)),
-            "report_per_dept_per_week": draw(st.floats(0.0, 6.0)),
-            "p_major": draw(st.floats(0, 1)),
-            "p_poor_quality": draw(st.floats(0, 0.6)),
-            "p_poor_after_revision": draw(st.floats(0, 0.6)),
-        },
-        "experiment": {"seed": draw(st.integers(0, 2**32))},
-    }
+def scenarios() -> st.SearchStrategy[dict[str, Any]]:
+    """Any calendar, returns, transfers, urgent documents; a few units, one reviewer."""
+    return scenario_dicts(
+        max_vm=1,
+        max_dept=5,
+        max_county=2,
+        horizon=(5, 40),
+        reviewers=(1, 1),
+        review_hours=8.0,
+        transfer_minutes=120.0,
+        max_rate=6.0,
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
