@@ -182,36 +182,19 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
         problem = first_problem(defect, poor) if (defect or poor) else None
         why = REASON_CODE[problem] if problem else NONE
         decision = intake_decision(problem, policy)
-        if decision == "pass":
-            log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
-            return True
-        if decision == "redirect":
-            # A55 「应直接将公文报送市政府有关部门 … 不得报市政府」 (AMB-17).
-            dept = code[doc.matter]
-            log.add(
-                env.now,
-                case,
-                A.GO_REVIEWED,
-                go,
-                outcome=O.REDIRECT,
-                target=dept,
-                start=start,
-                value=effort,
-                reason=why,
-            )
-            log.add(env.now, case, A.DOC_CLOSED, go, target=dept, reason=R.REDIRECTED)
-            return False
-        log.add(
-            env.now,
+        # A55 「应直接将公文报送市政府有关部门 … 不得报市政府」: redirected (AMB-17).
+        ended = log_review_outcome(
+            w,
             case,
-            A.GO_REVIEWED,
-            go,
-            outcome=O.RETURN,
-            target=sender,
+            decision,
+            redirect_to=code[doc.matter],
+            return_to=sender,
             start=start,
-            value=effort,
+            effort=effort,
             reason=why,
         )
+        if ended is not None:
+            return ended
         if returns >= w.sc.general_office.max_resubmissions:
             log.add(env.now, case, A.DOC_WITHDRAWN, sender)
             return False
@@ -219,6 +202,43 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
         returns += 1
         defect = None
         poor = w.draw_still_poor()
+
+
+def log_review_outcome(
+    w: World,
+    case: int,
+    decision: str,
+    *,
+    redirect_to: int,
+    return_to: int,
+    start: float,
+    effort: float,
+    reason: int,
+) -> bool | None:
+    """Log the GO's review of a submission (A57 审核, A59 审理): ``pass`` → True; ``redirect``
+    (a department matter, A55, A59; AMB-17) → the case closes, False; ``return`` (A63
+    「一律退回」 and the A55/A56 defects) → None, and the caller decides what follows."""
+    env, log = w.env, w.log
+    go = w.org.code[GO]
+    if decision == "pass":
+        log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
+        return True
+    redirect = decision == "redirect"
+    log.add(
+        env.now,
+        case,
+        A.GO_REVIEWED,
+        go,
+        outcome=O.REDIRECT if redirect else O.RETURN,
+        target=redirect_to if redirect else return_to,
+        start=start,
+        value=effort,
+        reason=reason,
+    )
+    if redirect:
+        log.add(env.now, case, A.DOC_CLOSED, go, target=redirect_to, reason=R.REDIRECTED)
+        return False
+    return None
 
 
 def co_review(

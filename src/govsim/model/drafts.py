@@ -28,11 +28,10 @@ from govsim.distributions import make_sampler
 from govsim.log import CASE_TYPES, NONE, REASON_CODE, TOPIC_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
-from govsim.log import Reason as R
 from govsim.model.agents import NORMAL, URGENT, until
 from govsim.model.arrivals import poisson_working_times
 from govsim.model.countersign import CountersignPlan, PlanDrawer, coordinate, log_involvement
-from govsim.model.documents import co_review, leader_acts, leader_handles
+from govsim.model.documents import co_review, leader_acts, leader_handles, log_review_outcome
 from govsim.model.rng import Streams
 from govsim.org import GO
 from govsim.rules.intake import VETTING_CHECKS, abandoned_on_return, vetting_decision
@@ -251,36 +250,20 @@ def _vetting(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, 
         log.add(env.now, case, A.GO_RECEIVED, go)
         start, effort = yield from w.go.work(priority, w.sample_vetting())
         decision = vetting_decision(problem)
-        if decision == "pass":
-            log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
-            return True
-        if decision == "redirect":
-            # A59 「属部门职权范围内事务、应由部门自行发文或联合发文的，不得申请以市政府或市政府
-            # 办公室名义发文」: the department issues it itself.
-            log.add(
-                env.now,
-                case,
-                A.GO_REVIEWED,
-                go,
-                outcome=O.REDIRECT,
-                target=lead,
-                start=start,
-                value=effort,
-                reason=why,
-            )
-            log.add(env.now, case, A.DOC_CLOSED, go, target=lead, reason=R.REDIRECTED)
-            return False
-        log.add(
-            env.now,
+        # A59 「属部门职权范围内事务、应由部门自行发文或联合发文的，不得申请以市政府或市政府
+        # 办公室名义发文」: a redirected draft is issued by the department itself.
+        ended = log_review_outcome(
+            w,
             case,
-            A.GO_REVIEWED,
-            go,
-            outcome=O.RETURN,
-            target=lead,
+            decision,
+            redirect_to=lead,
+            return_to=lead,
             start=start,
-            value=effort,
+            effort=effort,
             reason=why,
         )
+        if ended is not None:
+            return ended
         if abandoned_on_return(problem) or returns >= dr.max_resubmissions:
             log.add(env.now, case, A.DOC_WITHDRAWN, lead)
             return False
