@@ -25,7 +25,7 @@ from govsim.invariants import check_log
 from govsim.metrics import ledger_items, ledger_kpis
 from govsim.model.world import simulate
 from govsim.rules.ledger import Dekad
-from test_properties import scenarios
+from test_properties import busy_raw, scenarios
 
 TOKENS = {
     "ledger.registered": "R",
@@ -145,44 +145,23 @@ def test_same_seed_same_log_with_the_ledger(raw: dict[str, Any]) -> None:
 
 def busy_ledger_raw() -> dict[str, Any]:
     """Two months of a small government whose ledger is behind: every colour appears."""
-    return {
-        "scenario": {"name": "busy-ledger", "start": "2025-02-24", "horizon_days": 60},
-        "leaders": [
-            {"id": "mayor", "role": "mayor", "portfolio": ["d0"]},
-            {"id": "vm_exec", "role": "executive_vice_mayor", "portfolio": ["d1", "d2"]},
-            {"id": "vm1", "role": "vice_mayor", "portfolio": ["d3"]},
-            {"id": "sg", "role": "secretary_general"},
-        ],
-        "departments": [{"id": f"d{i}"} for i in range(4)],
-        "general_office": {
-            "reviewers": 2,
-            "review": {"dist": "exponential", "mean_hours": 1.0},
-            "transfer": {"dist": "fixed", "value_minutes": 20},
-            "revise": {"dist": "fixed", "value_days": 1},
+    raw = busy_raw()
+    raw["scenario"] = {"name": "busy-ledger", "start": "2025-02-24", "horizon_days": 60}
+    raw["departments"] = [d for d in raw["departments"] if d.get("kind") != "county"]
+    raw["load"] = {"request_per_dept_per_week": 2, "report_per_dept_per_week": 2}
+    raw["ledger"] = {
+        "dept_share": 0.3,
+        "p_verify_fail": 0.3,
+        "instructions": {"p_supervise": 0.5},
+        "key_tasks": {
+            "batch_dates": ["2025-02-25"],
+            "batch_size": 8,
+            "deadline": {"dist": "uniform", "low_days": 15, "high_days": 30},
+            "work": {"dist": "lognormal", "mean_days": 6, "cv": 0.5},
         },
-        "leader_work": {
-            "approve": {"dist": "exponential", "mean_minutes": 30},
-            "read": {"dist": "exponential", "mean_minutes": 15},
-        },
-        "instructions": {
-            "p_request": 0.6,
-            "p_report": 0.2,
-            "reply": {"dist": "exponential", "mean_days": 5},
-        },
-        "load": {"request_per_dept_per_week": 2, "report_per_dept_per_week": 2},
-        "ledger": {
-            "dept_share": 0.3,
-            "p_verify_fail": 0.3,
-            "instructions": {"p_supervise": 0.5},
-            "key_tasks": {
-                "batch_dates": ["2025-02-25"],
-                "batch_size": 8,
-                "deadline": {"dist": "uniform", "low_days": 15, "high_days": 30},
-                "work": {"dist": "lognormal", "mean_days": 6, "cv": 0.5},
-            },
-            "audit": {"per_week": 1.0},
-        },
+        "audit": {"per_week": 1.0},
     }
+    return raw
 
 
 def violations_of(raw: dict[str, Any]) -> list:
