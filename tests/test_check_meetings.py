@@ -1,5 +1,5 @@
-"""`govsim check` on a log with executive meetings: clean, then one injected violation per
-meeting invariant (INV-M01…M05, M07, M08; A45, A49–A52) reported exactly."""
+"""`govsim check` on a log with the government's meetings: clean, then one injected violation
+per meeting invariant (INV-M01…M09; A44–A53) reported exactly."""
 
 from __future__ import annotations
 
@@ -45,8 +45,15 @@ def meetings_frame(meetings_run: dict[str, Path]) -> pd.DataFrame:
     return pd.read_csv(meetings_run["csv"], dtype=str, keep_default_na=False)
 
 
-def _opened(f: pd.DataFrame, **where: str) -> pd.DataFrame:
+def _kind(f: pd.DataFrame) -> pd.Series:
+    """Each meeting case's kind (``meeting.planned`` outcome)."""
+    planned = f.loc[f["activity"] == "meeting.planned"]
+    return planned.set_index("case")["outcome"]
+
+
+def _opened(f: pd.DataFrame, kind: str = "executive", **where: str) -> pd.DataFrame:
     rows = f.loc[f["activity"] == "meeting.opened"]
+    rows = rows.loc[rows["case"].map(_kind(f)) == kind]
     for col, value in where.items():
         rows = rows.loc[rows[col] == value]
     assert len(rows), f"the clean log needs an opened meeting with {where}"
@@ -90,11 +97,23 @@ def inject_m03(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     return f
 
 
+def _executive_topic(f: pd.DataFrame) -> str:
+    """The case of the first topic on an executive meeting's agenda."""
+    rows = f.loc[f["activity"] == "topic.on_agenda"]
+    meeting = rows["value"].astype(float).astype(int).astype(str)
+    rows = rows.loc[meeting.map(_kind(f)) == "executive"]
+    assert len(rows), "the clean log needs a topic on an executive agenda"
+    return str(rows["case"].iat[0])
+
+
 def inject_m04(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     """A topic on the agenda without the VM's sign-off (A49 「报分管副市长签批」)."""
-    on_agenda = f.loc[f["activity"] == "topic.on_agenda", "case"]
-    assert len(on_agenda), "the clean log needs a topic on an agenda"
-    return _drop(f, on_agenda.iat[0], "topic.signed_off", used)
+    return _drop(f, _executive_topic(f), "topic.signed_off", used)
+
+
+def inject_m06(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """A topic on an executive agenda without its compliance review (A48 「经合法合规性审查后」)."""
+    return _drop(f, _executive_topic(f), "topic.compliance_reviewed", used)
 
 
 def inject_m05(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
@@ -122,14 +141,31 @@ def inject_m08(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     return f
 
 
+def inject_m09(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """A meeting decision whose ledger item names another parent: nothing supervises it (A53
+    「由市政府办公室负责督办」)."""
+    decided = set(f.loc[f["activity"] == "meeting.decision", "case"])
+    items = f.loc[(f["activity"] == "ledger.registered") & (f["source"] == "meeting")]
+    items = items.loc[items["parent"].isin(decided)]
+    assert len(items), "the clean log needs a meeting decision on the ledger"
+    item, parent = items["case"].iat[0], items["parent"].iat[0]
+    if (items["parent"] == parent).sum() > 1:
+        pytest.skip("a topic decided twice")
+    used.add(parent)
+    f.loc[f["case"] == item, "parent"] = "-1"
+    return f
+
+
 MEETING_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] = {
     "INV-M01": inject_m01,
     "INV-M02": inject_m02,
     "INV-M03": inject_m03,
     "INV-M04": inject_m04,
     "INV-M05": inject_m05,
+    "INV-M06": inject_m06,
     "INV-M07": inject_m07,
     "INV-M08": inject_m08,
+    "INV-M09": inject_m09,
 }
 
 

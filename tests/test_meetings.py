@@ -8,9 +8,10 @@ time if the GO has them by 17:30 on 01-22 (A49 「会前5个工作日」, AMB-45
 agenda at 08:30 on the 3rd working day before, Fri 01-24.
 
 A major request from d_a arriving at 08:30 on 01-22 is reviewed by 10:30 (2 h), referred by
-the mayor at 11:30 (60 min), researched by 15:30 (150 working minutes over lunch), confirmed
-by vm_exec at 16:30 and agreed by the mayor at 17:30: submitted at 17:30 exactly. One minute
-later, every step is one minute later and the last ends at 08:31 on 01-23: too late.
+the mayor at 11:30 (60 min), researched by 15:30 (150 working minutes over lunch;
+coordination and compliance review take no time here), confirmed by vm_exec at 16:30 and
+agreed by the mayor at 17:30: submitted at 17:30 exactly. One minute later, every step is
+one minute later and the last ends at 08:31 on 01-23: too late.
 Members: mayor, vm_exec, vm_1, sg (4): quorum is 3.
 """
 
@@ -47,6 +48,8 @@ def raw_scenario(arrival: str | None = "2025-01-22T08:30:00", **meetings: Any) -
             "p_refer": 1.0,
             "p_special": 0.0,
             "research": fixed(minutes=150),
+            "coordinate": fixed(minutes=0),
+            "compliance_review": fixed(minutes=0),
             "confirm": fixed(minutes=60),
             "agree": fixed(minutes=60),
             "sign_off": fixed(minutes=30),
@@ -57,6 +60,10 @@ def raw_scenario(arrival: str | None = "2025-01-22T08:30:00", **meetings: Any) -
             "fix": fixed(minutes=30),
         },
         "minutes": {"draft": fixed(hours=2), "sign": fixed(minutes=30)},
+        # only the executive meeting here; the others have their own tests
+        "plenary": {"months": []},
+        "mayor_office": {"p_take": 0.0},
+        "special_topic": {"p_convene_on_dissent": 0.0},
         **meetings,
     }
     return raw

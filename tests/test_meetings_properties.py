@@ -1,9 +1,14 @@
-"""Property tests of the executive meeting over generated scenarios (A45, A49–A52).
+"""Property tests of the four government meetings over generated scenarios (A44–A53).
 
-No meeting opens without a quorum or with an unauthorised chair (INV-M02, M03); every topic
-on an agenda met the A49 lead or is special (INV-M04); minutes are signed only by the
-authorised signer (INV-M08); with the rest of the M invariants and the leave ones, on
-scenarios with random leave and meeting knobs. Deliberately broken rule functions are caught.
+No executive meeting opens without a quorum, and no meeting with an unauthorised chair
+(INV-M02, M03); every topic on an executive agenda met the A49 lead or is special (INV-M04)
+and every plenary or executive topic went through A48 in order (INV-M06); absent members
+asked the mayor and absent observers the GO (INV-M07); minutes are signed only by the
+authorised signer and important special-topic minutes reviewed by the mayor (INV-M08); with
+the rest of the M invariants and the leave ones, on scenarios with random leave and meeting
+knobs (plenary months, on-demand mayor's office and special-topic meetings, deferral, return
+and escalation at meetings, a deputy secretary-general or not). Deliberately broken rule
+functions are caught.
 """
 
 from __future__ import annotations
@@ -42,7 +47,35 @@ def meeting_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "research": {"dist": "exponential", "mean_days": draw(st.floats(0.5, 8))},
         },
         "minutes": {"exec_vm_may_sign_when_entrusted": draw(st.booleans())},
+        "plenary": {
+            "months": draw(st.lists(st.integers(1, 12), max_size=2, unique=True)),
+            "capacity": draw(st.integers(0, 4)),
+            "entrust_when_mayor_away": draw(st.booleans()),
+        },
+        "mayor_office": {
+            "p_take": draw(st.floats(0, 1)),
+            "trigger_topics": draw(st.integers(1, 4)),
+            "max_wait_working_days": draw(st.integers(1, 15)),
+            "p_escalate": draw(st.floats(0, 1)),
+            "entrust_when_mayor_away": draw(st.booleans()),
+        },
+        "special_topic": {
+            "p_convene_on_dissent": draw(st.floats(0, 1)),
+            "entrust_when_away": draw(st.booleans()),
+            "p_escalate": draw(st.floats(0, 1)),
+            "signer": draw(st.sampled_from(["convener", "mayor"])),
+            "p_important": draw(st.floats(0, 1)),
+        },
     }
+    raw["countersign"] = {
+        "p_cross_dept_request": draw(st.floats(0, 0.6)),
+        "p_object": draw(st.floats(0, 1)),
+        "p_resolved": draw(st.floats(0, 1)),
+    }
+    raw["meetings"]["topics"]["p_defer_at_meeting"] = draw(st.floats(0, 0.3))
+    raw["meetings"]["topics"]["p_return_at_meeting"] = draw(st.floats(0, 0.3))
+    if draw(st.booleans()):  # A45, A46 列席; A47 a deputy may chair a special topic
+        raw["leaders"].append({"id": "dsg_1", "role": "deputy_secretary_general"})
     return raw
 
 
@@ -73,9 +106,24 @@ def busy_meetings_raw() -> dict[str, Any]:
     }
     raw["load"]["p_major"] = 0.6
     raw["scenario"]["horizon_days"] = 150
+    # disagreements the departments cannot settle, for special-topic meetings (A47(二))
+    raw["countersign"] = {"p_cross_dept_request": 0.5, "p_object": 0.6, "p_resolved": 0.2}
+    raw["leave"]["profiles"]["department_head"] = {
+        "per_year": 20,
+        "duration": {"dist": "fixed", "value_days": 3},
+        "reasons": {"study": 1},
+    }
     raw["meetings"] = {
         "executive": {"cadence": "fortnightly", "capacity": 3, "entrust_when_mayor_away": True},
-        "topics": {"p_refer": 1.0, "research": {"dist": "exponential", "mean_days": 3}},
+        "topics": {
+            "p_refer": 0.6,
+            "research": {"dist": "exponential", "mean_days": 3},
+            "p_defer_at_meeting": 0.1,
+            "p_return_at_meeting": 0.1,
+        },
+        "plenary": {"months": [2, 4]},
+        "mayor_office": {"p_take": 1.0, "p_escalate": 0.3},
+        "special_topic": {"p_convene_on_dissent": 1.0, "p_escalate": 0.3, "p_important": 0.5},
     }
     return raw
 
@@ -94,7 +142,14 @@ def test_busy_scenario_exercises_the_rules():
     outcomes = set(ev.loc[ev["activity"] == "meeting.postponed", "outcome"].astype(str))
     assert "no_quorum" in outcomes
     assert (ev["activity"] == "meeting.entrusted").any()
-    assert set(ev.loc[ev["activity"] == "topic.deferred", "outcome"].astype(str)) >= {"late"}
+    assert set(ev.loc[ev["activity"] == "topic.deferred", "outcome"].astype(str)) >= {
+        "late",
+        "at_meeting",
+    }
+    kinds = set(ev.loc[ev["activity"] == "meeting.planned", "outcome"].astype(str))
+    assert kinds == {"executive", "plenary", "mayor_office", "special_topic"}
+    for act in ("topic.escalated", "topic.returned", "minutes.reviewed", "go.leave_summary"):
+        assert (ev["activity"] == act).any(), act
     assert check_log(ev, world.log.cases_frame(), world.org, world.cal, scenario=sc) == []
 
 
@@ -102,9 +157,15 @@ def test_busy_scenario_exercises_the_rules():
     ("name", "broken", "invariant"),
     [
         ("has_quorum", lambda present, expected: True, "INV-M03"),
-        ("resolve_chair", lambda org, away, entrusted: org.executive_vice_mayor, "INV-M02"),
+        ("chair_now", lambda convener, delegate, away: convener, "INV-M02"),
         ("eligible", lambda received, special, cutoff: True, "INV-M04"),
-        ("minutes_signer", lambda org, chair, k49: chair, "INV-M08"),
+        ("minutes_signer", lambda org, chair, *_: chair, "INV-M08"),
+        ("observers", lambda org, kind: (), "INV-M07"),
+        (  # entrusting whichever leader is on post, not the SG or a deputy (A47)
+            "special_topic_delegate",
+            lambda org, away: next(ld for ld in org.leaders if away(ld) is None),
+            "INV-M02",
+        ),
     ],
 )
 def test_broken_rule_is_caught(monkeypatch: pytest.MonkeyPatch, name, broken, invariant):

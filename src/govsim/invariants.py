@@ -8,9 +8,9 @@ once; invariants restate them).
 Checked so far: INV-D01 … INV-D17 (intake, countersign, routing, instructions), INV-O01 …
 INV-O09 and INV-O11 (outgoing documents, the A61 signing matrix, contracts), INV-N01 and
 INV-N03 (normative documents), INV-L01, INV-L03 … INV-L08 (leave and substitution), INV-M01 …
-M05, M07, M08 (the executive meeting), INV-S01, INV-S04, INV-S05 (supervision ledger) and the
-engineering invariants INV-E01 … INV-E04. Invariants of parts not yet modelled (seals, other
-meetings, …) are listed in :data:`NOT_YET_CHECKED`.
+M09 (the four government meetings and their topics), INV-S01, INV-S04, INV-S05 (supervision
+ledger) and the engineering invariants INV-E01 … INV-E04. Invariants of parts not yet
+modelled (seals, department meetings, …) are listed in :data:`NOT_YET_CHECKED`.
 
 Some invariants hold "given knobs" (RULES §8.2): the countersign limits and deemed consent
 depend on the scenario's reading of the text (:class:`RuleParams`, from the scenario given to
@@ -340,12 +340,20 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "cadence.monthly_dispatch": {org.mayor},
         "outcome.supervise": {org.mayor},
         "outcome.admonish": {org.mayor},
-        # Meetings (A45, A48–A52): the GO plans, arranges, records and issues; the mayor
-        # decides to convene, entrusts, agrees and fixes the agenda; the SG reviews it; leaders
-        # refer, confirm, sign off, chair and sign (who exactly: INV-M02, M04, M08).
+        # Meetings (A44–A52): the GO plans, arranges, records and issues; the mayor (a VM for
+        # a special topic, A47) decides to convene and entrusts; the mayor agrees and fixes the
+        # agenda; the SG reviews it; leaders refer, confirm, sign off, chair and sign (who
+        # exactly: INV-M01, M02, M04, M08); departments research, coordinate and (the justice
+        # bureau or the lead) review compliance (A48).
         "meeting.planned": {GO},
-        "meeting.convene_decided": {org.mayor},
-        "meeting.entrusted": {org.mayor},
+        "meeting.convene_decided": leaders,
+        "meeting.entrusted": leaders,
+        "topic.coordinated": departments,
+        "topic.compliance_reviewed": departments,
+        "topic.returned": leaders,
+        "topic.escalated": leaders,
+        "go.leave_summary": {GO},
+        "minutes.reviewed": {org.mayor},
         "topic.referred": leaders,
         "topic.researched": departments,
         "topic.vm_confirmed": leaders,
@@ -357,11 +365,11 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "go.arrangement_proposed": {GO},
         "sg.arrangement_reviewed": {org.secretary_general},
         "mayor.agenda_fixed": {org.mayor},
-        "meeting_leave.requested": leaders,
+        "meeting_leave.requested": leaders | units,
         "meeting.postponed": {GO},
-        "meeting.opened": {org.mayor, org.executive_vice_mayor},
-        "meeting.decision": {org.mayor, org.executive_vice_mayor},
-        "meeting.adjourned": {org.mayor, org.executive_vice_mayor},
+        "meeting.opened": leaders,
+        "meeting.decision": leaders,
+        "meeting.adjourned": leaders,
         "minutes.drafted": {GO},
         "minutes.signed": leaders,
         "minutes.issued": {GO},
@@ -1021,9 +1029,10 @@ def inv_l08(ctx: LogContext) -> list[Violation]:
     return out
 
 
-# -- meetings (A45, A49–A52; RULES §5, §8.2 INV-M01…M05, M07, M08) --------------------------
+# -- meetings (A44–A52; RULES §5, §8.2 INV-M01…M08) -----------------------------------------
 
 _MEMBER_ROLES = ("mayor", "executive_vice_mayor", "vice_mayor", "secretary_general")
+_MAYORS_MEETINGS = ("executive", "plenary", "mayor_office")
 
 
 def _roster(org: Organisation) -> set[str]:
@@ -1031,9 +1040,43 @@ def _roster(org: Organisation) -> set[str]:
     return {ld for ld, role in org.leader_roles.items() if role in _MEMBER_ROLES}
 
 
+def _members(org: Organisation, kind: str) -> set[str]:
+    """Members by meeting (RULES §3.5): A44, A45 the roster; A46 「由市长、副市长组成」; none
+    for a special topic."""
+    if kind in ("executive", "plenary"):
+        return _roster(org)
+    if kind == "mayor_office":
+        return _roster(org) - {org.secretary_general}
+    return set()
+
+
+def _observers(org: Organisation, kind: str) -> set[str]:
+    """Who attends without being a member and asks the GO for leave (A51; RULES §3.5): DSGs
+    at the executive meeting and plenary, the SG and DSGs at the mayor's office meeting, and
+    the constituent departments' heads (units of kind department) at the plenary."""
+    dsgs = {ld for ld, role in org.leader_roles.items() if role == "deputy_secretary_general"}
+    if kind == "mayor_office":
+        return dsgs | {org.secretary_general}
+    if kind == "plenary":
+        return dsgs | set(org.departments)
+    return dsgs if kind == "executive" else set()
+
+
 def _meeting_cases(ctx: LogContext) -> list[int]:
     cases = ctx.cases
     return sorted(cases.loc[cases["case_type"] == "meeting", "case"].astype(int))
+
+
+def _meeting_kinds(ev: pd.DataFrame) -> dict[int, str]:
+    """Each meeting's kind, from ``meeting.planned`` (outcome)."""
+    planned = _acts(ev, "meeting.planned")
+    return {int(c): str(k) for c, k in zip(planned["case"], planned["outcome"], strict=True)}
+
+
+def _conveners(ev: pd.DataFrame) -> dict[int, str]:
+    """Each meeting's convener, from ``meeting.convene_decided`` (actor)."""
+    rows = _acts(ev, "meeting.convene_decided")
+    return {int(c): str(a) for c, a in zip(rows["case"], rows["actor"], strict=True)}
 
 
 def _by_case(ev: pd.DataFrame, activity: str) -> dict[int, pd.DataFrame]:
@@ -1046,62 +1089,103 @@ def _meeting_ref(rows: pd.DataFrame) -> dict[int, pd.DataFrame]:
     return {int(m): g for m, g in rows.groupby(rows["value"].astype(int))} if len(rows) else {}
 
 
-def _opened(ctx: LogContext) -> pd.DataFrame:
-    return _acts(ctx.events, "meeting.opened")
+def _opened(ctx: LogContext, *kinds: str) -> pd.DataFrame:
+    """``meeting.opened`` events, of the given kinds only if any are named."""
+    rows = _acts(ctx.events, "meeting.opened")
+    if not kinds:
+        return rows
+    kind = _meeting_kinds(ctx.events)
+    return rows.loc[[kind.get(int(c)) in kinds for c in rows["case"]]]
 
 
 def inv_m01(ctx: LogContext) -> list[Violation]:
-    """A45 「市政府常务会议由市长决定召开」: every opened meeting has a prior
-    ``meeting.convene_decided`` by the mayor."""
+    """Who decides to convene (RULES §3.5): every opened meeting has a prior
+    ``meeting.convene_decided`` — by the mayor for the plenary, executive and mayor's office
+    meetings (A44, A46 「由市长召集和主持」, A45 「由市长决定召开」), by the mayor or a vice mayor
+    for a special topic (A47 「由市长、副市长…召集」)."""
     ev, org = ctx.events, ctx.org
+    kinds = _meeting_kinds(ev)
+    vms = {org.mayor} | {
+        ld for ld, r in org.leader_roles.items() if r in ("executive_vice_mayor", "vice_mayor")
+    }
     decided = _by_case(ev, "meeting.convene_decided")
     out = []
     for idx, row in _opened(ctx).iterrows():
-        d = decided.get(int(row["case"]))
-        ok = d is not None and ((d["actor"] == org.mayor) & (d.index < idx)).any()
+        case = int(row["case"])
+        allowed = {org.mayor} if kinds.get(case) in _MAYORS_MEETINGS else vms
+        d = decided.get(case)
+        ok = d is not None and ((d["actor"].isin(allowed)) & (d.index < idx)).any()
         if not ok:
             out.append(
                 Violation(
                     "INV-M01",
-                    "A45",
-                    int(row["case"]),
-                    "opened without the mayor's decision",
+                    "A45" if kinds.get(case) != "special_topic" else "A47",
+                    case,
+                    f"{kinds.get(case)} meeting opened without its convener's decision",
                     (idx,),
                 )
             )
     return out
 
 
+def _stand_in_allowed(ctx: LogContext, kind: str) -> bool:
+    """Whether a stand-in may chair a ``kind`` meeting: always by entrustment for the executive
+    meeting (A45) and a special topic (A47); for the plenary and the mayor's office meeting
+    only if the scenario's AMB-26 knob says so (R53: the text names none)."""
+    if kind in ("executive", "special_topic"):
+        return True
+    sc = ctx.sc
+    if sc is None or sc.meetings is None:
+        return False
+    part = sc.meetings.plenary if kind == "plenary" else sc.meetings.mayor_office
+    return part.entrust_when_mayor_away
+
+
 def inv_m02(ctx: LogContext) -> list[Violation]:
-    """A45 「市长不能出席会议时，可委托负责常务工作的副市长召集和主持」: the chair is the
-    mayor, or the executive vice mayor with a prior ``meeting.entrusted`` from the mayor to
-    them while the mayor is away (RULES §5.3, AMB-40); a chair is never away."""
+    """Chair validity (RULES §5.3, R52–R54): the convener chairs; a stand-in only while the
+    convener is away and with a prior ``meeting.entrusted`` from the convener to them — the
+    executive vice mayor for the mayor's meetings (A45 「市长不能出席会议时，可委托负责常务工作的
+    副市长召集和主持」, AMB-40; the plenary and mayor's office meeting only under the AMB-26
+    knob), the secretary-general or a deputy for a special topic (A47); a chair is never
+    away."""
     ev, org = ctx.events, ctx.org
     absences = _absences(ev)
+    kinds, conveners = _meeting_kinds(ev), _conveners(ev)
     entrusted = _by_case(ev, "meeting.entrusted")
     out = []
     for idx, row in _opened(ctx).iterrows():
         case, chair, t = int(row["case"]), str(row["actor"]), row["time"]
+        kind = kinds.get(case, "executive")
+        convener = conveners.get(case, org.mayor)
 
-        def bad(msg: str, idx: int = idx, case: int = case) -> None:
-            out.append(Violation("INV-M02", "A45", case, msg, (idx,)))
+        def bad(msg: str, idx: int = idx, case: int = case, kind: str = kind) -> None:
+            art = {"executive": "A45", "plenary": "A44", "mayor_office": "A46"}.get(kind, "A47")
+            out.append(Violation("INV-M02", art, case, msg, (idx,)))
 
         if _away_at(absences, chair, t) is not None:
             bad(f"chair {chair} is away")
-        elif chair == org.mayor:
             continue
-        elif chair != org.executive_vice_mayor:
-            bad(f"chaired by {chair}")
-        elif _away_at(absences, org.mayor, t) is None:
-            bad("the executive vice mayor chaired while the mayor was on post")
+        if chair == convener:
+            continue
+        if kind in _MAYORS_MEETINGS:
+            allowed = chair == org.executive_vice_mayor
+        else:
+            allowed = org.leader_roles.get(chair) in (
+                "secretary_general",
+                "deputy_secretary_general",
+            )
+        if not allowed or not _stand_in_allowed(ctx, kind):
+            bad(f"{kind} meeting chaired by {chair}")
+        elif _away_at(absences, convener, t) is None:
+            bad(f"{chair} chaired while the convener {convener} was on post")
         else:
             e = entrusted.get(case)
             ok = (
                 e is not None
-                and ((e["actor"] == org.mayor) & (e["target"] == chair) & (e.index < idx)).any()
+                and ((e["actor"] == convener) & (e["target"] == chair) & (e.index < idx)).any()
             )
             if not ok:
-                bad("the executive vice mayor chaired without the mayor's entrustment")
+                bad(f"{chair} chaired without {convener}'s entrustment")
     return out
 
 
@@ -1113,16 +1197,16 @@ def _quorum_base(ctx: LogContext) -> str:
 
 
 def inv_m03(ctx: LogContext) -> list[Violation]:
-    """A45 「出席人数须超过应到人数的二分之一」: at every opening, the members not away (from
-    the log's absences) are strictly more than half of the roster (mayor, vice mayors,
-    secretary-general; K46 ``roster_minus_leave``: of the members not on leave), and the
-    logged ``value`` is that count (RULES §5.5)."""
+    """A45 「出席人数须超过应到人数的二分之一」: at every executive meeting's opening, the
+    members not away (from the log's absences) are strictly more than half of the roster (mayor,
+    vice mayors, secretary-general; K46 ``roster_minus_leave``: of the members not on
+    leave), and the logged ``value`` is that count (RULES §5.5)."""
     ev, org = ctx.events, ctx.org
     roster = _roster(org)
     absences = _absences(ev)
     base = _quorum_base(ctx)
     out = []
-    for idx, row in _opened(ctx).iterrows():
+    for idx, row in _opened(ctx, "executive").iterrows():
         away = {m for m in roster if _away_at(absences, m, row["time"]) is not None}
         present = len(roster) - len(away)
         expected = len(roster) - len(away) if base == "roster_minus_leave" else len(roster)
@@ -1182,9 +1266,12 @@ def inv_m04(ctx: LogContext) -> list[Violation]:
     proposed_at = {int(c): g.index.min() for c, g in proposed}
     submitted = _acts(ev, "topic.submitted")
     sign = _acts(ev, "topic.vm_confirmed" if merged else "topic.signed_off")
+    kinds = _meeting_kinds(ev)
     out = []
     for idx, row in _acts(ev, "topic.on_agenda").iterrows():
         topic, meeting = int(row["case"]), int(row["value"])
+        if kinds.get(meeting, "executive") != "executive":
+            continue  # A49 applies to the executive meeting only (RULES §5.1 notes)
 
         def bad(msg: str, idx: int = idx, topic: int = topic) -> None:
             out.append(Violation("INV-M04", "A49", topic, msg, (idx,)))
@@ -1212,7 +1299,7 @@ def inv_m04(ctx: LogContext) -> list[Violation]:
 def inv_m05(ctx: LogContext) -> list[Violation]:
     """A50 「市政府常务会议由市政府办公室提出安排意见，经市政府秘书长审定后报市长确定」: before
     every opening, in this order: ``go.arrangement_proposed`` (GO), ``sg.arrangement_reviewed``
-    (the secretary-general), ``mayor.agenda_fixed`` (the mayor)."""
+    (the secretary-general), ``mayor.agenda_fixed`` (the mayor) — for every executive meeting."""
     ev, org = ctx.events, ctx.org
     steps = (
         ("go.arrangement_proposed", GO),
@@ -1220,7 +1307,7 @@ def inv_m05(ctx: LogContext) -> list[Violation]:
         ("mayor.agenda_fixed", org.mayor),
     )
     out = []
-    for idx, row in _opened(ctx).iterrows():
+    for idx, row in _opened(ctx, "executive").iterrows():
         case = int(row["case"])
         mine = ev.loc[(ev["case"] == case) & (ev.index < idx)]
         last = -1
@@ -1241,35 +1328,141 @@ def inv_m05(ctx: LogContext) -> list[Violation]:
     return out
 
 
-def inv_m07(ctx: LogContext) -> list[Violation]:
-    """A51 「市政府领导同志不能出席……常务会议……，须向市长请假」: every member away at an
-    opening has asked the mayor for leave for that meeting before it (the mayor's own absence
-    needs no request)."""
+_A48_STEPS = (
+    "topic.researched",
+    "topic.coordinated",
+    "topic.compliance_reviewed",
+    "topic.vm_confirmed",
+    "topic.mayor_agreed",
+)
+
+
+def inv_m06(ctx: LogContext) -> list[Violation]:
+    """A48 「主办部门应提前充分研究论证，与相关部门协调一致，经合法合规性审查后，按程序报送分管
+    副市长确定，并报市长同意。属于副市长、市政府部门职责权限范围内决定的事项，或会前未经沟通协商
+    的事项，不提交会议讨论研究」: every topic on a plenary or executive agenda has, in this order
+    and before it went on the agenda, ``topic.researched``, ``topic.coordinated``,
+    ``topic.compliance_reviewed``, ``topic.vm_confirmed`` by the vice mayor in charge of its
+    matter and ``topic.mayor_agreed`` by the mayor; and it is not within a vice mayor's or a
+    department's authority: a major request, a document the government must deliberate (A21,
+    A61(6)), or a matter a mayor's office or special-topic meeting sent up (A46(二), A47(三))."""
     ev, org = ctx.events, ctx.org
-    roster = _roster(org)
+    kinds = _meeting_kinds(ev)
+    cases = ctx.cases.set_index("case")
+    topics = ev.loc[ev["activity"].isin((*_A48_STEPS, "topic.escalated"))]
+    by_case = {int(c): g for c, g in topics.groupby("case", observed=True)}
+    out = []
+    for idx, row in _acts(ev, "topic.on_agenda").iterrows():
+        topic, meeting = int(row["case"]), int(row["value"])
+        if kinds.get(meeting, "executive") not in ("executive", "plenary"):
+            continue
+
+        def bad(msg: str, idx: int = idx, topic: int = topic) -> None:
+            out.append(Violation("INV-M06", "A48", topic, msg, (idx,)))
+
+        mine = by_case.get(topic, ev.iloc[0:0])
+        mine = mine.loc[mine.index < idx]
+        c = cases.loc[topic] if topic in cases.index else None
+        in_scope = c is not None and (
+            bool(c["major"])
+            or str(c["case_type"]) in ("draft", "normative")
+            or (mine["activity"] == "topic.escalated").any()
+        )
+        if not in_scope:
+            bad("a matter within a vice mayor's or department's authority put to the meeting")
+        vm = org.portfolio_owner.get(str(c["matter"])) if c is not None else None
+        who = {"topic.vm_confirmed": vm, "topic.mayor_agreed": org.mayor}
+        before = idx
+        for act in reversed(_A48_STEPS):
+            rows = mine.loc[(mine["activity"] == act) & (mine.index < before)]
+            if act in who:
+                rows = rows.loc[rows["actor"] == who[act]]
+            if rows.empty:
+                bad(f"no {act} (by {who[act]})" if act in who else f"no {act} in order")
+                break
+            before = rows.index.max()
+    return out
+
+
+def inv_m07(ctx: LogContext) -> list[Violation]:
+    """A51 「市政府领导同志不能出席市政府全体会议、常务会议和市长办公会议，须向市长请假；市政府
+    全体会议其他与会人员或市政府常务会议、市长办公会议列席人员请假，由市政府办公室汇总后向市长报告」:
+    at every opening of those meetings, each member away has asked the mayor for leave for that
+    meeting before it (the mayor's own absence needs no request), and each observer (other
+    participant) away has asked the GO, with a ``go.leave_summary`` to the mayor after that
+    request and before the opening (RULES §6.3)."""
+    ev, org = ctx.events, ctx.org
+    kinds = _meeting_kinds(ev)
     absences = _absences(ev)
     asked = _by_case(ev, "meeting_leave.requested")
+    summaries = _by_case(ev, "go.leave_summary")
     out = []
-    for idx, row in _opened(ctx).iterrows():
+    for idx, row in _opened(ctx, *_MAYORS_MEETINGS).iterrows():
         case = int(row["case"])
+        kind = kinds.get(case, "executive")
         req = asked.get(case, ev.iloc[0:0])
-        for m in sorted(roster - {org.mayor}):
+        summ = summaries.get(case, ev.iloc[0:0])
+        summ = summ.loc[(summ["target"] == org.mayor) & (summ.index < idx)]
+
+        def bad(msg: str, idx: int = idx, case: int = case) -> None:
+            out.append(Violation("INV-M07", "A51", case, msg, (idx,)))
+
+        for m in sorted(_members(org, kind) - {org.mayor}):
             if _away_at(absences, m, row["time"]) is None:
                 continue
-            ok = ((req["actor"] == m) & (req["target"] == org.mayor) & (req.index < idx)).any()
-            if not ok:
-                out.append(
-                    Violation(
-                        "INV-M07", "A51", case, f"{m} absent without asking the mayor", (idx,)
-                    )
+            if not ((req["actor"] == m) & (req["target"] == org.mayor) & (req.index < idx)).any():
+                bad(f"{m} absent from the {kind} meeting without asking the mayor")
+        for o in sorted(_observers(org, kind)):
+            if _away_at(absences, o, row["time"]) is None:
+                continue
+            mine = req.loc[(req["actor"] == o) & (req["target"] == GO) & (req.index < idx)]
+            if mine.empty:
+                bad(f"{o} absent from the {kind} meeting without asking the GO")
+            elif not (summ.index > mine.index.min()).any():
+                bad(f"{o}'s leave not in a GO summary to the mayor before the opening")
+    return out
+
+
+def inv_m09(ctx: LogContext) -> list[Violation]:
+    """A53 「市政府全体会议、常务会议、市长办公会议和专题会议决定事项，由市政府办公室负责督办」:
+    when the scenario keeps the supervision ledger, every ``meeting.decision`` has a ledger
+    item of source ``meeting`` whose parent is the topic's case, registered by the GO at or
+    after the decision (RULES §5.7). Without the ledger (or without a scenario) there is
+    nothing to check."""
+    sc = ctx.sc
+    if sc is None or sc.ledger is None or not sc.ledger.enabled:
+        return []
+    ev, cases = ctx.events, ctx.cases
+    if "source" not in cases.columns:
+        return []
+    items = cases.loc[cases["source"].astype(str) == "meeting", ["case", "parent"]]
+    registered = _acts(ev, "ledger.registered")
+    registered = registered.loc[registered["actor"] == GO].groupby("case", observed=True)["time"]
+    reg_time = registered.min()
+    times: dict[int, list[float]] = {}
+    for item, parent in zip(items["case"].astype(int), items["parent"].astype(int), strict=True):
+        if item in reg_time.index:
+            times.setdefault(parent, []).append(float(reg_time.loc[item]))
+    out = []
+    for idx, row in _acts(ev, "meeting.decision").iterrows():
+        topic = int(row["case"])
+        if not any(t >= row["time"] - EPS for t in times.get(topic, ())):
+            out.append(
+                Violation(
+                    "INV-M09", "A53", topic, "a decision with no ledger item after it", (idx,)
                 )
+            )
     return out
 
 
 def inv_m08(ctx: LogContext) -> list[Violation]:
-    """A52 「市政府全体会议、常务会议和市长办公会议纪要，由市长签发」: the mayor signs the
-    minutes — the executive vice mayor only if they chaired by entrustment and the scenario's
-    K49 knob allows it (AMB-10) — and they are issued only after being signed."""
+    """A52 「市政府全体会议、常务会议、市长办公会议的纪要，由市长签发。市政府专题会议纪要由市长或
+    分管有关工作的副市长签发。涉及重要事项的专题会议纪要，须经市长审定后印发」: the mayor signs
+    the mayor's meetings' minutes — the executive vice mayor an executive meeting's only if
+    they chaired by entrustment and the scenario's K49 knob allows it (AMB-10) — and the mayor
+    or the vice mayor who convened a special topic signs its minutes; important special-topic
+    minutes (``minutes.drafted`` outcome ``important``) are reviewed (or signed) by the mayor
+    before being issued; minutes are issued only after being signed."""
     ev, org = ctx.events, ctx.org
     sc = ctx.sc
     k49 = (
@@ -1277,22 +1470,40 @@ def inv_m08(ctx: LogContext) -> list[Violation]:
         and sc.meetings is not None
         and sc.meetings.minutes.exec_vm_may_sign_when_entrusted
     )
+    kinds, conveners = _meeting_kinds(ev), _conveners(ev)
     chairs = _opened(ctx).groupby("case", observed=True)["actor"].last()
     signed = _acts(ev, "minutes.signed")
     out = []
     for idx, row in signed.iterrows():
         case, who = int(row["case"]), str(row["actor"])
+        kind = kinds.get(case, "executive")
         allowed = {org.mayor}
-        if k49 and str(chairs.get(case)) == org.executive_vice_mayor:
+        if kind == "special_topic":
+            convener = conveners.get(case)
+            if convener is not None and org.leader_roles.get(convener) != "secretary_general":
+                allowed.add(convener)
+        elif kind == "executive" and k49 and str(chairs.get(case)) == org.executive_vice_mayor:
             allowed.add(org.executive_vice_mayor)
         if who not in allowed:
-            out.append(Violation("INV-M08", "A52", case, f"minutes signed by {who}", (idx,)))
-    signed_first = signed.groupby("case", observed=True).apply(lambda g: g.index.min())
+            art = "A52"
+            out.append(Violation("INV-M08", art, case, f"{kind} minutes signed by {who}", (idx,)))
+    signed_first = {int(c): g.index.min() for c, g in signed.groupby("case", observed=True)}
+    mayor_ok = ev.loc[
+        ev["activity"].isin(("minutes.reviewed", "minutes.signed")) & (ev["actor"] == org.mayor)
+    ]
+    mayor_first = {int(c): g.index.min() for c, g in mayor_ok.groupby("case", observed=True)}
+    drafted = _acts(ev, "minutes.drafted")
+    important = set(drafted.loc[drafted["outcome"] == "important", "case"].astype(int))
     for idx, row in _acts(ev, "minutes.issued").iterrows():
-        first = signed_first.get(row["case"])
+        case = int(row["case"])
+        first = signed_first.get(case)
         if first is None or first > idx:
+            out.append(Violation("INV-M08", "A52", case, "minutes issued unsigned", (idx,)))
+        if case in important and not mayor_first.get(case, idx + 1) < idx:
             out.append(
-                Violation("INV-M08", "A52", int(row["case"]), "minutes issued unsigned", (idx,))
+                Violation(
+                    "INV-M08", "A52", case, "important minutes issued without the mayor", (idx,)
+                )
             )
     return out
 
@@ -2086,14 +2297,16 @@ INVARIANTS: dict[str, Check] = {
     "INV-M03": inv_m03,
     "INV-M04": inv_m04,
     "INV-M05": inv_m05,
+    "INV-M06": inv_m06,
     "INV-M07": inv_m07,
     "INV-M08": inv_m08,
+    "INV-M09": inv_m09,
 }
 
 NOT_YET_CHECKED = (
     "INV-O10 (seals, A64), INV-O12…O15 (publication, interpretation, A62 documents)",
     "INV-N02, N04…N07 (registry uniqueness and validity, major decisions)",
-    "INV-M06, M09…M12 (topic scope and compliance review, follow-up, cadence, other meetings)",
+    "INV-M10…M12 (meeting cadence per month and year, department meetings of A54, observer roles)",
     "INV-S02, S03 (supervision activities, A71–A72: not modelled yet)",
     "INV-S06, S07 (instruction and meeting items; commendation and criticism: partly modelled)",
 )

@@ -178,6 +178,14 @@ ACTIVITIES: tuple[str, ...] = (
     "norm.filed",  # 备案 (A21, A37)
     "gov.consented",  # a leader consents for the city government to a contract (A60)
     "contract.signed",  # the contract is signed in the government's name (A60)
+    # -- the other meetings and the rest of the topic pipeline (A44, A46–A48, A51, A52) -------
+    "topic.coordinated",  # the lead department agreed it with the related departments (A48)
+    "topic.compliance_reviewed",  # legality and compliance review passed (A48); actor = reviewer
+    "topic.returned",  # the meeting returns the topic for rework (RULES §5.1 row 14); value
+    "topic.escalated",  # a mayor's office / special-topic meeting sends it up to the executive
+    # meeting (A46(二), A47(三), A45(六)); actor = chair, value = the meeting's case
+    "go.leave_summary",  # the GO reports observers' leave to the mayor (A51); value = how many
+    "minutes.reviewed",  # the mayor reviews important special-topic minutes (A52 「审定」)
 )
 OUTCOMES: tuple[str, ...] = (
     "pass",
@@ -211,6 +219,11 @@ OUTCOMES: tuple[str, ...] = (
     "consensus",
     "dissent",
     "joint",
+    "mayor_office",  # meeting types, continued (A46, A47)
+    "special_topic",
+    "on_demand",  # a meeting convened when its topics call for it (A46, A47, RULES §5.6)
+    "at_meeting",  # a topic the meeting deferred to a later one (RULES §5.1 row 14)
+    "important",  # special-topic minutes on an important matter (A52)
 )
 CASE_TYPES: tuple[str, ...] = (
     "request",

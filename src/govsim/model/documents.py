@@ -58,9 +58,10 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         log_involvement(w, case, doc.sender, doc.cs)
         involved = doc.cs.involved
     priority = URGENT if doc.urgent else NORMAL
+    agreed = "consensus"
     if doc.cs is not None:
         # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
-        yield from coordinate(w, case, doc.sender, doc.cs)
+        agreed = yield from coordinate(w, case, doc.sender, doc.cs)
     # A57: to the leader in charge of the matter, or the mayor when it is major; A61(3)–(4)
     # items only the mayor signs go to the mayor too.
     owner = route_upward(w.org, doc.matter, doc.major, doc.mayor_only)
@@ -83,10 +84,15 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         handler, start, occupied = yield from leader_handles(
             w, case, owner, needs, priority, effort
         )
-    if is_request and doc.major and w.meetings is not None and w.meetings.refers():
-        # A7 「重大事项，须经市政府全体会议或常务会议讨论决定」: a topic of the executive meeting;
-        # the meeting's decision closes the case (RULES §5.1).
-        yield from w.meetings.topic(case, doc, handler, owner, start, occupied)
+    venue = None
+    if is_request and w.meetings is not None:
+        # A7 「重大事项，须经市政府全体会议或常务会议讨论决定」: a topic of the executive meeting,
+        # or of the mayor's office meeting (A46); a disagreement the departments could not
+        # settle, of a special-topic meeting (A47(二)). The meeting's decision closes the case
+        # (RULES §4.4, §5.1).
+        venue = w.meetings.venue(doc.major, agreed == "dissent")
+    if venue is not None:
+        yield from w.meetings.topic(venue, case, doc, handler, owner, start, occupied)
         return
     act = A.LEADER_APPROVED if is_request else A.LEADER_CIRCLE_READ
     on_behalf = code[owner] if handler != owner else NONE

@@ -1,7 +1,7 @@
-"""Meeting rules: cadence, the A49 lead, chair, quorum, minutes signer (A45, A49, A50, A52).
+"""Meeting rules: cadence, the A49 lead, who sits, chair, quorum, minutes signer (A44–A52).
 
 Pure functions of the regulation (RULES §3.5, §5.2–§5.6; K39, K44–K49; AMB-10, AMB-11,
-AMB-40, AMB-45). The model calls them; :mod:`govsim.invariants` restates the same rules over
+AMB-26, AMB-40, AMB-45). The model calls them; :mod:`govsim.invariants` restates the same rules over
 the log (INV-M02, M03, M04, M08), so a wrong function here shows up as a violation.
 """
 
@@ -15,6 +15,11 @@ from govsim.calendar import WorkCalendar
 from govsim.org import Organisation
 
 MEMBER_ROLES = ("mayor", "executive_vice_mayor", "vice_mayor", "secretary_general")
+KINDS = ("executive", "plenary", "mayor_office", "special_topic")
+"""The four meetings of A43 「全体会议、常务会议、市长办公会议和专题会议」."""
+MAYORS_MEETINGS = ("executive", "plenary", "mayor_office")
+"""The meetings the mayor convenes (A44, A45, A46 「由市长召集和主持」), whose minutes the mayor
+signs (A52) and for which leaders ask the mayor for leave (A51)."""
 
 
 def executive_members(org: Organisation) -> tuple[str, ...]:
@@ -22,6 +27,76 @@ def executive_members(org: Organisation) -> tuple[str, ...]:
 
     Deputy secretaries-general attend (列席) but are not members (INV-M12, AMB-11)."""
     return tuple(ld for ld, role in org.leader_roles.items() if role in MEMBER_ROLES)
+
+
+def members(org: Organisation, kind: str) -> tuple[str, ...]:
+    """The leaders who are members of a ``kind`` meeting, in scenario order (RULES §3.5).
+
+    Plenary (A44) and executive (A45): mayor, vice mayors, secretary-general. Mayor's office
+    (A46 「由市长、副市长组成」): mayor and vice mayors. Special topic (A47): none — its chair
+    and the departments concerned sit (the model adds the chair)."""
+    if kind in ("executive", "plenary"):
+        return executive_members(org)
+    if kind == "mayor_office":
+        roles = ("mayor", "executive_vice_mayor", "vice_mayor")
+        return tuple(ld for ld, role in org.leader_roles.items() if role in roles)
+    return ()
+
+
+def observers(org: Organisation, kind: str) -> tuple[str, ...]:
+    """Who attends a ``kind`` meeting without being a member, and asks the GO for leave, which
+    reports it to the mayor (A51 「市政府全体会议其他与会人员或市政府常务会议、市长办公会议列席
+    人员请假，由市政府办公室汇总后向市长报告」): deputy secretaries-general at the executive
+    meeting (A45 「市政府副秘书长列席」) and the plenary (A44's extended session, ASSUMPTION:
+    always), the secretary-general and deputies at the mayor's office meeting (A46); at the
+    plenary also the principal heads of the constituent departments (A44 「市政府组成部门的主要
+    负责人」; ASSUMPTION: the units of kind ``department``), named by their unit. None at a
+    special topic (A51 does not cover it)."""
+    roles: tuple[str, ...] = ()
+    if kind in ("executive", "plenary"):
+        roles = ("deputy_secretary_general",)
+    elif kind == "mayor_office":
+        roles = ("secretary_general", "deputy_secretary_general")
+    leaders = tuple(ld for ld, role in org.leader_roles.items() if role in roles)
+    return leaders + (org.departments if kind == "plenary" else ())
+
+
+def chair_now(convener: str, delegate: str | None, away: Callable[[str], object]) -> str | None:
+    """RULES §5.3: the convener chairs while on post; otherwise the leader they entrusted, if
+    any and on post; otherwise nobody (postpone, AMB-56)."""
+    if away(convener) is None:
+        return convener
+    if delegate is not None and away(delegate) is None:
+        return delegate
+    return None
+
+
+def special_topic_delegate(org: Organisation, away: Callable[[str], object]) -> str | None:
+    """A47 「委托市政府秘书长、副秘书长等有关负责同志召集和主持」: the secretary-general if on
+    post, else the first deputy secretary-general on post, else None."""
+    sg = org.secretary_general
+    if away(sg) is None:
+        return sg
+    for ld, role in org.leader_roles.items():
+        if role == "deputy_secretary_general" and away(ld) is None:
+            return ld
+    return None
+
+
+def plenary_days(cal: WorkCalendar, months: list[int], day_of_month: int) -> list[dt.date]:
+    """Plenary days in the calendar (A44 「一般每年召开1—2次」): in each listed month of each
+    year, the first working day on or after ``day_of_month``."""
+    end = cal.start + dt.timedelta(days=cal.days)
+    out: list[dt.date] = []
+    for year in range(cal.start.year, end.year + 1):
+        for month in sorted(set(months)):
+            nominal = dt.date(year, month, day_of_month)
+            if nominal < cal.start:
+                continue
+            day = _on_or_after_working(cal, nominal)
+            if day is not None:
+                out.append(day)
+    return out
 
 
 def _on_or_after_working(cal: WorkCalendar, d: dt.date) -> dt.date | None:
@@ -86,12 +161,7 @@ def resolve_chair(org: Organisation, away: Callable[[str], object], entrusted: b
     A45: the mayor chairs; 「市长不能出席会议时，可委托负责常务工作的副市长召集和主持」 — the
     executive vice mayor only with an explicit entrustment (AMB-40, K48) and only if on post.
     """
-    if away(org.mayor) is None:
-        return org.mayor
-    evm = org.executive_vice_mayor
-    if entrusted and away(evm) is None:
-        return evm
-    return None
+    return chair_now(org.mayor, org.executive_vice_mayor if entrusted else None, away)
 
 
 def expected_members(roster: tuple[str, ...], on_leave: set[str], base: str) -> int:
@@ -106,11 +176,23 @@ def has_quorum(present: int, expected: int) -> bool:
     return 2 * present > expected
 
 
-def minutes_signer(org: Organisation, chair: str, exec_vm_may_sign: bool) -> str:
-    """A52 「市政府全体会议、常务会议和市长办公会议纪要，由市长签发」 (RULES §5.4).
+def minutes_signer(
+    org: Organisation,
+    chair: str,
+    exec_vm_may_sign: bool,
+    kind: str = "executive",
+    convener: str | None = None,
+    special_signer: str = "convener",
+) -> str:
+    """A52 「市政府全体会议、常务会议、市长办公会议的纪要，由市长签发。市政府专题会议纪要由市长
+    或分管有关工作的副市长签发」 (RULES §5.4).
 
-    The mayor signs even when the executive VM chaired by entrustment (AMB-10), unless the
-    K49 knob lets that VM sign."""
-    if exec_vm_may_sign and chair == org.executive_vice_mayor:
+    The mayor signs the mayor's meetings' minutes even when the executive VM chaired by
+    entrustment (AMB-10), unless the K49 knob lets that VM sign an executive meeting's. A
+    special topic's are signed by the leader in charge who convened it (``special_signer =
+    "convener"``) or by the mayor."""
+    if kind == "special_topic":
+        return convener if special_signer == "convener" and convener else org.mayor
+    if kind == "executive" and exec_vm_may_sign and chair == org.executive_vice_mayor:
         return chair
     return org.mayor

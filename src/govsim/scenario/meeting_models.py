@@ -1,4 +1,4 @@
-"""``[meetings]``: the executive meeting and its topic pipeline (A45, A48–A53; RULES §3.5, §5).
+"""``[meetings]``: the four government meetings and the topic pipeline (A43–A53; RULES §3.5, §5).
 
 Major requests the mayor refers to the executive meeting (A7, A27) become topics: the lead
 department researches them, the vice mayor in charge confirms, the mayor agrees (A48), the
@@ -6,8 +6,12 @@ materials reach the General Office at least 5 working days before the meeting un
 (A49) and the vice mayor signs them off (A49, AMB-41); the GO proposes the agenda, the
 secretary-general reviews it and the mayor fixes it (A50). Meetings are held on a cadence
 (K39) and ad hoc (K40), open with a valid chair (A45, AMB-40) and a quorum (A45, K46), and
-their minutes are signed by the mayor (A52, AMB-10, K49). Without the section (or with
-``enabled = false``) none of this exists and a run is exactly what it was before.
+their minutes are signed by the mayor (A52, AMB-10, K49). The plenary (A44) meets on fixed
+months, the mayor's office meeting (A46) on demand when the mayor takes matters to it, and a
+vice mayor convenes special-topic meetings (A47) on disagreements inside the portfolio; what
+they cannot settle goes up to the executive meeting (A45(六), A46(二), A47(三)). Without the
+section (or with ``enabled = false``) none of this exists and a run is exactly what it was
+before.
 
 Every field documents its unit and its article or knob; the same text is in
 ``docs/scenario.md``.
@@ -101,7 +105,32 @@ class Topics(_Strict):
     )
     research: Distribution = Field(
         default=_dist(dist="lognormal", mean_days=10, cv=0.5),
-        description="Working time the lead department needs to research and coordinate (A48).",
+        description="Working time the lead department needs to research the topic (A48 "
+        "「提前充分研究论证」).",
+    )
+    coordinate: Distribution = Field(
+        default=_dist(dist="lognormal", mean_days=3, cv=0.5),
+        description="Working time to agree it with the related departments (A48 "
+        "「与相关部门协调一致」; a topic not consulted is not submitted).",
+    )
+    compliance_review: Distribution = Field(
+        default=_dist(dist="lognormal", mean_days=2, cv=0.5),
+        description="Working time of the legality and compliance review (A48 "
+        "「经合法合规性审查后」; by the justice bureau, ASSUMPTION).",
+    )
+    p_defer_at_meeting: Probability = Field(
+        default=0.0,
+        description="Share of discussed topics the meeting defers to a later meeting instead "
+        "of deciding (RULES §5.1 row 14, ASSUMPTION).",
+    )
+    p_return_at_meeting: Probability = Field(
+        default=0.0,
+        description="Share of discussed topics the meeting returns to the lead department for "
+        "rework; they go through the A48 pipeline again (RULES §5.1 row 14, ASSUMPTION).",
+    )
+    rework: Distribution = Field(
+        default=_dist(dist="lognormal", mean_days=5, cv=0.5),
+        description="Working time the lead department needs to rework a returned topic.",
     )
     confirm: Distribution = Field(
         default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
@@ -152,11 +181,136 @@ class Minutes(_Strict):
     )
 
 
+class Plenary(_Strict):
+    """``[meetings.plenary]``: the plenary meeting (全体会议, A44; RULES §3.5, §5.6)."""
+
+    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default=[2],
+        max_length=2,
+        description="Months of the year with a plenary (A44 「一般每年召开1—2次」; ASSUMPTION: "
+        "once, early in the year); [] = none.",
+    )
+    day_of_month: int = Field(
+        default=15,
+        ge=1,
+        le=28,
+        description="The plenary is on the first working day on or after this day of the month.",
+    )
+    capacity: int = Field(
+        default=4, ge=0, le=100, description="Topics it decides besides its other tasks (A44(二))."
+    )
+    base_minutes: float = Field(
+        default=120.0, ge=0.0, le=480.0, description="Length besides its topics (A44(一), (三))."
+    )
+    topic_minutes: float = Field(default=20.0, ge=0.0, le=240.0, description="Length per topic.")
+    arrangement_working_days: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        description="The GO proposes the agenda this many working days before; the mayor fixes "
+        "it (agenda procedure not stated, ASSUMPTION).",
+    )
+    entrust_when_mayor_away: bool = Field(
+        default=False,
+        description="AMB-26: the text names no stand-in for the mayor (A44 「会议由市长召集和"
+        "主持」); true lets the mayor entrust the executive VM, false postpones.",
+    )
+
+
+class MayorOffice(_Strict):
+    """``[meetings.mayor_office]``: the mayor's office meeting (市长办公会议, A46; RULES §5.6)."""
+
+    p_take: Probability = Field(
+        default=0.2,
+        description="Share of the major requests the mayor does not refer to the executive "
+        "meeting that the mayor takes to a mayor's office meeting instead of deciding alone "
+        "(A46(三); ASSUMPTION, 0 = never).",
+    )
+    trigger_topics: int = Field(
+        default=3,
+        ge=1,
+        le=50,
+        description="Convene when this many topics wait (on demand, RULES §5.6, ASSUMPTION).",
+    )
+    max_wait_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="… or when the oldest has waited this many working days.",
+    )
+    lead_working_days: int = Field(
+        default=2, ge=1, le=10, description="Working days from the decision to the meeting."
+    )
+    base_minutes: float = Field(
+        default=30.0, ge=0.0, le=480.0, description="Length besides topics."
+    )
+    topic_minutes: float = Field(default=20.0, ge=0.0, le=240.0, description="Length per topic.")
+    p_escalate: Probability = Field(
+        default=0.2,
+        description="Share of its topics it sends to the executive meeting (A46(二) 「研究处理需"
+        "提交市政府常务会议解决的重要问题」); they go through the A48 pipeline.",
+    )
+    entrust_when_mayor_away: bool = Field(
+        default=False,
+        description="AMB-26 as for the plenary (A46 「由市长召集和主持」): false postpones.",
+    )
+
+
+class SpecialTopic(_Strict):
+    """``[meetings.special_topic]``: special-topic meetings (专题会议, A47, A52; RULES §4.4)."""
+
+    p_convene_on_dissent: Probability = Field(
+        default=0.3,
+        description="Share of non-major requests countersigned with dissent that the leader in "
+        "charge takes to a special-topic meeting instead of deciding alone (A47(二) 「协调解决"
+        "分管部门之间有意见分歧的问题」; ASSUMPTION, 0 = never).",
+    )
+    lead_working_days: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Working days from the first waiting topic to the meeting, which takes "
+        "every topic of that leader waiting then (on demand per leader, RULES §5.6).",
+    )
+    base_minutes: float = Field(
+        default=30.0, ge=0.0, le=480.0, description="Length besides topics."
+    )
+    topic_minutes: float = Field(default=30.0, ge=0.0, le=240.0, description="Length per topic.")
+    entrust_when_away: bool = Field(
+        default=True,
+        description="A47 「或…委托市政府秘书长、副秘书长等有关负责同志召集和主持」: a convener "
+        "away on the day entrusts the secretary-general (else a deputy on post); false "
+        "postpones.",
+    )
+    p_escalate: Probability = Field(
+        default=0.1,
+        description="Share of its topics it cannot settle and sends to the executive meeting "
+        "(A47(三), A45(六)); they go through the A48 pipeline.",
+    )
+    signer: Literal["convener", "mayor"] = Field(
+        default="convener",
+        description="A52 「专题会议纪要由市长或分管有关工作的副市长签发」: the leader in charge "
+        "who convened it, or always the mayor.",
+    )
+    p_important: Probability = Field(
+        default=0.2,
+        description="Share of its minutes on important matters, which the mayor reviews before "
+        "they are issued (A52 「须经市长审定后印发」).",
+    )
+    review: Distribution = Field(
+        default=_dist(dist="lognormal", mean_minutes=30, cv=0.3),
+        description="Mayor's effort to review important minutes (A52).",
+    )
+
+
 class Meetings(_Strict):
-    """``[meetings]``: the executive meeting and its topics (A45, A48–A53)."""
+    """``[meetings]``: the government's meetings and their topics (A43–A53)."""
 
     enabled: bool = Field(default=True, description="false ignores the section.")
     executive: ExecutiveMeetings = ExecutiveMeetings()
     topics: Topics = Topics()
     agenda: Agenda = Agenda()
     minutes: Minutes = Minutes()
+    plenary: Plenary = Plenary()
+    mayor_office: MayorOffice = MayorOffice()
+    special_topic: SpecialTopic = SpecialTopic()
