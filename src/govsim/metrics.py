@@ -723,44 +723,73 @@ def availability_kpis(
     return out
 
 
-# -- meetings (A45, A49–A52; RULES §2.0 kpi.meeting.count, kpi.sign.wait) --------------------
+# -- meetings (A44–A52; RULES §2.0 kpi.meeting.count, kpi.sign.wait) ------------------------
+
+MEETING_KINDS = ("executive", "plenary", "mayor_office", "special_topic")
+
+
+def _mean_p90(values: np.ndarray) -> tuple[float, float]:
+    if not len(values):
+        return math.nan, math.nan
+    return float(values.mean()), float(np.percentile(values, 90))
 
 
 def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> dict[str, float]:
-    """Executive meeting KPIs from the log; always the same columns (zeros or NaN without
-    meetings). Topic wait: materials at the GO (``topic.submitted``) to the meeting's decision,
-    in calendar days. Deferrals: topics left off an agenda as late (A49), overflow (K43) or not
-    signed off in time, and topic-postponements (a topic on the agenda of a meeting postponed
-    once counts once). Minutes wait: drafted to signed, in clock hours (AMB-10). Leader hours:
-    each meeting's length times the members present."""
+    """Meeting KPIs from the log; always the same columns (zeros or NaN without meetings).
+
+    Topic wait (executive and plenary topics): materials at the GO (``topic.submitted``, the
+    last one before the decision) to the meeting's decision, in calendar days; for the
+    mayor's office and special-topic meetings, referral to decision. Deferrals: topics left
+    off an executive agenda as late (A49), overflow (K43) or not signed off in time, and
+    deferred at a meeting; topic-postponements (a topic on the agenda of a meeting postponed
+    once counts once). Returned for rework, escalated to the executive meeting. Meetings
+    opened by type; minutes wait: drafted to signed, in clock hours (AMB-10). Leader hours:
+    each meeting's length times the members present (a special topic: its chair), by type."""
     ev = events.loc[events["time"] >= warm]
     out: dict[str, float] = {}
-    submitted = _times(events, "topic.submitted").groupby("case", observed=True)["time"].last()
+    planned = _times(events, "meeting.planned")
+    kind_of = planned.set_index("case")["outcome"].astype(str)
     decided = _times(ev, "meeting.decision")
-    waits = (decided["time"] - decided["case"].map(submitted)).dropna().to_numpy() / 1440.0
+    decided_kind = decided["value"].astype(int).map(kind_of)
     out["topics_decided"] = len(decided)
-    out["topic_wait_mean_days"] = float(waits.mean()) if len(waits) else math.nan
-    out["topic_wait_p90_days"] = float(np.percentile(waits, 90)) if len(waits) else math.nan
+    def wait_days(kinds: tuple[str, ...], since: str) -> np.ndarray:
+        mine = decided.loc[decided_kind.isin(kinds)]
+        start = _times(events, since).groupby("case", observed=True)["time"].last()
+        return (mine["time"] - mine["case"].map(start)).dropna().to_numpy() / 1440.0
+
+    waits = wait_days(("executive", "plenary"), "topic.submitted")
+    out["topic_wait_mean_days"], out["topic_wait_p90_days"] = _mean_p90(waits)
+    for kind in ("mayor_office", "special_topic"):
+        out[f"{kind}_wait_mean_days"] = _mean_p90(wait_days((kind,), "topic.referred"))[0]
     deferred = _times(ev, "topic.deferred")["outcome"].astype(str)
-    for why in ("late", "overflow", "not_ready"):
+    for why in ("late", "overflow", "not_ready", "at_meeting"):
         out[f"topics_deferred_{why}"] = int((deferred == why).sum())
+    out["topics_returned"] = len(_times(ev, "topic.returned"))
+    out["topics_escalated"] = len(_times(ev, "topic.escalated"))
     postponed = _times(ev, "meeting.postponed")
     on_agenda = _times(events, "topic.on_agenda")["value"].astype(int).value_counts()
     out["topics_postponed"] = int(postponed["case"].map(on_agenda).fillna(0).sum())
     outcome = postponed["outcome"].astype(str)
     out["quorum_failures"] = int((outcome == "no_quorum").sum())
     out["chair_failures"] = int((outcome == "no_chair").sum())
-    kinds = _times(ev, "meeting.convene_decided")["outcome"].astype(str)
+    how = _times(ev, "meeting.convene_decided")["outcome"].astype(str)
     opened = _times(ev, "meeting.opened")
-    out["meetings_executive"] = len(opened)
-    out["meetings_adhoc"] = int((kinds == "adhoc").sum())
+    opened_kind = opened["case"].map(kind_of)
+    for kind in MEETING_KINDS:
+        out[f"meetings_{kind}"] = int((opened_kind == kind).sum())
+    out["meetings_adhoc"] = int((how == "adhoc").sum())
     out["meetings_entrusted"] = len(_times(ev, "meeting.entrusted"))
     drafted = _times(events, "minutes.drafted").set_index("case")["time"]
     signed = _times(ev, "minutes.signed")
     wait = (signed["time"] - signed["case"].map(drafted)).dropna().to_numpy() / 60.0
     out["minutes_wait_mean_hours"] = float(wait.mean()) if len(wait) else math.nan
     out["minutes_wait_max_hours"] = float(wait.max()) if len(wait) else math.nan
+    out["minutes_reviewed"] = len(_times(ev, "minutes.reviewed"))
     adjourned = _times(ev, "meeting.adjourned").set_index("case")["value"]
     present = opened.set_index("case")["value"]
-    out["leader_meeting_hours"] = float((adjourned * present.reindex(adjourned.index)).sum() / 60)
+    hours = adjourned * present.reindex(adjourned.index) / 60.0
+    out["leader_meeting_hours"] = float(hours.sum())
+    hours_kind = hours.index.map(kind_of)
+    for kind in MEETING_KINDS:
+        out[f"leader_meeting_hours_{kind}"] = float(hours[hours_kind == kind].sum())
     return out

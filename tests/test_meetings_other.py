@@ -1,0 +1,263 @@
+"""The plenary, the mayor's office meeting and special-topic meetings, worked by hand (A44,
+A46, A47, A51, A52; RULES §3.5, §4.4, §5.1–§5.4; AMB-24, AMB-26).
+
+The calendar and the organisation are those of ``test_meetings``: office hours 08:30–12:00
+and 13:30–17:30; Spring Festival 2025 is a holiday from Tue 01-28 to Tue 02-04 and Sun 01-26
+a make-up working day; executive meetings on Wed 02-05 and Thu 02-27 (cut-offs: 17:30 on
+01-22 and on 02-20). A major request from d_a arriving at 08:30 on 01-22 is reviewed by the
+GO by 10:30 and taken by the mayor (60 min) at 11:30.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from factory import fixed, make_scenario
+from govsim.metrics import meeting_kpis
+from govsim.model.world import simulate
+from govsim.rules.meetings import plenary_days
+from test_meetings import at, away, raw_scenario, run, when
+
+
+def office_raw(p_escalate: float = 0.0) -> dict:
+    """Every major request the mayor does not refer goes to a mayor's office meeting, which
+    is convened as soon as one topic waits (A46; RULES §5.6)."""
+    raw = raw_scenario("2025-01-22T08:30:00")
+    raw["meetings"]["topics"]["p_refer"] = 0.0
+    raw["meetings"]["mayor_office"] = {
+        "p_take": 1.0,
+        "trigger_topics": 1,
+        "lead_working_days": 2,
+        "base_minutes": 30,
+        "topic_minutes": 20,
+        "p_escalate": p_escalate,
+    }
+    return raw
+
+
+def test_mayor_office_meeting_on_demand_decides_the_topic():
+    world, ev = run(office_raw())
+    referred = ev.loc[ev["activity"] == "topic.referred"].iloc[0]
+    assert str(referred["outcome"]) == "mayor_office"
+    assert when(world, ev, "topic.referred") == at("2025-01-22T11:30")
+    # Convened at once for the 2nd working day after, Fri 01-24. The GO proposes (60 min,
+    # over lunch) and the mayor fixes the agenda (30 min); no SG review (AMB-24).
+    assert when(world, ev, "meeting.convene_decided", actor="mayor") == at("2025-01-22T11:30")
+    assert when(world, ev, "go.arrangement_proposed") == at("2025-01-22T14:00")
+    assert when(world, ev, "mayor.agenda_fixed") == at("2025-01-22T14:30")
+    office = ev.loc[ev["case"] == ev.loc[ev["activity"] == "mayor.agenda_fixed", "case"].iat[0]]
+    assert not (office["activity"] == "sg.arrangement_reviewed").any()
+    assert when(world, ev, "meeting.opened", actor="mayor") == at("2025-01-24T08:30")
+    assert when(world, ev, "meeting.decision") == at("2025-01-24T09:20")  # 30 + 20 min
+    # A52 「市长办公会议的纪要，由市长签发」: drafted in 2 h, signed in 30 min.
+    assert when(world, ev, "minutes.signed", actor="mayor") == at("2025-01-24T11:50")
+    assert when(world, ev, "doc.closed") == at("2025-01-24T11:50")
+    # Members are the mayor and the vice mayors (A46): the SG is not counted.
+    assert ev.loc[ev["activity"] == "meeting.opened", "value"].iat[0] == 3
+    kpis = meeting_kpis(ev, world.cal)
+    # The executive meetings of 02-05 and 02-27 are held with empty agendas (A45(一) …).
+    assert kpis["meetings_mayor_office"] == 1 and kpis["meetings_executive"] == 2
+    assert kpis["mayor_office_wait_mean_days"] == pytest.approx((1 * 1440 - 130) / 1440 + 1)
+
+
+def test_mayor_office_meeting_escalates_to_the_executive_meeting():
+    world, ev = run(office_raw(p_escalate=1.0))
+    assert when(world, ev, "topic.escalated", actor="mayor") == at("2025-01-24T09:20")
+    # After the minutes (11:50) the topic goes through A48: research 150 working minutes
+    # (10 before lunch, 140 after) → 15:50; vm_exec confirms in 60 min → 16:50; the mayor
+    # agrees in 60 min: 40 min to the close, 20 on make-up Sunday 01-26 → 08:50.
+    assert when(world, ev, "topic.researched", nth=0) == at("2025-01-24T15:50")
+    assert when(world, ev, "topic.submitted") == at("2025-01-26T08:50")
+    # Too late for 02-05 (cut-off 01-22) but its agenda was picked on 01-24, before it was
+    # submitted; the 02-27 meeting decides it.
+    opened = ev.loc[ev["activity"] == "meeting.opened"]
+    assert [world.cal.datetime_of(t) for t in opened["time"]] == [
+        at("2025-01-24T08:30"),
+        at("2025-02-05T08:30"),
+        at("2025-02-27T08:30"),
+    ]
+    assert when(world, ev, "meeting.decision") == at("2025-02-27T09:20")
+    assert (ev["activity"] == "doc.closed").sum() == 1
+
+
+def plenary_raw(**plenary) -> dict:
+    """A topic submitted one minute too late for 02-05 is decided by the plenary of Mon
+    02-17 (15 Feb is a Saturday), whose agenda the GO proposes on Mon 02-10."""
+    raw = raw_scenario("2025-01-22T08:31:00")
+    raw["meetings"]["plenary"] = {
+        "months": [2],
+        "day_of_month": 15,
+        "capacity": 4,
+        "base_minutes": 120,
+        "topic_minutes": 20,
+        "arrangement_working_days": 5,
+        **plenary,
+    }
+    return raw
+
+
+def test_plenary_days():
+    world = simulate(make_scenario(raw_scenario(None)))
+    assert plenary_days(world.cal, [2], 15) == [dt.date(2025, 2, 17)]
+    # 2025-01-02 is the first day of the calendar; Sun 02-02 falls in Spring Festival.
+    assert plenary_days(world.cal, [1, 2], 2) == [dt.date(2025, 1, 2), dt.date(2025, 2, 5)]
+
+
+def test_plenary_decides_a_ready_topic_without_the_a49_cutoff():
+    world, ev = run(plenary_raw())
+    assert list(ev.loc[ev["activity"] == "topic.deferred", "outcome"]) == ["late"]
+    planned = ev.loc[ev["activity"] == "meeting.planned"]
+    assert list(planned["outcome"].astype(str)) == ["executive", "plenary", "executive"]
+    assert when(world, ev, "go.arrangement_proposed", nth=1) == at("2025-02-10T09:30")
+    assert when(world, ev, "meeting.opened", nth=1) == at("2025-02-17T08:30")
+    assert when(world, ev, "meeting.decision") == at("2025-02-17T10:50")  # 120 + 20 min
+    kpis = meeting_kpis(ev, world.cal)
+    assert kpis["meetings_plenary"] == 1
+    assert kpis["leader_meeting_hours_plenary"] == pytest.approx(140 / 60 * 4)
+
+
+@pytest.mark.parametrize("entrust", [False, True])
+def test_plenary_without_the_mayor_waits_unless_the_knob_allows_a_stand_in(entrust: bool):
+    raw = plenary_raw(entrust_when_mayor_away=entrust)
+    raw["leave"] = away(("mayor", "2025-02-17", "2025-02-18"))
+    world, ev = run(raw)
+    plenary = ev.loc[ev["case"] == ev.loc[ev["activity"] == "meeting.opened", "case"].iat[1]]
+    opened = plenary.loc[plenary["activity"] == "meeting.opened"].iloc[0]
+    if entrust:  # AMB-26 knob: the executive VM by entrustment
+        assert str(opened["actor"]) == "vm_exec"
+        assert world.cal.datetime_of(opened["time"]) == at("2025-02-17T08:30")
+    else:  # A44 「会议由市长召集和主持」: no stand-in
+        post = plenary.loc[plenary["activity"] == "meeting.postponed"]
+        assert list(post["outcome"]) == ["no_chair", "no_chair"]
+        assert str(opened["actor"]) == "mayor"
+        assert world.cal.datetime_of(opened["time"]) == at("2025-02-19T08:30")
+
+
+def test_absent_department_head_at_the_plenary_goes_through_the_go_summary():
+    raw = plenary_raw()
+    raw["leave"] = away(("d_b", "2025-02-17", "2025-02-17"), ("vm_1", "2025-02-17", "2025-02-17"))
+    world, ev = run(raw)
+    asked = ev.loc[ev["activity"] == "meeting_leave.requested"]
+    # A51: the leader asks the mayor; the other participant asks the GO, which reports.
+    assert {(str(a), str(t)) for a, t in zip(asked["actor"], asked["target"], strict=True)} == {
+        ("vm_1", "mayor"),
+        ("d_b", "GO"),
+    }
+    summary = ev.loc[ev["activity"] == "go.leave_summary"].iloc[0]
+    assert str(summary["target"]) == "mayor" and summary["value"] == 1
+    assert world.cal.datetime_of(summary["time"]) == at("2025-02-17T08:30")
+
+
+def test_topic_deferred_or_returned_at_the_meeting():
+    raw = raw_scenario("2025-01-22T08:30:00")
+    raw["meetings"]["topics"]["p_defer_at_meeting"] = 1.0
+    world, ev = run(raw)
+    deferred = ev.loc[ev["activity"] == "topic.deferred"]
+    assert list(deferred["outcome"]) == ["at_meeting", "at_meeting"]  # 02-05 and 02-27
+    assert not (ev["activity"] == "meeting.decision").any()
+    raw["meetings"]["topics"].update(
+        p_defer_at_meeting=0.0, p_return_at_meeting=1.0, rework=fixed(days=1)
+    )
+    world, ev = run(raw)
+    assert when(world, ev, "topic.returned", actor="mayor") == at("2025-02-05T09:20")
+    # The lead department learns it from the minutes (signed 11:50) and reworks one working
+    # day → 02-06 11:50, then A48 again: vm_exec confirms in 60 min (10 before lunch) by
+    # 14:20, the mayor agrees by 15:20.
+    assert when(world, ev, "topic.researched", nth=1) == at("2025-02-06T11:50")
+    assert when(world, ev, "topic.submitted", nth=1) == at("2025-02-06T15:20")
+    assert (ev["activity"] == "topic.returned").sum() == 2  # returned again on 02-27
+
+
+def special_raw(**special) -> dict:
+    """A non-major request from d_a that d_b objects to and the negotiation does not settle
+    (A56): the VM in charge, vm_exec, takes it to a special-topic meeting (A47(二))."""
+    raw = raw_scenario(None)
+    raw["load"]["scheduled"] = [
+        {
+            "at": "2025-01-06T08:30:00",
+            "kind": "request",
+            "sender": "d_a",
+            "major": False,
+            "urgent": False,
+        }
+    ]
+    raw["countersign"] = {
+        "p_cross_dept_request": 1.0,
+        "n_codepts_weights": [1.0],
+        "p_complex": 0.0,
+        "p_lead_limit": 0.0,
+        "response": fixed(hours=4),
+        "p_object": 1.0,
+        "p_extension": 0.0,
+        "negotiation": fixed(hours=2),
+        "p_resolved": 0.0,
+        "dissent_drafting": fixed(hours=2),
+        "recountersign_dissent": False,
+        "p_joint": 0.0,
+    }
+    raw["meetings"]["special_topic"] = {
+        "p_convene_on_dissent": 1.0,
+        "lead_working_days": 3,
+        "base_minutes": 30,
+        "topic_minutes": 30,
+        "p_escalate": 0.0,
+        "p_important": 0.0,
+        "review": fixed(minutes=30),
+        **special,
+    }
+    return raw
+
+
+def _special(world, ev):
+    referred = ev.loc[ev["activity"] == "topic.referred"].iloc[0]
+    assert str(referred["outcome"]) == "special_topic" and str(referred["actor"]) == "vm_exec"
+    cal = world.cal
+    day = cal.add_working_days_date(cal.date_of(referred["time"]), 3)
+    return cal.datetime_of(cal.office_open(day))
+
+
+def test_special_topic_meeting_convened_and_signed_by_the_vm_in_charge():
+    world, ev = run(special_raw())
+    opens = _special(world, ev)
+    assert str(ev.loc[ev["activity"] == "meeting.convene_decided", "actor"].iat[0]) == "vm_exec"
+    assert when(world, ev, "meeting.opened", actor="vm_exec") == opens
+    assert when(world, ev, "meeting.decision") == opens + dt.timedelta(minutes=60)
+    # A52 「专题会议纪要由市长或分管有关工作的副市长签发」: the convener signs (2 h + 30 min).
+    assert when(world, ev, "minutes.signed", actor="vm_exec") == opens + dt.timedelta(hours=3.5)
+    assert not (ev["activity"] == "meeting_leave.requested").any()  # A51 does not cover it
+    assert not (ev["activity"] == "leader.approved").any()
+
+
+def test_special_topic_convener_away_entrusts_the_sg_and_important_minutes_go_to_the_mayor():
+    world, ev = run(special_raw())
+    opens = _special(world, ev)
+    raw = special_raw(p_important=1.0)
+    raw["leave"] = away(("vm_exec", opens.date().isoformat(), opens.date().isoformat()))
+    world, ev = run(raw)
+    entrusted = ev.loc[ev["activity"] == "meeting.entrusted"].iloc[0]
+    assert (str(entrusted["actor"]), str(entrusted["target"])) == ("vm_exec", "sg")
+    assert when(world, ev, "meeting.opened", actor="sg") == opens  # A47 「委托…秘书长」
+    # The mayor reviews the important minutes (30 min after the 2 h draft); the convener,
+    # back the next working day, signs them at its opening (A52).
+    assert when(world, ev, "minutes.reviewed", actor="mayor") == opens + dt.timedelta(hours=3.5)
+    back = world.cal.office_open(world.cal.add_working_days_date(opens.date(), 1))
+    assert when(world, ev, "minutes.signed", actor="vm_exec") == world.cal.datetime_of(back + 30)
+
+
+def test_special_topic_escalates_to_the_executive_meeting():
+    world, ev = run(special_raw(p_escalate=1.0))
+    assert (ev["activity"] == "topic.escalated").sum() == 1
+    escalated = ev.loc[ev["activity"] == "topic.escalated"].iloc[0]
+    later = ev.loc[(ev["case"] == escalated["case"]) & (ev.index > escalated.name)]
+    assert "topic.researched" in set(later["activity"])  # A48 from the start
+    # Submitted in January, before the 01-22 cut-off: the 02-05 executive meeting decides.
+    assert world.cal.datetime_of(
+        later.loc[later["activity"] == "topic.submitted", "time"].iat[0]
+    ) < at("2025-01-22T17:30")
+    decided = later.loc[later["activity"] == "meeting.decision"]
+    assert world.cal.datetime_of(decided["time"].iat[0]) == at("2025-02-05T09:20")
+    meeting = int(decided["value"].iat[0])
+    kind = ev.loc[(ev["case"] == meeting) & (ev["activity"] == "meeting.planned"), "outcome"]
+    assert str(kind.iat[0]) == "executive"
