@@ -1,5 +1,5 @@
 """`govsim check` on a log with the government's meetings: clean, then one injected violation
-per meeting invariant (INV-M01…M09; A44–A53) reported exactly."""
+per meeting invariant (INV-M01…M09, M12; A44–A53) reported exactly."""
 
 from __future__ import annotations
 
@@ -156,6 +156,15 @@ def inject_m09(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     return f
 
 
+def inject_m12(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """A mayor's office meeting that counts the secretary-general, an observer (A46), among
+    the members present."""
+    row = int(_opened(f, "mayor_office").index[0])
+    used.add(f.at[row, "case"])
+    f.at[row, "value"] = str(float(f.at[row, "value"]) + 1)
+    return f
+
+
 MEETING_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] = {
     "INV-M01": inject_m01,
     "INV-M02": inject_m02,
@@ -166,6 +175,7 @@ MEETING_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] 
     "INV-M07": inject_m07,
     "INV-M08": inject_m08,
     "INV-M09": inject_m09,
+    "INV-M12": inject_m12,
 }
 
 

@@ -261,3 +261,47 @@ def test_special_topic_escalates_to_the_executive_meeting():
     meeting = int(decided["value"].iat[0])
     kind = ev.loc[(ev["case"] == meeting) & (ev["activity"] == "meeting.planned"), "outcome"]
     assert str(kind.iat[0]) == "executive"
+
+
+def test_an_urgent_topic_waiting_too_long_calls_an_adhoc_meeting():
+    """K40 「急需研究的重要事项可以随时召开」: with the wait trigger at 3 working days, an
+    urgent topic still on no agenda has the mayor convene an ad-hoc meeting, when none is
+    planned within a week of it (urgent topics are special, AMB-12, so it takes it)."""
+    raw = raw_scenario(None)
+    raw["scenario"]["start"] = "2025-03-03"
+    raw["load"]["scheduled"] = [
+        {
+            "at": "2025-03-03T08:30:00",
+            "kind": "request",
+            "sender": "d_a",
+            "major": True,
+            "urgent": True,
+        }
+    ]
+    raw["meetings"]["executive"] = {"adhoc_max_wait_working_days": 3, "adhoc_lead_working_days": 2}
+    world, ev = run(raw)
+    # Ready (signed off) 03-03 at 17:00: reviewed 10:30, referred 11:30, researched 15:30,
+    # confirmed 16:30, agreed 17:30 → submitted; the sign-off (30 min) ends 03-04 09:00.
+    assert when(world, ev, "topic.signed_off") == at("2025-03-04T09:00")
+    # Still waiting at the opening of 03-07 (3 working days on): an ad-hoc meeting on 03-11
+    # (2 working days on), not within a week of the regular one of Thu 03-27.
+    how = ev.loc[ev["activity"] == "meeting.convene_decided"]
+    assert list(how["outcome"].astype(str))[:2] == ["adhoc", "regular"]
+    assert when(world, ev, "meeting.convene_decided") == at("2025-03-07T08:30")
+    assert when(world, ev, "meeting.opened") == at("2025-03-11T08:30")
+    assert when(world, ev, "meeting.decision") == at("2025-03-11T09:20")
+
+
+def test_postponement_delay_is_a_knob():
+    """K50: without a chair the meeting is tried again ``postpone_working_days`` later."""
+    raw = raw_scenario()
+    raw["meetings"]["executive"] = {"entrust_when_mayor_away": False}
+    raw["meetings"]["postpone_working_days"] = 2
+    raw["leave"] = away(("mayor", "2025-02-05", "2025-02-07"))
+    world, ev = run(raw)
+    post = ev.loc[ev["activity"] == "meeting.postponed"]
+    assert [world.cal.datetime_of(t) for t in post["time"]] == [
+        at("2025-02-05T08:30"),
+        at("2025-02-07T08:30"),
+    ]
+    assert when(world, ev, "meeting.opened") == at("2025-02-10T08:30")  # 02-08 + 2: Mon 02-10

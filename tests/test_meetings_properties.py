@@ -23,6 +23,7 @@ import govsim.model.meetings as meetings_module
 from factory import make_scenario
 from govsim.invariants import check_log
 from govsim.model.world import simulate
+from govsim.rules.meetings import executive_members
 from test_leave_properties import leave_scenarios
 
 
@@ -161,6 +162,7 @@ def test_busy_scenario_exercises_the_rules():
         ("eligible", lambda received, special, cutoff: True, "INV-M04"),
         ("minutes_signer", lambda org, chair, *_: chair, "INV-M08"),
         ("observers", lambda org, kind: (), "INV-M07"),
+        ("members", lambda org, kind: executive_members(org), "INV-M12"),  # SG at A46
         (  # entrusting whichever leader is on post, not the SG or a deputy (A47)
             "special_topic_delegate",
             lambda org, away: next(ld for ld in org.leaders if away(ld) is None),

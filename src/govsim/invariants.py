@@ -8,7 +8,7 @@ once; invariants restate them).
 Checked so far: INV-D01 … INV-D17 (intake, countersign, routing, instructions), INV-O01 …
 INV-O09 and INV-O11 (outgoing documents, the A61 signing matrix, contracts), INV-N01 and
 INV-N03 (normative documents), INV-L01, INV-L03 … INV-L08 (leave and substitution), INV-M01 …
-M09 (the four government meetings and their topics), INV-S01, INV-S04, INV-S05 (supervision
+M09 and M12 (the four government meetings and their topics), INV-S01, INV-S04, INV-S05 (supervision
 ledger) and the engineering invariants INV-E01 … INV-E04. Invariants of parts not yet
 modelled (seals, department meetings, …) are listed in :data:`NOT_YET_CHECKED`.
 
@@ -1508,6 +1508,35 @@ def inv_m08(ctx: LogContext) -> list[Violation]:
     return out
 
 
+def inv_m12(ctx: LogContext) -> list[Violation]:
+    """Roles at meetings (A44, A46; RULES §3.5): the members present logged at the opening of
+    a plenary or mayor's office meeting are that meeting's members not away — observers never
+    count: deputy secretaries-general anywhere, the secretary-general at the mayor's office
+    meeting (A46 「由市长、副市长组成，市政府秘书长和市政府副秘书长列席」). The executive
+    meeting's count is INV-M03's; a special topic logs its chair alone."""
+    ev, org = ctx.events, ctx.org
+    kinds = _meeting_kinds(ev)
+    absences = _absences(ev)
+    out = []
+    for idx, row in _opened(ctx, "plenary", "mayor_office", "special_topic").iterrows():
+        case = int(row["case"])
+        kind = kinds[case]
+        members = _members(org, kind)
+        present = sum(1 for m in members if _away_at(absences, m, row["time"]) is None)
+        expected = present if members else 1
+        if row["value"] != expected:
+            out.append(
+                Violation(
+                    "INV-M12",
+                    {"plenary": "A44", "mayor_office": "A46"}.get(kind, "A47"),
+                    case,
+                    f"{kind} meeting logged {row['value']:g} members present, not {expected}",
+                    (idx,),
+                )
+            )
+    return out
+
+
 # ------------------------------------------------------------------------------------------
 # Intake, countersign, outgoing documents and signing (A55–A61; RULES §8.2 INV-D02…D15,
 # INV-O01…O11, INV-N01, INV-N03). Restated from the text over the log: none of these calls
@@ -2301,12 +2330,13 @@ INVARIANTS: dict[str, Check] = {
     "INV-M07": inv_m07,
     "INV-M08": inv_m08,
     "INV-M09": inv_m09,
+    "INV-M12": inv_m12,
 }
 
 NOT_YET_CHECKED = (
     "INV-O10 (seals, A64), INV-O12…O15 (publication, interpretation, A62 documents)",
     "INV-N02, N04…N07 (registry uniqueness and validity, major decisions)",
-    "INV-M10…M12 (meeting cadence per month and year, department meetings of A54, observer roles)",
+    "INV-M10, M11 (meeting cadence per month and year; department meetings, A54: not modelled)",
     "INV-S02, S03 (supervision activities, A71–A72: not modelled yet)",
     "INV-S06, S07 (instruction and meeting items; commendation and criticism: partly modelled)",
 )

@@ -752,6 +752,7 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
     decided = _times(ev, "meeting.decision")
     decided_kind = decided["value"].astype(int).map(kind_of)
     out["topics_decided"] = len(decided)
+
     def wait_days(kinds: tuple[str, ...], since: str) -> np.ndarray:
         mine = decided.loc[decided_kind.isin(kinds)]
         start = _times(events, since).groupby("case", observed=True)["time"].last()

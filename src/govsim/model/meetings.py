@@ -297,7 +297,17 @@ class MeetingsModel:
         topic.ready = True
         if topic.urgent:
             self._maybe_adhoc()
+            if self.cfg.executive.adhoc_max_wait_working_days > 0:
+                w.env.process(self._urgent_wait(topic))
         return topic
+
+    def _urgent_wait(self, topic: Topic) -> Generator[Any, Any, None]:
+        """K40 「急需研究的重要事项可以随时召开」: an urgent topic still on no agenda after
+        ``adhoc_max_wait_working_days`` has the mayor convene an ad-hoc meeting."""
+        if not (yield from self._wait_working_days(self.cfg.executive.adhoc_max_wait_working_days)):
+            return
+        if any(tp is topic for tp in self.pending):
+            self._maybe_adhoc(waited=True)
 
     def _reviewer(self, matter: str) -> str:
         """Who reviews a topic's legality and compliance (A48): the justice bureau (A20, A21)
@@ -305,13 +315,15 @@ class MeetingsModel:
         (ASSUMPTION)."""
         return self.w.sc.legality.justice_bureau or matter
 
-    def _maybe_adhoc(self) -> None:
-        """A45 「可以随时召开」 (K40): enough urgent topics ready and no meeting soon."""
+    def _maybe_adhoc(self, waited: bool = False) -> None:
+        """A45 「可以随时召开」 (K40): enough urgent topics ready (or one waited too long) and no
+        meeting soon."""
         w, cal, ex = self.w, self.w.cal, self.cfg.executive
-        if ex.adhoc_urgent_topics <= 0:
-            return
-        if sum(1 for tp in self.pending if tp.urgent and tp.ready) < ex.adhoc_urgent_topics:
-            return
+        if not waited:
+            if ex.adhoc_urgent_topics <= 0:
+                return
+            if sum(1 for tp in self.pending if tp.urgent and tp.ready) < ex.adhoc_urgent_topics:
+                return
         today = cal.date_of(w.env.now)
         day = self._day_after(ex.adhoc_lead_working_days)
         if day is None:
@@ -321,6 +333,15 @@ class MeetingsModel:
             return
         self.upcoming.append(day)
         w.env.process(self.meeting("executive", day, O.ADHOC, w.env.now))
+
+    def _wait_working_days(self, n: int) -> Generator[Any, Any, bool]:
+        """Wait until the office opening ``n`` working days from today; False (at once) if
+        that falls after the horizon."""
+        day = self._day_after(n)
+        if day is None:
+            return False
+        yield self.w.env.timeout(self.w.cal.office_open(day) - self.w.env.now)
+        return True
 
     def _day_after(self, working_days: int) -> dt.date | None:
         """The day ``working_days`` working days from today, if it opens before the horizon."""
@@ -362,18 +383,8 @@ class MeetingsModel:
             self.w.env.process(self._office_timer(self._office_round))
 
     def _office_timer(self, round_: int) -> Generator[Any, Any, None]:
-        cal, env = self.w.cal, self.w.env
-        try:
-            due = cal.office_open(
-                cal.add_working_days_date(
-                    cal.date_of(env.now), self.cfg.mayor_office.max_wait_working_days
-                )
-            )
-        except ValueError:
+        if not (yield from self._wait_working_days(self.cfg.mayor_office.max_wait_working_days)):
             return
-        if due >= cal.horizon_minutes:
-            return
-        yield env.timeout(due - env.now)
         if round_ == self._office_round and self.office_pending:
             self._convene_office()
 
@@ -629,9 +640,10 @@ class MeetingsModel:
                 return None, []
 
     def _next_opening(self, today: dt.date) -> float | None:
+        """The next try after a postponement (K50, AMB-56), or None past the horizon."""
         cal = self.w.cal
         try:
-            t = cal.office_open(cal.add_working_days_date(today, 1))
+            t = cal.office_open(cal.add_working_days_date(today, self.cfg.postpone_working_days))
         except ValueError:
             return None
         return t if t < cal.horizon_minutes else None

@@ -68,6 +68,13 @@ class ExecutiveMeetings(_Strict):
         description="Convene an ad-hoc meeting when this many urgent topics are ready and "
         "no meeting is planned soon (A45 「可以随时召开」, K40); 0 = never.",
     )
+    adhoc_max_wait_working_days: int = Field(
+        default=0,
+        ge=0,
+        le=60,
+        description="… or when an urgent topic ready this many working days ago is still on no "
+        "agenda and no meeting is planned soon (K40); 0 = never.",
+    )
     adhoc_lead_working_days: int = Field(
         default=2, ge=1, le=10, description="Working days from the decision to the ad-hoc meeting."
     )
@@ -185,10 +192,10 @@ class Plenary(_Strict):
     """``[meetings.plenary]``: the plenary meeting (全体会议, A44; RULES §3.5, §5.6)."""
 
     months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
-        default=[2],
+        default=[1],
         max_length=2,
-        description="Months of the year with a plenary (A44 「一般每年召开1—2次」; ASSUMPTION: "
-        "once, early in the year); [] = none.",
+        description="Months of the year with a plenary (A44 「一般每年召开1—2次」; K41, AMB-39: "
+        "once in January, after the People's Congress; add 7 for a second); [] = none.",
     )
     day_of_month: int = Field(
         default=15,
@@ -307,6 +314,13 @@ class Meetings(_Strict):
     """``[meetings]``: the government's meetings and their topics (A43–A53)."""
 
     enabled: bool = Field(default=True, description="false ignores the section.")
+    postpone_working_days: int = Field(
+        default=1,
+        ge=1,
+        le=20,
+        description="A meeting without a chair or a quorum is tried again this many working "
+        "days later, until it can open (K50, AMB-56).",
+    )
     executive: ExecutiveMeetings = ExecutiveMeetings()
     topics: Topics = Topics()
     agenda: Agenda = Agenda()
