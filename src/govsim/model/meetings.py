@@ -183,13 +183,15 @@ class MeetingsModel:
         """Whether the mayor refers a major request to the executive meeting (A7, A27)."""
         return bool(self._refer.random() < self.cfg.topics.p_refer)
 
-    def venue(self, major: bool, dissent: bool) -> str | None:
+    def venue(self, major: bool, dissent: bool, owner: str) -> str | None:
         """The meeting a request is taken to instead of its leader deciding alone, or None.
 
         A major request: the executive meeting's topic pipeline (A7, A27; ``p_refer``), else
         the mayor's office meeting (A46(三); ``p_take``). A request countersigned with dissent
         that is not major: a special-topic meeting (A47(二), RULES §4.4;
-        ``p_convene_on_dissent``). Each draw is taken whatever the others give (common random
+        ``p_convene_on_dissent``) when its leader in charge (``owner``) may convene one — the
+        mayor or a vice mayor (A47 「由市长、副市长…召集」); a matter in the secretary-general's
+        charge is decided as usual (ASSUMPTION). Each draw is taken whatever the others give (common random
         numbers across variants)."""
         if major:
             refer = self.refers()
@@ -197,7 +199,10 @@ class MeetingsModel:
             return "executive" if refer else "mayor_office" if take else None
         if dissent:
             p = self.cfg.special_topic.p_convene_on_dissent
-            return "special_topic" if self._convene.random() < p else None
+            convene = bool(self._convene.random() < p)
+            role = self.w.org.leader_roles[owner]
+            may = role in ("mayor", "executive_vice_mayor", "vice_mayor")
+            return "special_topic" if convene and may else None
         return None
 
     def topic(
