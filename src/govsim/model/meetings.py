@@ -191,8 +191,8 @@ class MeetingsModel:
         that is not major: a special-topic meeting (A47(二), RULES §4.4;
         ``p_convene_on_dissent``) when its leader in charge (``owner``) may convene one — the
         mayor or a vice mayor (A47 「由市长、副市长…召集」); a matter in the secretary-general's
-        charge is decided as usual (ASSUMPTION). Each draw is taken whatever the others give (common random
-        numbers across variants)."""
+        charge is decided as usual (ASSUMPTION). Each draw is taken whatever the others give
+        (common random numbers across variants)."""
         if major:
             refer = self.refers()
             take = bool(self._take.random() < self.cfg.mayor_office.p_take)
