@@ -11,6 +11,7 @@ GO by 10:30 and taken by the mayor (60 min) at 11:30.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -59,6 +60,7 @@ def test_mayor_office_meeting_on_demand_decides_the_topic():
     kpis = meeting_kpis(ev, world.cal)
     # The executive meetings of 02-05 and 02-27 are held with empty agendas (A45(一) …).
     assert kpis["meetings_mayor_office"] == 1 and kpis["meetings_executive"] == 2
+    assert kpis["minutes_unsigned"] == 0 and kpis["topics_decided"] == 1
     assert kpis["mayor_office_wait_mean_days"] == pytest.approx((1 * 1440 - 130) / 1440 + 1)
 
 
@@ -305,3 +307,19 @@ def test_postponement_delay_is_a_knob():
         at("2025-02-07T08:30"),
     ]
     assert when(world, ev, "meeting.opened") == at("2025-02-10T08:30")  # 02-08 + 2: Mon 02-10
+
+
+def test_minutes_wait_for_an_absent_mayor_to_the_horizon():
+    """AMB-10: the executive VM chairs by entrustment but the mayor signs; away to the end of
+    the run, the minutes of 02-05 are still waiting — and the 02-27 meeting never opens, its
+    agenda waiting for the mayor to fix it (A50 「报市长确定」)."""
+    raw = raw_scenario()
+    raw["leave"] = away(("mayor", "2025-02-05", "2025-03-03"))
+    world, ev = run(raw)
+    chairs = ev.loc[ev["activity"] == "meeting.opened", "actor"].astype(str)
+    assert list(chairs) == ["vm_exec"]
+    assert (ev["activity"] == "go.arrangement_proposed").sum() == 2
+    assert (ev["activity"] == "mayor.agenda_fixed").sum() == 1
+    kpis = meeting_kpis(ev, world.cal)
+    assert kpis["minutes_unsigned"] == 1 and kpis["meetings_entrusted"] == 1
+    assert math.isnan(kpis["minutes_wait_mean_hours"])

@@ -743,7 +743,8 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
     off an executive agenda as late (A49), overflow (K43) or not signed off in time, and
     deferred at a meeting; topic-postponements (a topic on the agenda of a meeting postponed
     once counts once). Returned for rework, escalated to the executive meeting. Meetings
-    opened by type; minutes wait: drafted to signed, in clock hours (AMB-10). Leader hours:
+    opened by type; minutes wait: drafted to signed, in clock hours (AMB-10), and minutes
+    still waiting for a signature at the horizon. Leader hours:
     each meeting's length times the members present (a special topic: its chair), by type."""
     ev = events.loc[events["time"] >= warm]
     out: dict[str, float] = {}
@@ -786,6 +787,8 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
     out["minutes_wait_mean_hours"] = float(wait.mean()) if len(wait) else math.nan
     out["minutes_wait_max_hours"] = float(wait.max()) if len(wait) else math.nan
     out["minutes_reviewed"] = len(_times(ev, "minutes.reviewed"))
+    ever_signed = _times(events, "minutes.signed")["case"]
+    out["minutes_unsigned"] = int((~drafted.index.isin(ever_signed)).sum())
     adjourned = _times(ev, "meeting.adjourned").set_index("case")["value"]
     present = opened.set_index("case")["value"]
     hours = adjourned * present.reindex(adjourned.index) / 60.0
