@@ -90,7 +90,7 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         # or of the mayor's office meeting (A46); a disagreement the departments could not
         # settle, of a special-topic meeting (A47(二)). The meeting's decision closes the case
         # (RULES §4.4, §5.1).
-        venue = w.meetings.venue(doc.major, agreed == "dissent", owner)
+        venue = w.meetings.venue(doc.major, agreed == "dissent", handler)
     if venue is not None:
         yield from w.meetings.topic(venue, case, doc, handler, owner, start, occupied)
         return

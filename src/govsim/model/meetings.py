@@ -183,15 +183,16 @@ class MeetingsModel:
         """Whether the mayor refers a major request to the executive meeting (A7, A27)."""
         return bool(self._refer.random() < self.cfg.topics.p_refer)
 
-    def venue(self, major: bool, dissent: bool, owner: str) -> str | None:
+    def venue(self, major: bool, dissent: bool, leader: str) -> str | None:
         """The meeting a request is taken to instead of its leader deciding alone, or None.
 
         A major request: the executive meeting's topic pipeline (A7, A27; ``p_refer``), else
         the mayor's office meeting (A46(三); ``p_take``). A request countersigned with dissent
         that is not major: a special-topic meeting (A47(二), RULES §4.4;
-        ``p_convene_on_dissent``) when its leader in charge (``owner``) may convene one — the
-        mayor or a vice mayor (A47 「由市长、副市长…召集」); a matter in the secretary-general's
-        charge is decided as usual (ASSUMPTION). Each draw is taken whatever the others give
+        ``p_convene_on_dissent``) when the ``leader`` handling it (the one in charge, or the
+        补位 leader acting for them, A8) may convene one — the mayor or a vice mayor (A47
+        「由市长、副市长…召集」); a matter in the secretary-general's charge is decided as
+        usual (ASSUMPTION). Each draw is taken whatever the others give
         (common random numbers across variants)."""
         if major:
             refer = self.refers()
@@ -200,7 +201,7 @@ class MeetingsModel:
         if dissent:
             p = self.cfg.special_topic.p_convene_on_dissent
             convene = bool(self._convene.random() < p)
-            role = self.w.org.leader_roles[owner]
+            role = self.w.org.leader_roles[leader]
             may = role in ("mayor", "executive_vice_mayor", "vice_mayor")
             return "special_topic" if convene and may else None
         return None
@@ -237,8 +238,10 @@ class MeetingsModel:
             self.office_pending.append(tp)
             self._office_demand()
         else:
-            self.special_pending.setdefault(owner, []).append(tp)
-            self._special_demand(owner)
+            # the leader who took the matter convenes: the one in charge or, while they are
+            # away, the 补位 leader doing 「有关工作」 for them (A8)
+            self.special_pending.setdefault(handler, []).append(tp)
+            self._special_demand(handler)
 
     def deliberate(self, case: int, matter: str, urgent: bool) -> Generator[Any, Any, int]:
         """A document the government must deliberate, put forward by the department that
