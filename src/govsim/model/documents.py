@@ -5,7 +5,8 @@ a request touches (A56, A59) → submit → GO review: return non-compliant or p
 with their reason, redirect department matters (A55, A56, A63) → co-review by the other
 leaders whose portfolios it touches (AMB-43) → route to the leader in charge or the mayor
 (A57) → decide or read → instruction transferred by the GO → the department's formal reply,
-on time or late (A57). Documents on A55's direct channels skip the GO on the way up.
+on time or late (A57). Documents on A55's direct channels skip the GO on the way up. With
+``general_office.close_after_review`` a document ends when it passes the GO's review.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         start, occupied = yield from w.leaders[owner].work(priority, effort)
     else:
         if not (yield from _go_intake(w, case, doc, priority)):
+            return
+        if w.sc.general_office.close_after_review:
+            # The model ends at the GO's review (``close_after_review``, the M/M/c boundary).
+            log.add(env.now, case, A.DOC_CLOSED, go)
             return
         if involved and w.sc.leader_work.co_review_upward:
             others = upward_co_reviewers(w.org, owner, doc.matter, involved)
