@@ -303,7 +303,10 @@ TOPIC_CODE: dict[str, int] = {name: code for code, name in enumerate(TOPICS)}
 NONE = -1
 """Code of a missing actor, target or outcome (a missing value in :meth:`EventLog.to_frame`)."""
 
-_BLOCK = 1024  # events buffered as tuples before they are moved into the typed columns
+_BLOCK = 1024  # events (and cases) buffered before they are moved into the typed columns
+_EVENT_FIELDS = 11
+_CASE_FIELDS = 16
+_NAN = float("nan")
 
 
 class EventLog:
@@ -339,9 +342,10 @@ class EventLog:
             self._value,
             self._reason,
         )
-        # Events are appended as tuples to a short row buffer (one list append per event, the
-        # simulator's hot path) and moved to the typed columns a block at a time.
-        self._rows: list[tuple] = []
+        # Events are appended field after field to one flat buffer (a single list extension
+        # per event: the simulator's hot path) and moved to the typed columns a block at a
+        # time, a column being every 11th item of the buffer. Cases likewise.
+        self._rows: list = []
         self._case_type = array("b")
         self._case_sender = array("h")
         self._case_matter = array("h")
@@ -358,22 +362,50 @@ class EventLog:
         self._case_meeting = array("b")
         self._case_urgent = array("b")
         self._case_wide = array("b")
+        self._case_columns = (  # in the order of a buffered case row (see new_case)
+            self._case_type,
+            self._case_created,
+            self._case_sender,
+            self._case_matter,
+            self._case_major,
+            self._case_poor,
+            self._case_mayor_only,
+            self._case_source,
+            self._case_parent,
+            self._case_channel,
+            self._case_complex,
+            self._case_lead_limit,
+            self._case_topic,
+            self._case_meeting,
+            self._case_urgent,
+            self._case_wide,
+        )
+        self._case_rows: list = []
+        self._n_cases = 0
 
     def __len__(self) -> int:
-        return len(self._time) + len(self._rows)
+        return len(self._time) + len(self._rows) // _EVENT_FIELDS
 
     def _flush(self) -> None:
-        """Move the buffered rows into the typed columns."""
+        """Move the buffered events into the typed columns."""
         rows = self._rows
         if rows:
-            for column, values in zip(self._columns, zip(*rows, strict=True), strict=True):
-                column.fromlist(list(values))
+            for j, column in enumerate(self._columns):
+                column.fromlist(rows[j::_EVENT_FIELDS])
+            rows.clear()
+
+    def _flush_cases(self) -> None:
+        """Move the buffered cases into the typed case columns."""
+        rows = self._case_rows
+        if rows:
+            for j, column in enumerate(self._case_columns):
+                column.fromlist(rows[j::_CASE_FIELDS])
             rows.clear()
 
     @property
     def n_cases(self) -> int:
         """Number of cases created."""
-        return len(self._case_type)
+        return self._n_cases
 
     def new_case(
         self,
@@ -397,23 +429,30 @@ class EventLog:
     ) -> int:
         """Register a case and return its id (``source`` indexes :data:`LEDGER_SOURCES`,
         ``channel`` :data:`CHANNELS`, ``topic`` :data:`TOPICS`; see the module docstring)."""
-        self._case_channel.append(channel)
-        self._case_complex.append(complex_)
-        self._case_lead_limit.append(lead_limit_wd)
-        self._case_topic.append(topic)
-        self._case_meeting.append(meeting_decided)
-        self._case_urgent.append(urgent)
-        self._case_wide.append(wide_ranging)
-        self._case_mayor_only.append(mayor_only)
-        self._case_source.append(source)
-        self._case_parent.append(parent)
-        self._case_type.append(case_type)
-        self._case_created.append(created)
-        self._case_sender.append(sender)
-        self._case_matter.append(matter)
-        self._case_major.append(major)
-        self._case_poor.append(poor)
-        return len(self._case_type) - 1
+        rows = self._case_rows
+        rows += (
+            case_type,
+            created,
+            sender,
+            matter,
+            major,
+            poor,
+            mayor_only,
+            source,
+            parent,
+            channel,
+            complex_,
+            lead_limit_wd,
+            topic,
+            meeting_decided,
+            urgent,
+            wide_ranging,
+        )
+        if len(rows) >= _BLOCK * _CASE_FIELDS:
+            self._flush_cases()
+        case = self._n_cases
+        self._n_cases = case + 1
+        return case
 
     def add(
         self,
@@ -424,30 +463,28 @@ class EventLog:
         on_behalf: int = NONE,
         target: int = NONE,
         outcome: int = NONE,
-        deadline: float = np.nan,
-        start: float = np.nan,
-        value: float = np.nan,
+        deadline: float = _NAN,
+        start: float = _NAN,
+        value: float = _NAN,
         reason: int = NONE,
     ) -> None:
         """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`,
         :data:`REASONS` and ``actors``)."""
         rows = self._rows
-        rows.append(
-            (
-                time,
-                case,
-                activity,
-                actor,
-                on_behalf,
-                target,
-                outcome,
-                deadline,
-                start,
-                value,
-                reason,
-            )
+        rows += (
+            time,
+            case,
+            activity,
+            actor,
+            on_behalf,
+            target,
+            outcome,
+            deadline,
+            start,
+            value,
+            reason,
         )
-        if len(rows) >= _BLOCK:
+        if len(rows) >= _BLOCK * _EVENT_FIELDS:
             self._flush()
 
     @property
@@ -462,6 +499,7 @@ class EventLog:
     def to_frame(self) -> pd.DataFrame:
         """The events as a DataFrame (schema in the module docstring)."""
         self._flush()
+        self._flush_cases()
         case = np.frombuffer(self._case, dtype=np.int32)
         case_type_codes = np.frombuffer(self._case_type, dtype=np.int8)
         actor_names = list(self.actors)
@@ -484,6 +522,7 @@ class EventLog:
 
     def cases_frame(self) -> pd.DataFrame:
         """One row per case (schema in the module docstring)."""
+        self._flush_cases()
         actor_names = list(self.actors)
         return pd.DataFrame(
             {
