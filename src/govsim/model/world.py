@@ -9,7 +9,7 @@ from typing import Any
 import simpy
 
 from govsim.calendar import WorkCalendar
-from govsim.distributions import make_sampler
+from govsim.distributions import bound_sampler
 from govsim.log import CASE_TYPES, EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import Arrival, generate_arrivals
@@ -78,8 +78,7 @@ class World:
         sc, wmpd = self.sc, self.cal.working_minutes_per_day
 
         def bind(name: str, spec):
-            sampler, rng = make_sampler(spec, wmpd), self.streams[name]
-            return lambda: sampler(rng)
+            return bound_sampler(spec, wmpd, self.streams[name])
 
         self.sample_go_review = bind("go.review", sc.general_office.review)
         self.sample_transfer = bind("go.transfer", sc.general_office.transfer)
