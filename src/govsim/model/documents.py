@@ -171,7 +171,6 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
     env, log, code = w.env, w.log, w.org.code
     sender, go = code[doc.sender], code[GO]
     defect, poor, returns = doc.defect, doc.poor_quality, 0
-    policy = w.sc.intake.dept_scope_policy
     while True:
         # The sender's principal head signs each submission, on post (A56 「须由报送单位主要
         # 负责人签发」): after the countersign, and each revision.
@@ -195,7 +194,7 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
             return True
         problem = first_problem(defect, poor)
         why = REASON_CODE[problem] if problem else NONE
-        decision = intake_decision(problem, policy)
+        decision = intake_decision(problem, w.sc.intake.dept_scope_policy)
         # A55 「应直接将公文报送市政府有关部门 … 不得报市政府」: redirected (AMB-17).
         ended = log_review_outcome(
             w,
