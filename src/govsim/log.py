@@ -75,6 +75,7 @@ and the absent ones are the actors of the meeting's ``meeting_leave.requested`` 
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections.abc import Sequence
 
@@ -304,9 +305,24 @@ NONE = -1
 """Code of a missing actor, target or outcome (a missing value in :meth:`EventLog.to_frame`)."""
 
 _BLOCK = 1024  # events (and cases) buffered before they are moved into the typed columns
-_EVENT_FIELDS = 11
-_CASE_FIELDS = 16
 _NAN = float("nan")
+
+
+def _row_format(typecodes: str) -> tuple[struct.Struct, np.dtype]:
+    """A packed row of the given ``array`` typecodes, and the NumPy dtype that reads it."""
+    row = struct.Struct("=" + typecodes)
+    dtype = np.dtype([(f"c{j}", "=" + code) for j, code in enumerate(typecodes)])
+    if row.size != dtype.itemsize or row.size != sum(array(c).itemsize for c in typecodes):
+        raise RuntimeError(f"packed rows of {typecodes!r} do not match the typed arrays")
+    return row, dtype
+
+
+# Event columns: time, case, activity, actor, on_behalf, target, outcome, deadline, start,
+# value, reason. Case columns: in the order of a case row (see EventLog.new_case).
+_EVENT_ROW, _EVENT_DTYPE = _row_format("dihhhhbdddb")
+_CASE_ROW, _CASE_DTYPE = _row_format("bdhhbbbbibbhbbbb")
+_pack_event, _pack_case = _EVENT_ROW.pack, _CASE_ROW.pack
+_EVENT_BLOCK_BYTES, _CASE_BLOCK_BYTES = _BLOCK * _EVENT_ROW.size, _BLOCK * _CASE_ROW.size
 
 
 class EventLog:
@@ -342,10 +358,10 @@ class EventLog:
             self._value,
             self._reason,
         )
-        # Events are appended field after field to one flat buffer (a single list extension
-        # per event: the simulator's hot path) and moved to the typed columns a block at a
-        # time, a column being every 11th item of the buffer. Cases likewise.
-        self._rows: list = []
+        # Each event is packed into one binary row (a single C call converts all its fields:
+        # the simulator's hot path) appended to a buffer, whose columns are moved to the typed
+        # columns a block at a time. Cases likewise.
+        self._rows = bytearray()
         self._case_type = array("b")
         self._case_sender = array("h")
         self._case_matter = array("h")
@@ -380,27 +396,29 @@ class EventLog:
             self._case_urgent,
             self._case_wide,
         )
-        self._case_rows: list = []
+        self._case_rows = bytearray()
         self._n_cases = 0
 
     def __len__(self) -> int:
-        return len(self._time) + len(self._rows) // _EVENT_FIELDS
+        return len(self._time) + len(self._rows) // _EVENT_ROW.size
+
+    @staticmethod
+    def _move(buffer: bytearray, dtype: np.dtype, columns: tuple[array, ...]) -> None:
+        """Append the packed rows in ``buffer`` to ``columns``, field by field; empty it."""
+        if buffer:
+            rows = np.frombuffer(buffer, dtype=dtype)
+            for name, column in zip(dtype.names, columns, strict=True):
+                column.frombytes(rows[name].tobytes())
+            del rows  # release the buffer before resizing it
+            buffer.clear()
 
     def _flush(self) -> None:
         """Move the buffered events into the typed columns."""
-        rows = self._rows
-        if rows:
-            for j, column in enumerate(self._columns):
-                column.fromlist(rows[j::_EVENT_FIELDS])
-            rows.clear()
+        self._move(self._rows, _EVENT_DTYPE, self._columns)
 
     def _flush_cases(self) -> None:
         """Move the buffered cases into the typed case columns."""
-        rows = self._case_rows
-        if rows:
-            for j, column in enumerate(self._case_columns):
-                column.fromlist(rows[j::_CASE_FIELDS])
-            rows.clear()
+        self._move(self._case_rows, _CASE_DTYPE, self._case_columns)
 
     @property
     def n_cases(self) -> int:
@@ -430,7 +448,7 @@ class EventLog:
         """Register a case and return its id (``source`` indexes :data:`LEDGER_SOURCES`,
         ``channel`` :data:`CHANNELS`, ``topic`` :data:`TOPICS`; see the module docstring)."""
         rows = self._case_rows
-        rows += (
+        rows += _pack_case(
             case_type,
             created,
             sender,
@@ -448,7 +466,7 @@ class EventLog:
             urgent,
             wide_ranging,
         )
-        if len(rows) >= _BLOCK * _CASE_FIELDS:
+        if len(rows) >= _CASE_BLOCK_BYTES:
             self._flush_cases()
         case = self._n_cases
         self._n_cases = case + 1
@@ -471,7 +489,7 @@ class EventLog:
         """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`,
         :data:`REASONS` and ``actors``)."""
         rows = self._rows
-        rows += (
+        rows += _pack_event(
             time,
             case,
             activity,
@@ -484,7 +502,7 @@ class EventLog:
             value,
             reason,
         )
-        if len(rows) >= _BLOCK * _EVENT_FIELDS:
+        if len(rows) >= _EVENT_BLOCK_BYTES:
             self._flush()
 
     @property
