@@ -78,9 +78,12 @@ from __future__ import annotations
 import struct
 from array import array
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported when a frame is made: simulating does not need it
+    import pandas as pd
 
 ACTIVITIES: tuple[str, ...] = (
     "doc.submitted",  # the sender submits (or resubmits) to the city government, A55/A56
@@ -512,10 +515,14 @@ class EventLog:
         return sum(c.itemsize * len(c) for c in self._columns)
 
     def _cat(self, codes: array, names: Sequence[str]) -> pd.Categorical:
+        import pandas as pd
+
         return pd.Categorical.from_codes(np.frombuffer(codes, dtype=codes.typecode), names)
 
     def to_frame(self) -> pd.DataFrame:
         """The events as a DataFrame (schema in the module docstring)."""
+        import pandas as pd
+
         self._flush()
         self._flush_cases()
         case = np.frombuffer(self._case, dtype=np.int32)
@@ -540,6 +547,8 @@ class EventLog:
 
     def cases_frame(self) -> pd.DataFrame:
         """One row per case (schema in the module docstring)."""
+        import pandas as pd
+
         self._flush_cases()
         actor_names = list(self.actors)
         return pd.DataFrame(
