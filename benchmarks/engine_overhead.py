@@ -1,21 +1,19 @@
 """Engine overhead: govsim's M/M/c configuration against a bare SimPy M/M/c model.
 
 Both simulate the queue of ``scenarios/mmc.toml`` — Poisson arrivals at λ = 2.5 per minute,
-exponential service at μ = 1 per minute, c = 3 servers — for the same number of customers
-(the number of documents govsim generates over ``--days``).
+exponential service at μ = 1 per minute, c = 3 servers, the GO's review the only stage
+(``general_office.close_after_review``) — for the same number of customers (the number of
+documents govsim generates over ``--days``).
 
 * ``bare SimPy M/M/c``: the textbook SimPy program (a source process, one process per
   customer, ``simpy.Resource``, ``random.expovariate``), recording each wait.
-* ``bare, + zero-time 2nd stage``: the same with a second single-server resource held for no
-  time after service. In govsim every document also passes a leader after the GO, so this
-  model schedules the same number of SimPy events per customer as govsim (8); the difference
-  from it is govsim's own machinery (event log, calendar, lifecycle, arrival generation).
 * ``govsim simulate()``: building the World, generating the arrivals and running the
-  lifecycles to the horizon, with the full event log (6 events per document).
+  lifecycles to the horizon, with the full event log (4 events per document: submitted,
+  received, reviewed, closed) and the case table. Both schedule 6 SimPy events per customer.
 
 Two times are reported: in-process (the simulation call only, CPU seconds, best and median of
 ``--repeats``) and whole process (a fresh interpreter per run: start-up, imports, loading the
-scenario file, simulating; wall seconds, median).
+scenario file, simulating; wall and CPU seconds, medians).
 
 Usage: ``python benchmarks/engine_overhead.py [--days 20] [--repeats 5] [--processes 3]``.
 """
@@ -37,12 +35,11 @@ from _common import ROOT, machine, measure, table
 LAM, MU, C = 2.5, 1.0, 3
 
 
-def bare_mmc(n: int, seed: int = 1, second_stage: bool = False) -> tuple[simpy.Environment, list]:
+def bare_mmc(n: int, seed: int = 1) -> tuple[simpy.Environment, list]:
     """A bare SimPy M/M/c model of ``n`` customers; returns the environment and the waits."""
     rng = random.Random(seed)
     env = simpy.Environment()
     servers = simpy.Resource(env, capacity=C)
-    after = simpy.Resource(env, capacity=1) if second_stage else None
     waits: list[float] = []
 
     def customer():
@@ -51,9 +48,6 @@ def bare_mmc(n: int, seed: int = 1, second_stage: bool = False) -> tuple[simpy.E
             yield req
             waits.append(env.now - arrived)
             yield env.timeout(rng.expovariate(MU))
-        if after is not None:
-            with after.request() as req:
-                yield req
 
     def source():
         for _ in range(n):
@@ -92,7 +86,7 @@ def child(kind: str, days: int, n: int) -> None:
     if kind == "govsim":
         govsim_mmc(days)
     else:
-        bare_mmc(n, second_stage=kind == "bare2")
+        bare_mmc(n)
 
 
 def whole_process(kind: str, days: int, n: int, processes: int) -> tuple[float, float]:
@@ -114,7 +108,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=20, help="govsim horizon (sets the customers)")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--processes", type=int, default=3, help="fresh interpreters per model")
-    ap.add_argument("--child", choices=["govsim", "bare", "bare2"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=["govsim", "bare"], help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -128,19 +122,16 @@ def main() -> None:
     world = gov.result
     n = world.log.n_cases
     bare = measure(lambda: bare_mmc(n), args.repeats)
-    bare2 = measure(lambda: bare_mmc(n, second_stage=True), args.repeats)
     events = world.log.to_frame()
     reviewed = events.loc[events["activity"] == "go.reviewed", ["case", "start"]]
     received = events.loc[events["activity"] == "go.received", ["case", "time"]]
     pairs = received.merge(reviewed, on="case")
     waits = {
         "bare SimPy M/M/c": statistics.fmean(bare.result[1]),
-        "bare, + zero-time 2nd stage": statistics.fmean(bare2.result[1]),
         "govsim simulate()": float((pairs["start"] - pairs["time"]).mean()),
     }
     runs = {
         "bare SimPy M/M/c": (bare, events_scheduled(bare.result[0])),
-        "bare, + zero-time 2nd stage": (bare2, events_scheduled(bare2.result[0])),
         "govsim simulate()": (gov, events_scheduled(world.env)),
     }
     base = bare.cpu_min
@@ -181,15 +172,14 @@ def main() -> None:
 
     whole = {
         "bare SimPy M/M/c": whole_process("bare", args.days, n, args.processes),
-        "bare, + zero-time 2nd stage": whole_process("bare2", args.days, n, args.processes),
         "govsim simulate()": whole_process("govsim", args.days, n, args.processes),
     }
-    base_wall = whole["bare SimPy M/M/c"][0]
+    base_wall, base_cpu = whole["bare SimPy M/M/c"]
     print(f"\nWhole process (fresh interpreter, median of {args.processes}):")
     print(
         table(
-            ["model", "wall s", "CPU s", "ratio to bare (wall)"],
-            [[k, w, c, w / base_wall] for k, (w, c) in whole.items()],
+            ["model", "wall s", "CPU s", "ratio to bare (wall)", "ratio to bare (CPU)"],
+            [[k, w, c, w / base_wall, c / base_cpu] for k, (w, c) in whole.items()],
         )
     )
 

@@ -506,3 +506,47 @@ def test_add_working_days_lands_on_working_day(cal: WorkCalendar, t: float, n: i
 def test_clock_at_work_array_matches_scalar(ws: list[float]) -> None:
     got = CN.clock_at_work_array(np.array(ws, dtype=float)).tolist()
     assert got == pytest.approx([CN.clock_at_work(w) for w in ws], abs=1e-9)
+
+
+def _both(cal: WorkCalendar, method: str, *args: float) -> tuple[object, object]:
+    """``method(*args)`` with the one-interval short cut and with the general steps."""
+
+    def call() -> object:
+        try:
+            return getattr(cal, method)(*args)
+        except ValueError as exc:
+            return ("error", str(exc))
+
+    cal._one_interval = True
+    short = call()
+    cal._one_interval = False
+    general = call()
+    cal._one_interval = True
+    return short, general
+
+
+def test_continuous_short_cut_gives_the_general_results() -> None:
+    """The 24/7 calendar is one office interval; finish_time and next_open take a short cut
+    there that must give the general steps' results bit for bit, edges included (an effort
+    within WORK_EPS of the end, the end itself, beyond it)."""
+    cal = WorkCalendar(dt.date(2025, 1, 1), 20, kind="continuous", margin_days=3)
+    assert cal._one_interval
+    assert not WorkCalendar(dt.date(2025, 1, 1), 20)._one_interval
+    gap = WorkCalendar(
+        dt.date(2025, 1, 1), 20, kind="continuous", extra_holidays=[dt.date(2025, 1, 5)]
+    )
+    assert not gap._one_interval
+    rng = np.random.default_rng(5)
+    end = cal.end_clock
+    clocks = [0.0, 5e-8, 1440.0, end - 1.0, end - 2e-7, end - 1e-7, end - 1e-9, end]
+    clocks += rng.uniform(0.0, end, 2000).tolist()
+    efforts = [0.0, 1e-8, WORK_EPS, 2 * WORK_EPS, 1.0, 1440.0, end, end + 1.0]
+    efforts += rng.exponential(30.0, 20).tolist()
+    for t in clocks:
+        short, general = _both(cal, "next_open", t)
+        assert repr(short) == repr(general), t
+        for effort in efforts:
+            short, general = _both(cal, "finish_time", t, effort)
+            assert repr(short) == repr(general), (t, effort)
+    for t in (-1.0, end + 1.0):
+        assert _both(cal, "finish_time", t, 1.0)[0] == _both(cal, "finish_time", t, 1.0)[1]

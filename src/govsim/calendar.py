@@ -270,6 +270,9 @@ class WorkCalendar:
             acc += e - s
             upto.append(acc)
         self._S, self._E, self._C, self._CE = starts, ends, before, upto
+        # One office interval from clock 0 (the 24/7 calendar): working time is clock time,
+        # and finish_time / next_open take a short cut giving the same results.
+        self._one_interval = starts == [0.0]
         self._total_work = acc
         self._S_np = np.asarray(starts, dtype=float)
         self._C_np = np.asarray(before, dtype=float)
@@ -409,6 +412,14 @@ class WorkCalendar:
             raise self._out_of_range(t)
         if effort <= 0.0:
             return t
+        if self._one_interval:
+            # The steps below with S = C = [0]: w = t + effort, capped at the interval's end.
+            w = t + effort
+            end = self._E[0]
+            if self._CE[0] < w - WORK_EPS:
+                raise self._beyond(f"the end of {effort!r} working minutes from clock {t!r}")
+            t1 = w if w <= end else end
+            return t1 if t1 > t else t
         S = self._S
         k = bisect_right(S, t) - 1
         if k < 0:
@@ -431,6 +442,8 @@ class WorkCalendar:
         """The earliest ``t' >= t`` at which the office is open (block starts open, ends closed)."""
         if not 0.0 <= t <= self.end_clock:
             raise self._out_of_range(t)
+        if self._one_interval and t < self._E[0]:
+            return t
         k = bisect_right(self._S, t) - 1
         if k >= 0 and t < self._E[k]:
             return t

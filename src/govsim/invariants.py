@@ -57,7 +57,9 @@ class RuleParams:
 
     Defaults are the text (A59 「3个工作日」) and the RULES defaults (AMB-01 one week = 5
     working days; deemed consent on, also after an extension, AMB-19; the dissent version is
-    countersigned again, K37; department matters are redirected, AMB-17).
+    countersigned again, K37; department matters are redirected, AMB-17). A scenario may also
+    end upward documents at the GO's review (``general_office.close_after_review``, a model
+    boundary rather than a reading of the text).
     """
 
     countersign_working_days: int = 3
@@ -66,6 +68,7 @@ class RuleParams:
     deemed_after_extension: bool = True
     recountersign_dissent: bool = True
     dept_scope_policy: str = "redirect"
+    close_after_review: bool = False
 
 
 def params_from_scenario(sc: Scenario) -> RuleParams:
@@ -78,6 +81,7 @@ def params_from_scenario(sc: Scenario) -> RuleParams:
         deemed_after_extension=cs.deemed_after_extension,
         recountersign_dissent=cs.recountersign_dissent,
         dept_scope_policy=sc.intake.dept_scope_policy,
+        close_after_review=sc.general_office.close_after_review,
     )
 
 
@@ -1945,6 +1949,7 @@ def inv_d12(ctx: LogContext) -> list[Violation]:
     decision of a government meeting chaired by a leader — and is never closed on the GO's or
     the lead department's own act."""
     info, org, out = _case_info(ctx), ctx.org, []
+    boundary = _review_boundary(ctx)[0]
     for case, evs in _per_case(ctx.events).items():
         if not any(e.act == "doc.countersigned" and e.outcome == "dissent" for e in evs):
             continue
@@ -1956,6 +1961,8 @@ def inv_d12(ctx: LogContext) -> list[Violation]:
             if not org.is_leader(e.actor or ""):
                 out.append(Violation("INV-D12", "A56", case, f"decided by {e.actor}", (e.idx,)))
         closed = [e for e in evs if e.act == "doc.closed" and e.reason != "redirected"]
+        if closed and closed[0].idx == boundary.get(case):
+            continue  # the model ends at the GO's review; the decision lies beyond it
         if closed and not decisions:
             out.append(
                 Violation(
@@ -1965,12 +1972,60 @@ def inv_d12(ctx: LogContext) -> list[Violation]:
     return out
 
 
+def _review_boundary(ctx: LogContext) -> tuple[dict[int, int], list[Violation]]:
+    """Upward documents closed at their passed GO review, when the scenario makes that review
+    the end of every upward document (``general_office.close_after_review``): case → the
+    closing event. And the breaches of that boundary: a review passed (A57 「由市政府办公室
+    审核」) whose case's next event is not its closure by the GO at the same moment (so it went
+    on to a leader, or stayed open). Nothing to find when the knob is off."""
+    if "_review_boundary" in ctx.memo:
+        return ctx.memo["_review_boundary"]
+    closures: dict[int, int] = {}
+    out: list[Violation] = []
+    if ctx.params.close_after_review:
+        info = _case_info(ctx)
+        for case, evs in _per_case(ctx.events).items():
+            if info[case]["case_type"] not in UPWARD:
+                continue
+            for i, e in enumerate(evs):
+                if e.act != "go.reviewed" or e.outcome != "pass":
+                    continue
+                nxt = evs[i + 1] if i + 1 < len(evs) else None
+                if (
+                    nxt is not None
+                    and nxt.act == "doc.closed"
+                    and nxt.actor == GO
+                    and nxt.reason is None
+                    and abs(nxt.time - e.time) <= EPS
+                ):
+                    closures[case] = nxt.idx
+                else:
+                    out.append(
+                        Violation(
+                            "INV-D15",
+                            "A57",
+                            case,
+                            "passed the GO's review but not closed at it "
+                            "(general_office.close_after_review)",
+                            (e.idx,) if nxt is None else (e.idx, nxt.idx),
+                        )
+                    )
+    ctx.memo["_review_boundary"] = closures, out
+    return closures, out
+
+
 def inv_d15(ctx: LogContext) -> list[Violation]:
     """A57 「对有具体请示事项的，应签署明确意见、姓名和日期。对一般报告性公文，圈阅表示“已阅
     知”」: approvals (the opinion; the actor is the name, the time the date) are by leaders on
     requests; every closed request was approved (or decided by a government meeting it was
-    referred to, A7) and every closed report circle-read or instructed on."""
-    info, org, out = _case_info(ctx), ctx.org, []
+    referred to, A7) and every closed report circle-read or instructed on.
+
+    When the scenario ends upward documents at the GO's review
+    (``general_office.close_after_review``), a request or report may instead close at its
+    passed review — and must: see :func:`_review_boundary`."""
+    info, org = _case_info(ctx), ctx.org
+    boundary, out = _review_boundary(ctx)
+    out = list(out)
     for case, evs in _per_case(
         ctx.events,
         "leader.approved",
@@ -1991,7 +2046,7 @@ def inv_d15(ctx: LogContext) -> list[Violation]:
                     )
                 )
         done = [e for e in evs if e.act == "doc.closed" and e.reason != "redirected"]
-        if not done:
+        if not done or done[0].idx == boundary.get(case):
             continue
         if kind == "request" and not acts & {"leader.approved", "meeting.decision"}:
             out.append(

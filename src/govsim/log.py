@@ -75,11 +75,15 @@ and the absent ones are the actors of the meeting's ``meeting_leave.requested`` 
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported when a frame is made: simulating does not need it
+    import pandas as pd
 
 ACTIVITIES: tuple[str, ...] = (
     "doc.submitted",  # the sender submits (or resubmits) to the city government, A55/A56
@@ -316,7 +320,25 @@ TOPIC_CODE: dict[str, int] = {name: code for code, name in enumerate(TOPICS)}
 NONE = -1
 """Code of a missing actor, target or outcome (a missing value in :meth:`EventLog.to_frame`)."""
 
-_BLOCK = 1024  # events buffered as tuples before they are moved into the typed columns
+_BLOCK = 1024  # events (and cases) buffered before they are moved into the typed columns
+_NAN = float("nan")
+
+
+def _row_format(typecodes: str) -> tuple[struct.Struct, np.dtype]:
+    """A packed row of the given ``array`` typecodes, and the NumPy dtype that reads it."""
+    row = struct.Struct("=" + typecodes)
+    dtype = np.dtype([(f"c{j}", "=" + code) for j, code in enumerate(typecodes)])
+    if row.size != dtype.itemsize or row.size != sum(array(c).itemsize for c in typecodes):
+        raise RuntimeError(f"packed rows of {typecodes!r} do not match the typed arrays")
+    return row, dtype
+
+
+# Event columns: time, case, activity, actor, on_behalf, target, outcome, deadline, start,
+# value, reason. Case columns: in the order of a case row (see EventLog.new_case).
+_EVENT_ROW, _EVENT_DTYPE = _row_format("dihhhhbdddb")
+_CASE_ROW, _CASE_DTYPE = _row_format("bdhhbbbbibbhbbbb")
+_pack_event, _pack_case = _EVENT_ROW.pack, _CASE_ROW.pack
+_EVENT_BLOCK_BYTES, _CASE_BLOCK_BYTES = _BLOCK * _EVENT_ROW.size, _BLOCK * _CASE_ROW.size
 
 
 class EventLog:
@@ -352,9 +374,10 @@ class EventLog:
             self._value,
             self._reason,
         )
-        # Events are appended as tuples to a short row buffer (one list append per event, the
-        # simulator's hot path) and moved to the typed columns a block at a time.
-        self._rows: list[tuple] = []
+        # Each event is packed into one binary row (a single C call converts all its fields:
+        # the simulator's hot path) appended to a buffer, whose columns are moved to the typed
+        # columns a block at a time. Cases likewise.
+        self._rows = bytearray()
         self._case_type = array("b")
         self._case_sender = array("h")
         self._case_matter = array("h")
@@ -371,22 +394,52 @@ class EventLog:
         self._case_meeting = array("b")
         self._case_urgent = array("b")
         self._case_wide = array("b")
+        self._case_columns = (  # in the order of a buffered case row (see new_case)
+            self._case_type,
+            self._case_created,
+            self._case_sender,
+            self._case_matter,
+            self._case_major,
+            self._case_poor,
+            self._case_mayor_only,
+            self._case_source,
+            self._case_parent,
+            self._case_channel,
+            self._case_complex,
+            self._case_lead_limit,
+            self._case_topic,
+            self._case_meeting,
+            self._case_urgent,
+            self._case_wide,
+        )
+        self._case_rows = bytearray()
+        self._n_cases = 0
 
     def __len__(self) -> int:
-        return len(self._time) + len(self._rows)
+        return len(self._time) + len(self._rows) // _EVENT_ROW.size
+
+    @staticmethod
+    def _move(buffer: bytearray, dtype: np.dtype, columns: tuple[array, ...]) -> None:
+        """Append the packed rows in ``buffer`` to ``columns``, field by field; empty it."""
+        if buffer:
+            rows = np.frombuffer(buffer, dtype=dtype)
+            for name, column in zip(dtype.names, columns, strict=True):
+                column.frombytes(rows[name].tobytes())
+            del rows  # release the buffer before resizing it
+            buffer.clear()
 
     def _flush(self) -> None:
-        """Move the buffered rows into the typed columns."""
-        rows = self._rows
-        if rows:
-            for column, values in zip(self._columns, zip(*rows, strict=True), strict=True):
-                column.fromlist(list(values))
-            rows.clear()
+        """Move the buffered events into the typed columns."""
+        self._move(self._rows, _EVENT_DTYPE, self._columns)
+
+    def _flush_cases(self) -> None:
+        """Move the buffered cases into the typed case columns."""
+        self._move(self._case_rows, _CASE_DTYPE, self._case_columns)
 
     @property
     def n_cases(self) -> int:
         """Number of cases created."""
-        return len(self._case_type)
+        return self._n_cases
 
     def new_case(
         self,
@@ -410,23 +463,30 @@ class EventLog:
     ) -> int:
         """Register a case and return its id (``source`` indexes :data:`LEDGER_SOURCES`,
         ``channel`` :data:`CHANNELS`, ``topic`` :data:`TOPICS`; see the module docstring)."""
-        self._case_channel.append(channel)
-        self._case_complex.append(complex_)
-        self._case_lead_limit.append(lead_limit_wd)
-        self._case_topic.append(topic)
-        self._case_meeting.append(meeting_decided)
-        self._case_urgent.append(urgent)
-        self._case_wide.append(wide_ranging)
-        self._case_mayor_only.append(mayor_only)
-        self._case_source.append(source)
-        self._case_parent.append(parent)
-        self._case_type.append(case_type)
-        self._case_created.append(created)
-        self._case_sender.append(sender)
-        self._case_matter.append(matter)
-        self._case_major.append(major)
-        self._case_poor.append(poor)
-        return len(self._case_type) - 1
+        rows = self._case_rows
+        rows += _pack_case(
+            case_type,
+            created,
+            sender,
+            matter,
+            major,
+            poor,
+            mayor_only,
+            source,
+            parent,
+            channel,
+            complex_,
+            lead_limit_wd,
+            topic,
+            meeting_decided,
+            urgent,
+            wide_ranging,
+        )
+        if len(rows) >= _CASE_BLOCK_BYTES:
+            self._flush_cases()
+        case = self._n_cases
+        self._n_cases = case + 1
+        return case
 
     def add(
         self,
@@ -437,30 +497,28 @@ class EventLog:
         on_behalf: int = NONE,
         target: int = NONE,
         outcome: int = NONE,
-        deadline: float = np.nan,
-        start: float = np.nan,
-        value: float = np.nan,
+        deadline: float = _NAN,
+        start: float = _NAN,
+        value: float = _NAN,
         reason: int = NONE,
     ) -> None:
         """Append one event (codes as in :data:`ACTIVITIES`, :data:`OUTCOMES`,
         :data:`REASONS` and ``actors``)."""
         rows = self._rows
-        rows.append(
-            (
-                time,
-                case,
-                activity,
-                actor,
-                on_behalf,
-                target,
-                outcome,
-                deadline,
-                start,
-                value,
-                reason,
-            )
+        rows += _pack_event(
+            time,
+            case,
+            activity,
+            actor,
+            on_behalf,
+            target,
+            outcome,
+            deadline,
+            start,
+            value,
+            reason,
         )
-        if len(rows) >= _BLOCK:
+        if len(rows) >= _EVENT_BLOCK_BYTES:
             self._flush()
 
     @property
@@ -470,11 +528,16 @@ class EventLog:
         return sum(c.itemsize * len(c) for c in self._columns)
 
     def _cat(self, codes: array, names: Sequence[str]) -> pd.Categorical:
+        import pandas as pd
+
         return pd.Categorical.from_codes(np.frombuffer(codes, dtype=codes.typecode), names)
 
     def to_frame(self) -> pd.DataFrame:
         """The events as a DataFrame (schema in the module docstring)."""
+        import pandas as pd
+
         self._flush()
+        self._flush_cases()
         case = np.frombuffer(self._case, dtype=np.int32)
         case_type_codes = np.frombuffer(self._case_type, dtype=np.int8)
         actor_names = list(self.actors)
@@ -497,6 +560,9 @@ class EventLog:
 
     def cases_frame(self) -> pd.DataFrame:
         """One row per case (schema in the module docstring)."""
+        import pandas as pd
+
+        self._flush_cases()
         actor_names = list(self.actors)
         return pd.DataFrame(
             {

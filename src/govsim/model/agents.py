@@ -36,7 +36,7 @@ class WorkerPool:
     re-sorts the whole line on every request (quadratic in a growing backlog).
     """
 
-    __slots__ = ("_lines", "_priorities", "capacity", "env", "users")
+    __slots__ = ("_grant_next", "_lines", "_ordered", "_priorities", "capacity", "env", "users")
 
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
         if capacity <= 0:
@@ -46,6 +46,8 @@ class WorkerPool:
         self.users: list[Event] = []
         self._lines: dict[int, deque[Event]] = {}
         self._priorities: list[int] = []
+        self._ordered: list[deque[Event]] = []  # the lines in priority order
+        self._grant_next = self._grant  # the release events' callback
 
     @property
     def count(self) -> int:
@@ -64,14 +66,14 @@ class WorkerPool:
         if line is None:
             line = self._lines[priority] = deque()
             self._priorities = sorted(self._lines)
+            self._ordered = [self._lines[p] for p in self._priorities]
         line.append(event)
         self._grant(None)
         return event
 
     def _grant(self, _: Event | None) -> None:
         if len(self.users) < self.capacity:
-            for p in self._priorities:
-                line = self._lines[p]
+            for line in self._ordered:
                 if line:
                     event = line.popleft()
                     self.users.append(event)
@@ -91,7 +93,7 @@ class WorkerPool:
         if request in self.users:
             self.users.remove(request)
         event = Event(self.env)
-        event.callbacks.append(self._grant)
+        event.callbacks.append(self._grant_next)
         event.succeed()
 
 
@@ -150,7 +152,18 @@ class Office:
         req = pool.request(priority)
         try:
             yield req
-            result = yield from self.perform(effort)
+            if self.availability is None:
+                # :meth:`perform` for an agent never away, inline (the same timeout, one
+                # generator fewer on the hot path).
+                env, cal = self.env, self.cal
+                now = env.now
+                occupied = effort / self.share
+                finish = cal.finish_time(now, occupied)
+                if finish > now:
+                    yield env.timeout(finish - now)
+                result = (cal.next_open(now) if occupied > 0 else now), occupied
+            else:
+                result = yield from self.perform(effort)
         except GeneratorExit:
             pool.cancel(req)
             raise

@@ -8,9 +8,9 @@ minutes and placed on the calendar, so documents arrive only while offices are o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import repeat
-from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -41,6 +41,12 @@ class Arrival(NamedTuple):
     cs: CountersignPlan | None = None  # the countersign it needs first (A56, A59)
 
 
+# The fields every source sets (up to ``mayor_only``), and the defaults of the others, in
+# order (defect, channel, cs).
+_HEAD_FIELDS = Arrival._fields[:9]
+_TAIL_DEFAULTS = tuple(Arrival._field_defaults[f] for f in Arrival._fields[9:])
+
+
 def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
     """Weekly rate of ``kind`` documents per unit, before ``load.scale`` and seasonality.
 
@@ -61,9 +67,22 @@ def unit_rates(sc: Scenario, kind: str) -> dict[str, float]:
 
 def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list[Arrival]:
     """All arrivals of one replication, in time order (scheduled ones included)."""
+    return list(iter_arrivals(sc, cal, streams))
+
+
+def iter_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> Iterator[Arrival]:
+    """All arrivals of one replication, in time order (scheduled ones included), each built
+    when it is taken (so that a simulation never holds them all; the list of
+    :func:`generate_arrivals` is the same).
+
+    The vectorised draws happen now; the per-arrival draws of :func:`annotate` happen as the
+    arrivals are taken, in the same order, from streams used by nothing else — so they are
+    the same numbers whenever they are drawn.
+    """
     departments = [d.id for d in sc.departments if d.kind == "department"]
     kinds = {d.id: d.kind for d in sc.departments}
-    out: list[Arrival] = []
+    # The first nine fields of every arrival, column by column: requests, reports, scheduled.
+    columns: list[list[Any]] = [[] for _ in range(len(_HEAD_FIELDS))]
     for kind in ("request", "report"):
         times, senders = _poisson(sc, cal, streams, kind)
         attrs = streams[f"attributes/{kind}"]
@@ -81,35 +100,44 @@ def generate_arrivals(sc: Scenario, cal: WorkCalendar, streams: Streams) -> list
             for sender, draw in zip(senders, matter_draw.tolist(), strict=True)
         ]
         # Plain Python values (``tolist``) equal ``float(times[i])``, ``bool(major[i])`` …
-        out.extend(
-            map(
-                Arrival,
-                times.tolist(),
-                repeat(kind, n),
-                senders,
-                matters,
-                major.tolist(),
-                poor.tolist(),
-                instruction.tolist(),
-                urgent.tolist(),
-                mayor_only.tolist(),
-            )
+        values = (
+            times.tolist(),
+            [kind] * n,
+            senders,
+            matters,
+            major.tolist(),
+            poor.tolist(),
+            instruction.tolist(),
+            urgent.tolist(),
+            mayor_only.tolist(),
         )
-    out += _scheduled(sc, cal, streams, departments, kinds)
-    out.sort(key=attrgetter("time"))
-    return annotate(sc, out, streams, kinds, departments, cal.working_minutes_per_day)
+        for column, part in zip(columns, values, strict=True):
+            column += part
+    for a in _scheduled(sc, cal, streams, departments, kinds):
+        for column, value in zip(columns, a[: len(_HEAD_FIELDS)], strict=True):
+            column.append(value)
+    # Time order; equal times keep the order above (a stable sort, as ``list.sort``).
+    order = np.argsort(np.asarray(columns[0], dtype=float), kind="stable")
+    if np.any(order[1:] < order[:-1]):
+        columns = [np.array(c, dtype=object)[order].tolist() for c in columns]
+    # Each row becomes an Arrival in C (``tuple.__new__``), its last fields the defaults.
+    n = len(columns[0])
+    rows = zip(*columns, *(repeat(d, n) for d in _TAIL_DEFAULTS), strict=True)
+    arrivals = map(tuple.__new__, repeat(Arrival, n), rows)
+    return annotate(sc, arrivals, streams, kinds, departments, cal.working_minutes_per_day)
 
 
 def annotate(
     sc: Scenario,
-    arrivals: list[Arrival],
+    arrivals: Iterable[Arrival],
     streams: Streams,
     kinds: dict[str, str],
     departments: list[str],
     working_minutes_per_day: float,
-) -> list[Arrival]:
+) -> Iterator[Arrival]:
     """Add to each arrival its channel (A55), first-submission defect (A55, A56) and the
-    countersign it needs (A56, A59), each from its own stream; unchanged when all are off."""
+    countersign it needs (A56, A59), each from its own stream, as the arrivals are taken;
+    unchanged when all are off."""
     it, cs = sc.intake, sc.countersign
     channels = it.direct_channels.model_dump()
     p_defect = {
@@ -126,30 +154,32 @@ def annotate(
     use_defects = any(v > 0 for v in p_defect.values())
     use_cs = cs.p_cross_dept_request > 0
     if not (use_channels or use_defects or use_cs):
-        return arrivals
+        return iter(arrivals)
     u_channel, u_defect = streams["intake/channel"], streams["intake/defect"]
     drawer = PlanDrawer(cs, streams.__getitem__, make_sampler(cs.response, working_minutes_per_day))
-    out = []
-    for a in arrivals:
-        channel = "go"
-        if use_channels:
-            channel = _pick(channels, float(u_channel.random())) or "go"
-        defect = None
-        if use_defects:
-            u = float(u_defect.random())
-            if channel == "go":
-                options = applicable_defects(a.kind, kinds[a.sender])
-                defect = _pick({k: p_defect[k] for k in options}, u)
-        plan = None
-        if use_cs and a.kind == "request" and kinds[a.sender] == "department":
-            plan = drawer.draw(cs.p_cross_dept_request, a.sender, departments)
-        if channel == "go" and defect is None and plan is None:
-            out.append(a)
-            continue
-        # ASSUMPTION: what goes on a direct channel is compliant and is not quality-reviewed.
-        poor = a.poor_quality and channel == "go"
-        out.append(a._replace(channel=channel, defect=defect, cs=plan, poor_quality=poor))
-    return out
+
+    def annotated() -> Iterator[Arrival]:
+        for a in arrivals:
+            channel = "go"
+            if use_channels:
+                channel = _pick(channels, float(u_channel.random())) or "go"
+            defect = None
+            if use_defects:
+                u = float(u_defect.random())
+                if channel == "go":
+                    options = applicable_defects(a.kind, kinds[a.sender])
+                    defect = _pick({k: p_defect[k] for k in options}, u)
+            plan = None
+            if use_cs and a.kind == "request" and kinds[a.sender] == "department":
+                plan = drawer.draw(cs.p_cross_dept_request, a.sender, departments)
+            if channel == "go" and defect is None and plan is None:
+                yield a
+                continue
+            # ASSUMPTION: what goes on a direct channel is compliant and is not quality-reviewed.
+            poor = a.poor_quality and channel == "go"
+            yield a._replace(channel=channel, defect=defect, cs=plan, poor_quality=poor)
+
+    return annotated()
 
 
 def _pick(shares: dict[str, float], u: float) -> str | None:

@@ -5,7 +5,8 @@ a request touches (A56, A59) → submit → GO review: return non-compliant or p
 with their reason, redirect department matters (A55, A56, A63) → co-review by the other
 leaders whose portfolios it touches (AMB-43) → route to the leader in charge or the mayor
 (A57) → decide or read → instruction transferred by the GO → the department's formal reply,
-on time or late (A57). Documents on A55's direct channels skip the GO on the way up.
+on time or late (A57). Documents on A55's direct channels skip the GO on the way up. With
+``general_office.close_after_review`` a document ends when it passes the GO's review.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     sender, go = code[doc.sender], code[GO]
     # A56 「须由报送单位主要负责人签发」: the sender's principal head signs it, on post; the
     # case opens when the document is submitted.
-    yield from w.wait_for_head(doc.sender)
+    if w.availability is not None:
+        yield from w.wait_for_head(doc.sender)
     case = log.new_case(
         REQUEST if is_request else REPORT,
         env.now,
@@ -62,13 +64,10 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     if doc.cs is not None:
         # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
         agreed = yield from coordinate(w, case, doc.sender, doc.cs)
-    # A57: to the leader in charge of the matter, or the mayor when it is major; A61(3)–(4)
-    # items only the mayor signs go to the mayor too.
-    owner = route_upward(w.org, doc.matter, doc.major, doc.mayor_only)
-    needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
     if bypasses_go(doc.channel):
         # A55's exceptions reach the leader in person (ASSUMPTION: no 补位 on the way up; the
         # leader deals with it on post). The sender's principal head signs it, on post (A56).
+        owner = _owner(w, doc)
         yield from w.wait_for_head(doc.sender)
         log.add(env.now, case, A.DOC_SUBMITTED, sender, target=code[owner])
         handler = owner
@@ -77,10 +76,16 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     else:
         if not (yield from _go_intake(w, case, doc, priority)):
             return
+        if w.sc.general_office.close_after_review:
+            # The model ends at the GO's review (``close_after_review``, the M/M/c boundary).
+            log.add(env.now, case, A.DOC_CLOSED, go)
+            return
+        owner = _owner(w, doc)
         if involved and w.sc.leader_work.co_review_upward:
             others = upward_co_reviewers(w.org, owner, doc.matter, involved)
             yield from co_review(w, case, others, priority)
         effort = w.sample_approve() if is_request else w.sample_read()
+        needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
         handler, start, occupied = yield from leader_handles(
             w, case, owner, needs, priority, effort
         )
@@ -103,6 +108,12 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
             w.ledger.instruction_issued(case, handler, doc.matter)
         yield from instruction(w, case, doc, priority)
     log.add(env.now, case, A.DOC_CLOSED, go)
+
+
+def _owner(w: World, doc: Arrival) -> str:
+    """A57: the leader in charge of the matter, or the mayor when it is major; A61(3)–(4)
+    items only the mayor signs go to the mayor too."""
+    return route_upward(w.org, doc.matter, doc.major, doc.mayor_only)
 
 
 def leader_handles(
@@ -166,7 +177,6 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
     env, log, code = w.env, w.log, w.org.code
     sender, go = code[doc.sender], code[GO]
     defect, poor, returns = doc.defect, doc.poor_quality, 0
-    policy = w.sc.intake.dept_scope_policy
     while True:
         # The sender's principal head signs each submission, on post (A56 「须由报送单位主要
         # 负责人签发」): after the countersign, and each revision.
@@ -185,9 +195,12 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
         )
         log.add(env.now, case, A.GO_RECEIVED, go)
         start, effort = yield from w.go.work(priority, w.sample_go_review())
-        problem = first_problem(defect, poor) if (defect or poor) else None
+        if not (defect or poor):  # nothing to find: passed (A57), as log_review_outcome logs it
+            log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
+            return True
+        problem = first_problem(defect, poor)
         why = REASON_CODE[problem] if problem else NONE
-        decision = intake_decision(problem, policy)
+        decision = intake_decision(problem, w.sc.intake.dept_scope_policy)
         # A55 「应直接将公文报送市政府有关部门 … 不得报市政府」: redirected (AMB-17).
         ended = log_review_outcome(
             w,

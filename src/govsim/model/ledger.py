@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from govsim.distributions import Distribution, make_sampler
+from govsim.distributions import Distribution, bound_sampler
 from govsim.log import CASE_TYPES, LEDGER_SOURCES
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
@@ -107,8 +107,7 @@ class LedgerModel:
         wmpd = cal.working_minutes_per_day
 
         def bind(name: str, spec: Distribution) -> Callable[[], float]:
-            sampler, rng = make_sampler(spec, wmpd), w.streams[f"ledger.{name}"]
-            return lambda: sampler(rng)
+            return bound_sampler(spec, wmpd, w.streams[f"ledger.{name}"])
 
         self.sample_assign = bind("assign", cfg.assign)
         self.sample_accept = bind("accept", cfg.accept)

@@ -57,7 +57,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from govsim.distributions import Distribution, make_sampler
+from govsim.distributions import Distribution, bound_sampler
 from govsim.log import CASE_TYPES, NONE, OUTCOMES
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
@@ -130,8 +130,7 @@ class MeetingsModel:
         wmpd = w.cal.working_minutes_per_day
 
         def bind(name: str, spec: Distribution) -> Callable[[], float]:
-            sampler, rng = make_sampler(spec, wmpd), w.streams[f"meetings.{name}"]
-            return lambda: sampler(rng)
+            return bound_sampler(spec, wmpd, w.streams[f"meetings.{name}"])
 
         t, ag, mi = cfg.topics, cfg.agenda, cfg.minutes
         self.sample_research = bind("research", t.research)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 import simpy
 
 from govsim.calendar import WorkCalendar
-from govsim.distributions import make_sampler
+from govsim.distributions import bound_sampler
 from govsim.log import CASE_TYPES, EventLog
 from govsim.model.agents import Office
-from govsim.model.arrivals import Arrival, generate_arrivals
+from govsim.model.arrivals import iter_arrivals
 from govsim.model.availability import Absence, Availability, draw_absences, leave_process
 from govsim.model.documents import upward_document
 from govsim.model.drafts import generate_outgoing, outgoing_document
@@ -78,8 +78,7 @@ class World:
         sc, wmpd = self.sc, self.cal.working_minutes_per_day
 
         def bind(name: str, spec):
-            sampler, rng = make_sampler(spec, wmpd), self.streams[name]
-            return lambda: sampler(rng)
+            return bound_sampler(spec, wmpd, self.streams[name])
 
         self.sample_go_review = bind("go.review", sc.general_office.review)
         self.sample_transfer = bind("go.transfer", sc.general_office.transfer)
@@ -175,17 +174,18 @@ class World:
         return org.executive_vice_mayor
 
     def _feed(
-        self, arrivals: list[Any], lifecycle: Callable[[World, Any], Generator[Any, Any, None]]
+        self, arrivals: Iterable[Any], lifecycle: Callable[[World, Any], Generator[Any, Any, None]]
     ):
         env = self.env
         for doc in arrivals:
-            if doc.time > env.now:
-                yield env.timeout(doc.time - env.now)
+            t, now = doc.time, env.now
+            if t > now:
+                yield env.timeout(t - now)
             env.process(lifecycle(self, doc))
 
     def run(self) -> World:
         """Generate the arrivals and simulate until the horizon."""
-        arrivals: list[Arrival] = generate_arrivals(self.sc, self.cal, self.streams)
+        arrivals = iter_arrivals(self.sc, self.cal, self.streams)
         self.env.process(self._feed(arrivals, upward_document))
         outgoing = generate_outgoing(self.sc, self.cal, self.streams)
         if outgoing:

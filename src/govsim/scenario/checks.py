@@ -28,7 +28,36 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _ledger(sc)
     problems += _leave_and_substitution(sc)
     problems += _legality(sc)
+    problems += _close_after_review(sc)
     return problems
+
+
+def _close_after_review(sc: Scenario) -> list[Problem]:
+    """With ``general_office.close_after_review`` upward documents end at the GO's review, so
+    what only a leader's handling of them produces cannot happen: instructions (批示, A57) and
+    the A55 direct channels to a leader, which skip the GO's review."""
+    if not sc.general_office.close_after_review:
+        return []
+    why = "cannot happen when general_office.close_after_review ends documents at the GO's review"
+    out: list[Problem] = []
+    for name in ("p_request", "p_report"):
+        if getattr(sc.instructions, name) > 0:
+            out.append((("instructions", name), f"must be 0: instructions (批示, A57) {why}"))
+    for name, share in sc.intake.direct_channels.model_dump().items():
+        if share > 0:
+            out.append(
+                (
+                    ("intake", "direct_channels", name),
+                    "must be 0: a direct channel to a leader (A55) skips the GO's review, "
+                    "where general_office.close_after_review ends every document",
+                )
+            )
+    for i, arrival in enumerate(sc.load.scheduled):
+        if arrival.instruction:
+            out.append(
+                (("load", "scheduled", i, "instruction"), f"must not be true: an instruction {why}")
+            )
+    return out
 
 
 def _legality(sc: Scenario) -> list[Problem]:

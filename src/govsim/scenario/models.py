@@ -138,6 +138,13 @@ class GeneralOffice(Strict):
     max_resubmissions: int = Field(
         default=3, ge=0, le=20, description="After this many returns a document is withdrawn."
     )
+    close_after_review: bool = Field(
+        default=False,
+        description="Upward documents (请示, 报告) end when they pass the GO's review (A57 "
+        "「由市政府办公室审核」): none is routed to a leader, decided, read or instructed on. A "
+        "model boundary for studying the GO alone (the M/M/c configuration), not a reading of "
+        "the rules. ASSUMPTION.",
+    )
 
 
 def _dist(**spec: Any) -> Distribution:
