@@ -35,7 +35,6 @@ from functools import lru_cache
 from typing import Literal
 
 import numpy as np
-from holidays.countries.china import China, ChinaStaticHolidays
 
 __all__ = ["MINUTES_PER_DAY", "WORK_EPS", "CalendarDataError", "WorkCalendar"]
 
@@ -50,7 +49,15 @@ BeyondData = Literal["error", "estimate"]
 
 _KINDS = ("cn_official", "weekdays", "continuous")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
-_OFFICIAL_YEARS: frozenset[int] = frozenset(ChinaStaticHolidays.special_public_holidays)
+
+
+@lru_cache(maxsize=1)
+def _official_years() -> frozenset[int]:
+    """Years with the State Council's 调休 notice in ``holidays.China``. The package is
+    imported on first use: a 24/7 or weekdays calendar never needs it (about 0.13 s)."""
+    from holidays.countries.china import ChinaStaticHolidays
+
+    return frozenset(ChinaStaticHolidays.special_public_holidays)
 
 
 class CalendarDataError(ValueError):
@@ -64,6 +71,8 @@ def _cn_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     Neighbouring years are populated too, because a notice can move days across New Year
     (the 2006 notice made Saturday 2005-12-31 a working day).
     """
+    from holidays.countries.china import China
+
     cn = China(years=(year - 1, year, year + 1))
     off = frozenset(d for d in cn if d.year == year)
     make_up = frozenset(d for d in cn.weekend_workdays if d.year == year)
@@ -161,8 +170,6 @@ class WorkCalendar:
     warnings: list[str]
     horizon_minutes: float
     working_minutes_per_day: float
-    last_official_year: int
-    first_official_year: int
     end: dt.date
     end_clock: float
     office_blocks: tuple[tuple[int, int], ...]
@@ -195,8 +202,6 @@ class WorkCalendar:
         self.margin_days = int(margin_days)
         self.kind = kind
         self.warnings = []
-        self.first_official_year = min(_OFFICIAL_YEARS)
-        self.last_official_year = max(_OFFICIAL_YEARS)
         n_days = self.days + self.margin_days
         self._n_days = n_days
         self._ord0 = start.toordinal()
@@ -279,6 +284,16 @@ class WorkCalendar:
         self._E_np = np.asarray(ends, dtype=float)
         self._CE_np = np.asarray(upto, dtype=float)
 
+    @property
+    def first_official_year(self) -> int:
+        """The first year with official 调休 data in the holidays package."""
+        return min(_official_years())
+
+    @property
+    def last_official_year(self) -> int:
+        """The last year with official 调休 data in the holidays package."""
+        return max(_official_years())
+
     # -- construction helpers ---------------------------------------------------------------
 
     def _check_data(self, beyond_data: BeyondData, extras: frozenset[dt.date]) -> None:
@@ -287,7 +302,7 @@ class WorkCalendar:
         last_day = dt.date.fromordinal(self._ord0 + self.days - 1)
         lo, hi = self.first_official_year, self.last_official_year
         for year in range(self.start.year, last_day.year + 1):
-            if year in _OFFICIAL_YEARS or year in user_years:
+            if year in _official_years() or year in user_years:
                 continue
             problem = (
                 f"no official PRC working-day data for {year} (the holidays package has {lo}–{hi})"
