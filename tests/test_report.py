@@ -185,3 +185,21 @@ def test_notebooks_have_a_parameters_cell(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1 and tagged[0]["cell_type"] == "code"
+
+
+def test_report_of_a_meetings_run_draws_the_meeting_figures(tmp_path):
+    """With the meeting KPIs (A44–A53), the report adds topic waits and leader hours by
+    meeting, and the headline table lists the executive meetings held."""
+    base = tmp_path / "jining.toml"
+    base.write_text(DEFAULT.read_text(encoding="utf-8").split("[[variants]]")[0], "utf-8")
+    text = (ROOT / "scenarios" / "meetings.toml").read_text(encoding="utf-8")
+    text = text.split("[experiment]")[0]  # no variants: the baseline, 120 days
+    path = tmp_path / "meetings.toml"
+    path.write_text(text.replace('name = "meetings"', 'name = "meetings"\nhorizon_days = 120'))
+    run = run_experiment(load_scenario(path), scenario_path=path, reps=2, seed=3, out=tmp_path)
+    assert not run.failures
+    assert invoke(str(run.out_dir)).exit_code == 0
+    pngs = {p.name for p in (run.out_dir / "report").glob("*.png")}
+    assert {"meeting_waits.png", "meeting_hours.png"} <= pngs
+    summary = summary_table(pd.read_parquet(run.out_dir / "kpis.parquet"))
+    assert "executive meetings held" in headline_table(summary).to_string()

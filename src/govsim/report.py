@@ -33,6 +33,7 @@ import click
 import pandas as pd
 
 from govsim.experiment.storage import atomic_write
+from govsim.rules.meetings import KINDS as MEETING_KINDS
 from govsim.scenario.expand import BASELINE
 
 EXIT_BAD_INPUT = 2
@@ -236,6 +237,48 @@ def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]
                 "Busy share of office time: the GO's review staff, and each leader's time on "
                 "documents; mean over replications with its 95% t-interval.",
                 lambda: plots.utilisation_by_design(kpis),
+            )
+        )
+    wait_labels = {
+        "topic_wait_mean_days": "executive and plenary",
+        "mayor_office_wait_mean_days": "mayor's office",
+        "special_topic_wait_mean_days": "special topic",
+    }
+    waits = [m for m in wait_labels if m in kpis.columns and kpis[m].notna().any()]
+    if waits:
+        specs.append(
+            (
+                "meeting_waits.png",
+                "Meeting topic waits",
+                "Calendar days from a topic's materials reaching the GO (executive and plenary "
+                "topics, A49) or its referral (mayor's office, special topic) to the meeting's "
+                "decision, for the topics decided: mean over replications with its 95% "
+                "t-interval.",
+                lambda: plots.metric_bars(
+                    kpis,
+                    waits,
+                    labels=[wait_labels[m] for m in waits],
+                    ylabel="days",
+                    title="Topic wait to decision, by meeting",
+                ),
+            )
+        )
+    hours = [f"leader_meeting_hours_{k}" for k in MEETING_KINDS]
+    if all(m in kpis.columns for m in hours):
+        specs.append(
+            (
+                "meeting_hours.png",
+                "Leader hours in meetings",
+                "Office hours of the members present (a special topic: its chair) times each "
+                "meeting's length, by meeting type (A44–A47): mean over replications with its "
+                "95% t-interval.",
+                lambda: plots.metric_bars(
+                    kpis,
+                    hours,
+                    labels=[k.replace("_", " ") for k in MEETING_KINDS],
+                    ylabel="hours",
+                    title="Leader hours in meetings, by meeting",
+                ),
             )
         )
     if has_variants:
