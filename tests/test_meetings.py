@@ -98,6 +98,11 @@ def test_the_rules_calendar_of_january_2025():
     cal = world.cal
     days = executive_meeting_days(cal, "monthly", 3)
     assert days[:2] == [dt.date(2025, 2, 5), dt.date(2025, 2, 27)]  # K39: 01-30 is a holiday
+    # the second Thursday: 01-09; 02-13; 10-09 (National Day week ends 10-08)
+    second = executive_meeting_days(cal, "monthly", 3, week=2)
+    assert second[:2] == [dt.date(2025, 1, 9), dt.date(2025, 2, 13)]
+    # the first Thursday of February is 02-06 (a working day after Spring Festival)
+    assert executive_meeting_days(cal, "monthly", 3, week=1)[1] == dt.date(2025, 2, 6)
     assert cal.datetime_of(submission_cutoff(cal, days[0], 5)) == at("2025-01-22T17:30")
     assert not has_quorum(2, 4) and has_quorum(3, 4)  # A45: strictly more than half
 

@@ -160,7 +160,7 @@ class MeetingsModel:
         cal, ex, pl = self.w.cal, self.cfg.executive, self.cfg.plenary
         regular = [
             (day, "executive", ex.arrangement_working_days)
-            for day in executive_meeting_days(cal, ex.cadence, ex.weekday)
+            for day in executive_meeting_days(cal, ex.cadence, ex.weekday, ex.week_of_month)
         ]
         regular += [
             (day, "plenary", pl.arrangement_working_days)

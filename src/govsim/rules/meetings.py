@@ -108,21 +108,29 @@ def _on_or_after_working(cal: WorkCalendar, d: dt.date) -> dt.date | None:
     return None
 
 
-def executive_meeting_days(cal: WorkCalendar, cadence: str, weekday: int) -> list[dt.date]:
+def executive_meeting_days(
+    cal: WorkCalendar, cadence: str, weekday: int, week: int = -1
+) -> list[dt.date]:
     """The regular executive meeting days in the calendar (A45 「原则上每月召开1次」; K39).
 
-    ``monthly`` (K39 default): the last ``weekday`` of each month if it is a working day,
-    otherwise the next working day (e.g. Thursday 2025-01-30, a Spring Festival holiday →
-    Wednesday 2025-02-05). ``fortnightly``: every second ``weekday`` from the first one on or
-    after the calendar's start, each moved to the next working day the same way.
+    ``monthly`` (K39 default): the ``week``-th ``weekday`` of each month (``-1``: the last)
+    if it is a working day, otherwise the next working day (e.g. the last Thursday of January
+    2025, 01-30, a Spring Festival holiday → Wednesday 2025-02-05). ``fortnightly``: every
+    second ``weekday`` from the first one on or after the calendar's start, each moved to the
+    next working day the same way.
     """
     end = cal.start + dt.timedelta(days=cal.days)
     nominal: list[dt.date] = []
     if cadence == "monthly":
         year, month = cal.start.year, cal.start.month
         while dt.date(year, month, 1) < end:
-            last = dt.date(year, month, _calendar.monthrange(year, month)[1])
-            nominal.append(last - dt.timedelta(days=(last.weekday() - weekday) % 7))
+            if week == -1:
+                last = dt.date(year, month, _calendar.monthrange(year, month)[1])
+                nominal.append(last - dt.timedelta(days=(last.weekday() - weekday) % 7))
+            else:
+                first = dt.date(year, month, 1)
+                offset = (weekday - first.weekday()) % 7 + 7 * (week - 1)
+                nominal.append(first + dt.timedelta(days=offset))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     elif cadence == "fortnightly":
         d = cal.start + dt.timedelta(days=(weekday - cal.start.weekday()) % 7)

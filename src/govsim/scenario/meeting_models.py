@@ -41,11 +41,16 @@ class ExecutiveMeetings(_Strict):
 
     cadence: Literal["monthly", "fortnightly"] = Field(
         default="monthly",
-        description="monthly: the last `weekday` of each month (A45 「原则上每月召开1次」, K39); "
+        description="monthly: the `week_of_month`-th `weekday` of each month (A45 「原则上每月"
+        "召开1次」, K39); "
         "fortnightly: every second `weekday` from the first one in the horizon (for comparison).",
     )
     weekday: int = Field(
         default=3, ge=0, le=4, description="0 = Monday … 4 = Friday; default Thursday (K39)."
+    )
+    week_of_month: Literal[-1, 1, 2, 3, 4] = Field(
+        default=-1,
+        description="monthly: which `weekday` of the month — 1 … 4, or -1 for the last (K39).",
     )
     capacity: int = Field(default=8, ge=1, le=100, description="Topics per agenda (K43).")
     base_minutes: float = Field(
