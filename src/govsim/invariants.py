@@ -368,7 +368,7 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "topic.on_agenda": {GO},
         "go.arrangement_proposed": {GO},
         "sg.arrangement_reviewed": {org.secretary_general},
-        "mayor.agenda_fixed": {org.mayor},
+        "mayor.agenda_fixed": {org.mayor, org.executive_vice_mayor},
         "meeting_leave.requested": leaders | units,
         "meeting.postponed": {GO},
         "meeting.opened": leaders,
@@ -1303,8 +1303,13 @@ def inv_m04(ctx: LogContext) -> list[Violation]:
 def inv_m05(ctx: LogContext) -> list[Violation]:
     """A50 「市政府常务会议由市政府办公室提出安排意见，经市政府秘书长审定后报市长确定」: before
     every opening, in this order: ``go.arrangement_proposed`` (GO), ``sg.arrangement_reviewed``
-    (the secretary-general), ``mayor.agenda_fixed`` (the mayor) — for every executive meeting."""
+    (the secretary-general), ``mayor.agenda_fixed`` (the mayor) — for every executive meeting.
+    The agenda is fixed by the executive vice mayor only after the mayor, away, entrusted them
+    with the meeting (A45 「委托…召集和主持」)."""
     ev, org = ctx.events, ctx.org
+    absences = _absences(ev)
+    entrusted = _by_case(ev, "meeting.entrusted")
+    evm = org.executive_vice_mayor
     steps = (
         ("go.arrangement_proposed", GO),
         ("sg.arrangement_reviewed", org.secretary_general),
@@ -1314,9 +1319,21 @@ def inv_m05(ctx: LogContext) -> list[Violation]:
     for idx, row in _opened(ctx, "executive").iterrows():
         case = int(row["case"])
         mine = ev.loc[(ev["case"] == case) & (ev.index < idx)]
+        e = entrusted.get(case, ev.iloc[0:0])
+        e = e.loc[(e["actor"] == org.mayor) & (e["target"] == evm)]
         last = -1
         for activity, who in steps:
-            rows = mine.loc[(mine["activity"] == activity) & (mine["actor"] == who)]
+            rows = mine.loc[mine["activity"] == activity]
+            if activity == "mayor.agenda_fixed":
+                ok = [
+                    i
+                    for i, t in zip(e.index, e["time"], strict=True)
+                    if _away_at(absences, org.mayor, t) is not None
+                ]
+                by_evm = [i for i in rows.index[rows["actor"] == evm] if any(j < i for j in ok)]
+                rows = rows.loc[(rows["actor"] == who) | rows.index.isin(by_evm)]
+            else:
+                rows = rows.loc[rows["actor"] == who]
             if rows.empty or rows.index[0] < last:
                 out.append(
                     Violation(
@@ -1394,19 +1411,28 @@ def inv_m07(ctx: LogContext) -> list[Violation]:
     at every opening of those meetings, each member away has asked the mayor for leave for that
     meeting before it (the mayor's own absence needs no request), and each observer (other
     participant) away has asked the GO, with a ``go.leave_summary`` to the mayor after that
-    request and before the opening (RULES §6.3)."""
+    request and before the opening (RULES §6.3). While the mayor is away, the executive vice
+    mayor acting for the mayor may take them instead (A6; K60, AMB-09)."""
     ev, org = ctx.events, ctx.org
     kinds = _meeting_kinds(ev)
     absences = _absences(ev)
     asked = _by_case(ev, "meeting_leave.requested")
     summaries = _by_case(ev, "go.leave_summary")
+
+    def _to_mayor(target: object, t: float) -> bool:
+        """To the mayor, or to the executive VM acting for the mayor while away (A6; K60)."""
+        if target == org.mayor:
+            return True
+        return target == org.executive_vice_mayor and _away_at(absences, org.mayor, t) is not None
+
     out = []
     for idx, row in _opened(ctx, *_MAYORS_MEETINGS).iterrows():
         case = int(row["case"])
         kind = kinds.get(case, "executive")
         req = asked.get(case, ev.iloc[0:0])
         summ = summaries.get(case, ev.iloc[0:0])
-        summ = summ.loc[(summ["target"] == org.mayor) & (summ.index < idx)]
+        summ = summ.loc[[_to_mayor(r["target"], r["time"]) for _, r in summ.iterrows()]]
+        summ = summ.loc[summ.index < idx]
 
         def bad(msg: str, idx: int = idx, case: int = case) -> None:
             out.append(Violation("INV-M07", "A51", case, msg, (idx,)))
@@ -1414,7 +1440,8 @@ def inv_m07(ctx: LogContext) -> list[Violation]:
         for m in sorted(_members(org, kind) - {org.mayor}):
             if _away_at(absences, m, row["time"]) is None:
                 continue
-            if not ((req["actor"] == m) & (req["target"] == org.mayor) & (req.index < idx)).any():
+            mine = req.loc[(req["actor"] == m) & (req.index < idx)]
+            if not any(_to_mayor(r["target"], r["time"]) for _, r in mine.iterrows()):
                 bad(f"{m} absent from the {kind} meeting without asking the mayor")
         for o in sorted(_observers(org, kind)):
             if _away_at(absences, o, row["time"]) is None:
@@ -1429,10 +1456,12 @@ def inv_m07(ctx: LogContext) -> list[Violation]:
 
 def inv_m09(ctx: LogContext) -> list[Violation]:
     """A53 「市政府全体会议、常务会议、市长办公会议和专题会议决定事项，由市政府办公室负责督办」:
-    when the scenario keeps the supervision ledger, every ``meeting.decision`` has a ledger
-    item of source ``meeting`` whose parent is the topic's case, registered by the GO at or
-    after the decision (RULES §5.7). Without the ledger (or without a scenario) there is
-    nothing to check."""
+    when the scenario keeps the supervision ledger, every ``meeting.decision`` of a meeting
+    whose minutes were issued (A52 「印发」: the decision is known to those who carry it out)
+    has a ledger item of source ``meeting`` whose parent is the topic's case, registered by
+    the GO at or after the minutes were issued (RULES §5.7). Decisions whose minutes are still
+    unsigned at the end of the log are not due yet. Without the ledger (or without a
+    scenario) there is nothing to check."""
     sc = ctx.sc
     if sc is None or sc.ledger is None or not sc.ledger.enabled:
         return []
@@ -1447,10 +1476,13 @@ def inv_m09(ctx: LogContext) -> list[Violation]:
     for item, parent in zip(items["case"].astype(int), items["parent"].astype(int), strict=True):
         if item in reg_time.index:
             times.setdefault(parent, []).append(float(reg_time.loc[item]))
+    issued = _acts(ev, "minutes.issued").groupby("case", observed=True)["time"].min()
     out = []
     for idx, row in _acts(ev, "meeting.decision").iterrows():
-        topic = int(row["case"])
-        if not any(t >= row["time"] - EPS for t in times.get(topic, ())):
+        topic, meeting = int(row["case"]), int(row["value"])
+        if meeting not in issued.index:
+            continue
+        if not any(t >= issued.loc[meeting] - EPS for t in times.get(topic, ())):
             out.append(
                 Violation(
                     "INV-M09", "A53", topic, "a decision with no ledger item after it", (idx,)

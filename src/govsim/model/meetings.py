@@ -79,12 +79,15 @@ from govsim.rules.meetings import (
     special_topic_delegate,
     submission_cutoff,
 )
+from govsim.rules.substitution import ItemNeeds
 from govsim.scenario.meeting_models import Meetings
 
 if TYPE_CHECKING:
     from govsim.model.world import World
 
 MEETING_CASE = CASE_TYPES.index("meeting")
+LEAVE_NEEDS = ItemNeeds(decision=True, mayor_only=False)
+"""A51 leave is within the acting executive VM's scope while the mayor is away (K60)."""
 DAY = 1440.0
 KIND_CODE = {kind: OUTCOMES.index(kind) for kind in (*MAYORS_MEETINGS, "special_topic")}
 
@@ -467,12 +470,16 @@ class MeetingsModel:
         t_open = cal.office_open(day)
         log.add(env.now, mcase, A.MEETING_PLANNED, go, outcome=KIND_CODE[kind], deadline=t_open)
         log.add(env.now, mcase, A.MEETING_CONVENE_DECIDED, code[convener], outcome=how)
+        sitting = self._sitting(kind, convener)
+        delegate: str | None = None
         if kind == "executive":
             try:
                 cutoff = submission_cutoff(cal, day, self.cfg.topics.lead_working_days)
             except ValueError:
                 cutoff = -math.inf  # the cut-off precedes the simulated period: only special
             agenda, deferred = self._agenda(cutoff, self.cfg.executive.capacity)
+            if day in self.upcoming:  # its agenda is drawn: it takes no more topics (K40)
+                self.upcoming.remove(day)
             for tp, why in deferred:
                 log.add(env.now, tp.case, A.TOPIC_DEFERRED, go, outcome=why, value=mcase)
         elif kind == "plenary":  # A44(二): A48 topics ready now; no A49 cut-off
@@ -487,8 +494,12 @@ class MeetingsModel:
                 sg = org.secretary_general
                 s, occ = yield from w.leaders[sg].work(URGENT, self.sample_review())
                 log.add(env.now, mcase, A.SG_ARRANGEMENT_REVIEWED, code[sg], start=s, value=occ)
-            s, occ = yield from w.leaders[org.mayor].work(URGENT, self.sample_fix())
-            log.add(env.now, mcase, A.MAYOR_AGENDA_FIXED, code[org.mayor], start=s, value=occ)
+            # The mayor fixes it; a mayor away entrusts the stand-in the knobs allow with the
+            # meeting (A45 「委托…召集和主持」), who then fixes it; otherwise it waits.
+            delegate = self._entrust(mcase, sitting, None)
+            fixer = delegate or org.mayor
+            s, occ = yield from w.leaders[fixer].work(URGENT, self.sample_fix())
+            log.add(env.now, mcase, A.MAYOR_AGENDA_FIXED, code[fixer], start=s, value=occ)
         else:  # a special topic takes its convener's topics waiting on the day
             if t_open > env.now:
                 yield env.timeout(t_open - env.now)
@@ -498,10 +509,7 @@ class MeetingsModel:
         for tp in agenda:
             log.add(env.now, tp.case, A.TOPIC_ON_AGENDA, go, value=mcase)
 
-        sitting = self._sitting(kind, convener)
-        chair, present = yield from self._open(mcase, t_open, sitting)
-        if kind == "executive" and day in self.upcoming:
-            self.upcoming.remove(day)
+        chair, present = yield from self._open(mcase, t_open, sitting, delegate)
         if chair is None:
             return  # never opened before the horizon
         opened = env.now
@@ -585,8 +593,29 @@ class MeetingsModel:
         log.add(env.now, mcase, A.MINUTES_SIGNED, code[signer], start=s, value=occ)
         log.add(env.now, mcase, A.MINUTES_ISSUED, go)
 
+    def _entrust(self, mcase: int, s: Sitting, delegate: str | None) -> str | None:
+        """The stand-in of an absent convener (RULES §5.3): the one already entrusted while
+        on post, else a new one the knobs allow who is on post, entrusted now
+        (``meeting.entrusted``; A45, A47; AMB-26, AMB-40); None while the convener is on post
+        or nobody may stand in. The absent convener entrusts by phone (A80 「外出期间，必须
+        保持通讯联络畅通」)."""
+        w = self.w
+        if w.away(s.convener) is None:
+            return delegate
+        if delegate is not None and w.away(delegate) is None:
+            return delegate
+        stand_in = s.delegate()
+        if stand_in is None or w.away(stand_in) is not None:
+            return delegate
+        if stand_in != delegate:
+            code = w.org.code
+            w.log.add(
+                w.env.now, mcase, A.MEETING_ENTRUSTED, code[s.convener], target=code[stand_in]
+            )
+        return stand_in
+
     def _open(
-        self, mcase: int, t_open: float, s: Sitting
+        self, mcase: int, t_open: float, s: Sitting, delegate: str | None = None
     ) -> Generator[Any, Any, tuple[str | None, list[str]]]:
         """Open at ``t_open`` or, failing a chair or a quorum, on the next working day on
         which it can (AMB-56, K50). Absent members ask the mayor for leave and absent
@@ -595,7 +624,6 @@ class MeetingsModel:
         w, env, log, cal, org = self.w, self.w.env, self.w.log, self.w.cal, self.w.org
         code, go, mayor = org.code, org.code[GO], org.mayor
         asked: set[str] = set()
-        delegate: str | None = None
         while True:
             if env.now > t_open:  # the agenda was fixed after the planned opening
                 log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=O.NOT_READY)
@@ -606,26 +634,22 @@ class MeetingsModel:
             yield env.timeout(t_open - env.now)
             absent = [m for m in s.members if w.away(m) is not None]
             if s.kind in MAYORS_MEETINGS:
-                for m in absent:  # A51 「须向市长请假」
+                # A51 「须向市长请假」; while the mayor is away, the executive VM acting for the
+                # mayor (A6) takes the requests (K60, AMB-09), else they go to the mayor.
+                to = w.handler(mayor, LEAVE_NEEDS)
+                for m in absent:
                     if m not in asked:
                         asked.add(m)
-                        target = code[mayor] if m != mayor else NONE
+                        target = code[to] if m != mayor else NONE  # the mayor asks nobody
                         log.add(env.now, mcase, A.MEETING_LEAVE_REQUESTED, code[m], target=target)
                 told = [o for o in s.observers if o not in asked and w.away(o) is not None]
                 for o in told:  # A51 「列席人员请假，由市政府办公室汇总后向市长报告」
                     asked.add(o)
                     log.add(env.now, mcase, A.MEETING_LEAVE_REQUESTED, code[o], target=go)
                 if told:
-                    log.add(
-                        env.now, mcase, A.GO_LEAVE_SUMMARY, go, target=code[mayor], value=len(told)
-                    )
-            if w.away(s.convener) is not None and (delegate is None or w.away(delegate)):
-                stand_in = s.delegate()  # A45, A47 「委托」 (AMB-26, AMB-40)
-                if stand_in is not None and stand_in != delegate:
-                    delegate = stand_in
-                    log.add(
-                        env.now, mcase, A.MEETING_ENTRUSTED, code[s.convener], target=code[delegate]
-                    )
+                    n = len(told)
+                    log.add(env.now, mcase, A.GO_LEAVE_SUMMARY, go, target=code[to], value=n)
+            delegate = self._entrust(mcase, s, delegate)  # A45, A47 「委托」 (AMB-26, AMB-40)
             chair = chair_now(s.convener, delegate, w.away)
             present = len(s.members) - len(absent)
             quorate = s.quorum_base is None or has_quorum(
