@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 
@@ -326,3 +327,55 @@ def test_minutes_wait_for_an_absent_mayor_to_the_horizon():
     assert kpis["minutes_unsigned"] == 2 and kpis["meetings_entrusted"] == 2
     assert not (ev["activity"] == "ledger.registered").any()
     assert math.isnan(kpis["minutes_wait_mean_hours"])
+
+
+@pytest.mark.parametrize(
+    ("lines", "where", "message"),
+    [
+        (
+            ["[meetings.topics]", "p_defer_at_meeting = 0.6", "p_return_at_meeting = 0.5"],
+            ":5: meetings.topics:",
+            "must be at most 1",
+        ),
+        (
+            ["[meetings.topics]", "lead_working_days = 2"],
+            ": meetings.executive.arrangement_working_days:",
+            "after the A49 cut-off",
+        ),
+        (
+            ["[meetings.topics]", "urgent_special = false"],
+            ":6: meetings.topics.urgent_special:",
+            "late for it",
+        ),
+    ],
+)
+def test_meeting_knobs_that_contradict_each_other_are_refused(tmp_path, lines, where, message):
+    """One line naming the file, the line and the field, and exit code 2 (the base,
+    scenarios/meetings.toml, has ad-hoc meetings 2 working days after the call)."""
+    from click.testing import CliRunner
+
+    from govsim.cli import main
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "meetings.toml"
+    head = ["[scenario]", f'base = "{base.as_posix()}"', 'name = "m"', ""]
+    path = tmp_path / "m.toml"
+    path.write_text("\n".join(head + lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(str(path)) and where in line and message in line, line
+
+
+def test_an_urgent_topic_after_the_agenda_is_drawn_gets_an_adhoc_meeting_the_next_day():
+    """K40: the 02-27 agenda was drawn on 02-24, so it cannot take an urgent topic ready on
+    02-25; the ad-hoc meeting convened then falls 2 working days later, 02-27, which has a
+    meeting already — it is held on the next working day, 02-28, and decides the topic."""
+    raw = raw_scenario("2025-02-24T08:30:00")
+    raw["load"]["scheduled"][0]["urgent"] = True
+    raw["meetings"]["executive"] = {"adhoc_urgent_topics": 1}
+    world, ev = run(raw)
+    assert when(world, ev, "topic.signed_off") == at("2025-02-25T09:00")
+    how = ev.loc[ev["activity"] == "meeting.convene_decided"]
+    assert list(how["outcome"].astype(str)) == ["regular", "regular", "adhoc"]
+    assert when(world, ev, "meeting.convene_decided", nth=2) == at("2025-02-25T09:00")
+    assert when(world, ev, "meeting.decision") == at("2025-02-28T09:20")

@@ -739,13 +739,15 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
 
     Topic wait (executive and plenary topics): materials at the GO (``topic.submitted``, the
     last one before the decision) to the meeting's decision, in calendar days; for the
-    mayor's office and special-topic meetings, referral to decision. Deferrals: topics left
-    off an executive agenda as late (A49), overflow (K43) or not signed off in time, and
-    deferred at a meeting; topic-postponements (a topic on the agenda of a meeting postponed
-    once counts once). Returned for rework, escalated to the executive meeting. Meetings
-    opened by type; minutes wait: drafted to signed, in clock hours (AMB-10), and minutes
-    still waiting for a signature at the horizon. Leader hours:
-    each meeting's length times the members present (a special topic: its chair), by type."""
+    mayor's office and special-topic meetings, referral to decision. Deferrals are events: a
+    topic left off several agendas counts once per agenda — as late (A49), overflow (K43) or
+    not signed off in time — or deferred at a meeting; topic-postponements (a topic on the
+    agenda of a meeting postponed once counts once). Returned for rework, escalated to the
+    executive meeting. Meetings opened by type, ad-hoc ones among them; minutes wait: drafted
+    to signed, in clock hours (AMB-10), and minutes still waiting for a signature at the
+    horizon (whenever drafted). Leader hours: each meeting adjourned after the warm-up, its
+    length times the members present (a special topic: its chair), by type — observers'
+    time (deputy secretaries-general, the SG at the mayor's office meeting) is not in it."""
     ev = events.loc[events["time"] >= warm]
     out: dict[str, float] = {}
     planned = _times(events, "meeting.planned")
@@ -774,12 +776,12 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
     outcome = postponed["outcome"].astype(str)
     out["quorum_failures"] = int((outcome == "no_quorum").sum())
     out["chair_failures"] = int((outcome == "no_chair").sum())
-    how = _times(ev, "meeting.convene_decided")["outcome"].astype(str)
+    how = _times(events, "meeting.convene_decided").set_index("case")["outcome"].astype(str)
     opened = _times(ev, "meeting.opened")
     opened_kind = opened["case"].map(kind_of)
     for kind in MEETING_KINDS:
         out[f"meetings_{kind}"] = int((opened_kind == kind).sum())
-    out["meetings_adhoc"] = int((how == "adhoc").sum())
+    out["meetings_adhoc"] = int((opened["case"].map(how) == "adhoc").sum())
     out["meetings_entrusted"] = len(_times(ev, "meeting.entrusted"))
     drafted = _times(events, "minutes.drafted").set_index("case")["time"]
     signed = _times(ev, "minutes.signed")
@@ -790,7 +792,8 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
     ever_signed = _times(events, "minutes.signed")["case"]
     out["minutes_unsigned"] = int((~drafted.index.isin(ever_signed)).sum())
     adjourned = _times(ev, "meeting.adjourned").set_index("case")["value"]
-    present = opened.set_index("case")["value"]
+    # members present at the opening, which may precede the warm-up's end
+    present = _times(events, "meeting.opened").set_index("case")["value"]
     hours = adjourned * present.reindex(adjourned.index) / 60.0
     out["leader_meeting_hours"] = float(hours.sum())
     hours_kind = hours.index.map(kind_of)

@@ -39,7 +39,7 @@ HEADLINE = (
     ("ledger_red_dwell_mean_days", "ledger red time per red item (days)"),
     ("ledger_hours_rhythm", "leader hours on ledger pushes and dispatches"),
     ("topic_wait_mean_days", "meeting topic wait, mean (days)"),
-    ("topics_deferred_overflow", "topics deferred: agenda full"),
+    ("topics_deferred_overflow", "topic deferrals: agenda full"),
     ("topics_escalated", "topics sent up to the executive meeting"),
     ("meetings_executive", "executive meetings held"),
     ("quorum_failures", "meetings postponed: no quorum"),

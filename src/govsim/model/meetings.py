@@ -128,7 +128,8 @@ class MeetingsModel:
         self.office_pending: list[Topic] = []  # topics for the mayor's office meeting (A46)
         self.special_pending: dict[str, list[Topic]] = {}  # by convener (A47)
         self.special_planned: set[str] = set()  # conveners with a special-topic meeting planned
-        self.upcoming: list[dt.date] = []  # days of executive meetings planned, not yet opened
+        self.upcoming: list[dt.date] = []  # executive meetings planned, agenda not drawn yet
+        self.executive_days: set[dt.date] = set()  # every executive meeting day planned
         self._office_round = 0  # the mayor's office meeting round a wait timer belongs to
         wmpd = w.cal.working_minutes_per_day
 
@@ -177,6 +178,7 @@ class MeetingsModel:
             if plan_at < cal.horizon_minutes:
                 if kind == "executive":
                     self.upcoming.append(day)
+                    self.executive_days.add(day)
                 self.w.env.process(self.meeting(kind, day, O.REGULAR, plan_at))
 
     # -- where a decision goes (A7, A27, A46, A47) -----------------------------------------
@@ -313,11 +315,14 @@ class MeetingsModel:
 
     def _urgent_wait(self, topic: Topic) -> Generator[Any, Any, None]:
         """K40 「急需研究的重要事项可以随时召开」: an urgent topic still on no agenda after
-        ``adhoc_max_wait_working_days`` has the mayor convene an ad-hoc meeting."""
-        if not (yield from self._wait_working_days(self.cfg.executive.adhoc_max_wait_working_days)):
-            return
-        if any(tp is topic for tp in self.pending):
-            self._maybe_adhoc(waited=True)
+        ``adhoc_max_wait_working_days`` has the mayor convene an ad-hoc meeting; if a meeting
+        soon makes one needless, it looks again after the same wait, until the topic is on an
+        agenda."""
+        while (yield from self._wait_working_days(self.cfg.executive.adhoc_max_wait_working_days)):
+            if not any(tp is topic for tp in self.pending):
+                return
+            if self._maybe_adhoc(waited=True):
+                return
 
     def _reviewer(self, matter: str) -> str:
         """Who reviews a topic's legality and compliance (A48): the justice bureau (A20, A21)
@@ -325,24 +330,34 @@ class MeetingsModel:
         (ASSUMPTION)."""
         return self.w.sc.legality.justice_bureau or matter
 
-    def _maybe_adhoc(self, waited: bool = False) -> None:
+    def _maybe_adhoc(self, waited: bool = False) -> bool:
         """A45 「可以随时召开」 (K40): enough urgent topics ready (or one waited too long) and no
-        meeting soon."""
+        meeting that can still take them soon (one whose agenda is not drawn yet, within a
+        week of the ad-hoc day). True if an ad-hoc meeting is convened."""
         w, cal, ex = self.w, self.w.cal, self.cfg.executive
         if not waited:
             if ex.adhoc_urgent_topics <= 0:
-                return
+                return False
             if sum(1 for tp in self.pending if tp.urgent and tp.ready) < ex.adhoc_urgent_topics:
-                return
+                return False
         today = cal.date_of(w.env.now)
         day = self._day_after(ex.adhoc_lead_working_days)
         if day is None:
-            return
+            return False
         soon = day + dt.timedelta(days=7)
         if any(today <= d <= soon for d in self.upcoming):
-            return
+            return False
+        while day in self.executive_days:  # not on the day of another executive meeting
+            try:
+                day = cal.add_working_days_date(day, 1)
+            except ValueError:
+                return False
+            if cal.office_open(day) >= cal.horizon_minutes:
+                return False
         self.upcoming.append(day)
+        self.executive_days.add(day)
         w.env.process(self.meeting("executive", day, O.ADHOC, w.env.now))
+        return True
 
     def _wait_working_days(self, n: int) -> Generator[Any, Any, bool]:
         """Wait until the office opening ``n`` working days from today; False (at once) if

@@ -29,7 +29,43 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _leave_and_substitution(sc)
     problems += _legality(sc)
     problems += _close_after_review(sc)
+    problems += _meetings(sc)
     return problems
+
+
+def _meetings(sc: Scenario) -> list[Problem]:
+    """The executive meeting's timing knobs against the A49 lead (K39, K40, K44):
+
+    * the GO proposes the agenda after the A49 cut-off, so ``arrangement_working_days`` is at
+      most ``lead_working_days`` — else topics on time would miss an agenda already drawn;
+    * an ad-hoc meeting called for urgent topics (K40) comes ``adhoc_lead_working_days``
+      after the call; if that is shorter than the A49 lead, the topics that call it are late
+      for it unless urgent topics are special cases (``urgent_special``, AMB-12).
+    """
+    m = sc.meetings
+    if m is None or not m.enabled:
+        return []
+    ex, t = m.executive, m.topics
+    out: list[Problem] = []
+    if ex.arrangement_working_days > t.lead_working_days:
+        out.append(
+            (
+                ("meetings", "executive", "arrangement_working_days"),
+                f"must be at most meetings.topics.lead_working_days ({t.lead_working_days}): "
+                "the GO proposes the agenda after the A49 cut-off",
+            )
+        )
+    adhoc = ex.adhoc_urgent_topics > 0 or ex.adhoc_max_wait_working_days > 0
+    if adhoc and not t.urgent_special and ex.adhoc_lead_working_days < t.lead_working_days:
+        out.append(
+            (
+                ("meetings", "topics", "urgent_special"),
+                "must be true when ad-hoc meetings are called for urgent topics sooner than "
+                f"the A49 lead ({ex.adhoc_lead_working_days} < {t.lead_working_days} working "
+                "days): otherwise the topics that call the meeting are late for it",
+            )
+        )
+    return out
 
 
 def _close_after_review(sc: Scenario) -> list[Problem]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from govsim.distributions import Distribution
 
@@ -144,6 +144,16 @@ class Topics(_Strict):
         default=_dist(dist="lognormal", mean_days=5, cv=0.5),
         description="Working time the lead department needs to rework a returned topic.",
     )
+
+    @model_validator(mode="after")
+    def _shares_at_the_meeting(self) -> Topics:
+        """A topic discussed is deferred, returned or decided: the two shares add up to ≤ 1."""
+        if self.p_defer_at_meeting + self.p_return_at_meeting > 1.0:
+            raise ValueError(
+                "p_defer_at_meeting + p_return_at_meeting must be at most 1 (the rest is decided)"
+            )
+        return self
+
     confirm: Distribution = Field(
         default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
         description="VM in charge's effort to confirm the topic (A48).",
