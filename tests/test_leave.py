@@ -10,6 +10,7 @@ Mon–Wed 09-23…09-25 (out of the city); a request from d_c arrives Tue 09:00,
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -202,3 +203,34 @@ def test_queued_items_move_when_absence_starts(base_raw, move_queued, second, re
     assert decision(world, 2) == ("vm_2", "vm_1", at("2024-09-25 11:30"))
     ev = world.log.to_frame()
     assert (ev["activity"] == "doc.rerouted").sum() == rerouted
+
+
+def test_a_dated_absence_drops_the_random_ones_it_overlaps(base_raw):
+    """One absence at a time: with the mayor away all month for study (dated), the random
+    absences the profile draws for the mayor in that month are dropped, those after it kept;
+    the model's and the log's view of who is away then agree (INV-L07, INV-M02)."""
+    from govsim.model.availability import draw_absences
+    from govsim.model.rng import Streams
+
+    raw = scenario(base_raw, {"policy": "designated"}, [])
+    raw["scenario"]["horizon_days"] = 90
+    raw["leave"]["fixed"] = [
+        {"who": "mayor", "start": "2024-09-23", "end": "2024-10-31", "reason": "study"}
+    ]
+    raw["leave"]["profiles"] = {
+        "mayor": {
+            "per_year": 60,
+            "duration": {"dist": "fixed", "value_days": 2},
+            "reasons": {"out_of_city": 1},
+        }
+    }
+    sc = make_scenario(raw)
+    world = simulate(sc)
+    spans = sorted(
+        (a.start, a.end)
+        for a in draw_absences(sc.leave, world.org, world.cal, Streams(sc.experiment.seed, 0))
+        if a.person == "mayor"
+    )
+    assert all(b[0] >= a[1] for a, b in pairwise(spans))  # no overlap
+    assert len(spans) > 1  # random absences after the dated one are kept
+    run(raw)

@@ -85,20 +85,37 @@ def _span(cal: WorkCalendar, first_day: int, n_days: int) -> tuple[float, float]
 def draw_absences(
     leave: Leave, org: Organisation, cal: WorkCalendar, streams: Streams
 ) -> list[Absence]:
-    """Every absence of one replication, random and fixed, in start order."""
+    """Every absence of one replication, random and fixed, in start order.
+
+    A person is in one absence at a time: a random absence that overlaps one of the person's
+    dated (fixed) absences is dropped — the dated one is what the scenario says happened (its
+    draws are still taken, so the others' random numbers do not move)."""
     workdays = _working_days(cal)
     holiday_starts = _after_holidays(cal)
     out: list[Absence] = []
     people = [*org.leaders, *org.units]
+    fixed = _fixed_absences(leave, org, cal, streams)
     for person in people:
         role = person_role(org, person)
         profile = leave.profiles.get(role)  # type: ignore[call-overload]
         if profile is None or profile.per_year <= 0 or not workdays:
             continue
-        out += _random_absences(
-            person, role, profile, leave, cal, streams[f"leave/{person}"], workdays, holiday_starts
-        )
-    out += _fixed_absences(leave, org, cal, streams)
+        dated = [(a.start, a.end) for a in fixed if a.person == person]
+        out += [
+            a
+            for a in _random_absences(
+                person,
+                role,
+                profile,
+                leave,
+                cal,
+                streams[f"leave/{person}"],
+                workdays,
+                holiday_starts,
+            )
+            if not any(a.start < end and start < a.end for start, end in dated)
+        ]
+    out += fixed
     out.sort(key=lambda a: (a.start, people.index(a.person)))
     return out
 
