@@ -67,10 +67,15 @@ Which departments a document's matter touches (A56 「凡涉及其他部门职�
 Meeting events (RULES §5; :mod:`govsim.model.meetings`): a ``meeting`` case holds the meeting's
 own events (planned … minutes issued); a topic's events (``topic.*``, ``meeting.decision``) are
 on the case of the request it comes from, with ``value`` = the meeting's case where the event
-names a meeting (``topic.deferred``, ``topic.on_agenda``, ``meeting.decision``).
-``meeting.opened`` has the chair as actor and the members present as ``value``; the members
-expected are the roster of the organisation (mayor, vice mayors, secretary-general, A45),
-and the absent ones are the actors of the meeting's ``meeting_leave.requested`` events.
+names a meeting (``topic.deferred``, ``topic.on_agenda``, ``topic.returned``,
+``topic.escalated``, ``meeting.decision``). ``meeting.planned`` has the meeting's type as
+``outcome`` (``executive``, ``plenary``, ``mayor_office``, ``special_topic``) and
+``meeting.convene_decided`` the convener as actor. ``meeting.opened`` has the chair as actor
+and the members present as ``value`` (a special topic: 1, its chair); the members expected
+are the meeting's roster in the organisation (A44–A46), and the absent ones are the actors of
+the meeting's ``meeting_leave.requested`` events addressed to the mayor (or the executive VM
+acting for the mayor); observers address theirs to the GO. Important special-topic minutes
+have ``outcome`` ``important`` on ``minutes.drafted``.
 """
 
 from __future__ import annotations
@@ -135,12 +140,13 @@ ACTIVITIES: tuple[str, ...] = (
     "topic.deferred",  # left off a meeting's agenda; outcome late | overflow | not_ready
     "topic.on_agenda",  # on the agenda the mayor fixed (A50); value = the meeting's case
     "meeting.planned",  # GO; outcome = meeting type, deadline = planned opening
-    "meeting.convene_decided",  # the mayor decides to convene (A45); outcome regular | adhoc
-    "meeting.entrusted",  # the mayor entrusts the executive VM to chair (A45); target = VM
+    "meeting.convene_decided",  # the convener decides (A44–A47); regular | adhoc | on_demand
+    "meeting.entrusted",  # the absent convener entrusts `target` (A45, A47; AMB-26)
     "go.arrangement_proposed",  # the GO proposes the agenda (A50)
     "sg.arrangement_reviewed",  # the SG reviews it (A50 「经市政府秘书长审定」)
-    "mayor.agenda_fixed",  # the mayor fixes it (A50 「报市长确定」)
-    "meeting_leave.requested",  # an absent member asks the mayor for leave (A51); target mayor
+    "mayor.agenda_fixed",  # the mayor (or the entrusted exec VM) fixes it (A50 「报市长确定」)
+    "meeting_leave.requested",  # absent: a member asks the mayor (or the acting exec VM),
+    # an observer the GO (A51); target = whom
     "meeting.postponed",  # GO; outcome no_quorum | no_chair | not_ready (AMB-56)
     "meeting.opened",  # actor = chair; value = members present (expected = the roster, A45)
     "meeting.decision",  # on the topic's case; actor = chair, value = the meeting's case
@@ -188,7 +194,7 @@ ACTIVITIES: tuple[str, ...] = (
     "topic.returned",  # the meeting returns the topic for rework (RULES §5.1 row 14); value
     "topic.escalated",  # a mayor's office / special-topic meeting sends it up to the executive
     # meeting (A46(二), A47(三), A45(六)); actor = chair, value = the meeting's case
-    "go.leave_summary",  # the GO reports observers' leave to the mayor (A51); value = how many
+    "go.leave_summary",  # the GO reports observers' leave to the mayor (A51); value = count
     "minutes.reviewed",  # the mayor reviews important special-topic minutes (A52 「审定」)
 )
 OUTCOMES: tuple[str, ...] = (
