@@ -379,3 +379,31 @@ def test_an_urgent_topic_after_the_agenda_is_drawn_gets_an_adhoc_meeting_the_nex
     assert list(how["outcome"].astype(str)) == ["regular", "regular", "adhoc"]
     assert when(world, ev, "meeting.convene_decided", nth=2) == at("2025-02-25T09:00")
     assert when(world, ev, "meeting.decision") == at("2025-02-28T09:20")
+
+
+@pytest.mark.parametrize("reason", ["study", "out_of_city"])
+def test_mayor_away_the_whole_run_meetings_go_on_by_entrustment(reason: str):
+    """With the mayor away from start to end — and random absences drawn on top, which the
+    dated one overrides — every executive meeting is fixed and chaired by the entrusted
+    executive VM, and the whole log keeps every invariant (INV-M02, M05, M07, L06, L07)."""
+    raw = raw_scenario("2025-01-22T08:30:00")
+    raw["leave"] = {
+        "fixed": [{"who": "mayor", "start": "2025-01-02", "end": "2025-03-03", "reason": reason}],
+        "profiles": {
+            "mayor": {
+                "per_year": 50,
+                "duration": {"dist": "fixed", "value_days": 2},
+                "reasons": {"visit": 1},
+            },
+            "vice_mayor": {
+                "per_year": 30,
+                "duration": {"dist": "fixed", "value_days": 2},
+                "reasons": {"study": 1},
+            },
+        },
+    }
+    _, ev = run(raw)
+    opened = ev.loc[ev["activity"] == "meeting.opened", "actor"].astype(str)
+    fixed = ev.loc[ev["activity"] == "mayor.agenda_fixed", "actor"].astype(str)
+    assert len(opened) == 2 and set(opened) == {"vm_exec"} and set(fixed) == {"vm_exec"}
+    assert not (ev.loc[ev["activity"] == "absence.start", "outcome"].astype(str) == "visit").any()
