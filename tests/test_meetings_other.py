@@ -407,3 +407,21 @@ def test_mayor_away_the_whole_run_meetings_go_on_by_entrustment(reason: str):
     fixed = ev.loc[ev["activity"] == "mayor.agenda_fixed", "actor"].astype(str)
     assert len(opened) == 2 and set(opened) == {"vm_exec"} and set(fixed) == {"vm_exec"}
     assert not (ev.loc[ev["activity"] == "absence.start", "outcome"].astype(str) == "visit").any()
+
+
+def test_the_go_reports_on_meeting_decisions_monthly():
+    """A53 「定期将会议决定事项的落实情况向市政府领导同志报告」 (K53 monthly): the first report
+    comes on the first working day of the month after a decision is issued — not on 02-05
+    (the first working day of February, before the 02-05 decision), but on Mon 03-03; it
+    takes the GO 2 hours and counts the one decision issued since."""
+    raw = raw_scenario("2025-01-22T08:30:00")
+    raw["scenario"]["horizon_days"] = 75
+    raw["meetings"]["report"] = fixed(hours=2)
+    world, ev = run(raw)
+    reports = ev.loc[ev["activity"] == "go.implementation_report"]
+    assert [world.cal.datetime_of(t) for t in reports["time"]] == [at("2025-03-03T10:30")]
+    assert list(reports["value"]) == [1.0] and set(reports["actor"].astype(str)) == {"GO"}
+    assert meeting_kpis(ev, world.cal)["implementation_reports"] == 1
+    raw["meetings"]["implementation_report"] = "none"
+    _, ev = run(raw)
+    assert not (ev["activity"] == "go.implementation_report").any()

@@ -357,6 +357,7 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "topic.returned": leaders,
         "topic.escalated": leaders,
         "go.leave_summary": {GO},
+        "go.implementation_report": {GO},
         "minutes.reviewed": {org.mayor},
         "topic.referred": leaders,
         "topic.researched": departments,

@@ -13,11 +13,12 @@ column         dtype      meaning
 time           float64    simulation clock, minutes since the scenario start's midnight
 case           int32      case id (a document); see :meth:`EventLog.cases_frame`
 case_type      category   ``request`` (请示), ``report`` (报告), ``absence`` (a leave),
-                          ``ledger_item`` (a supervision ledger item, A73) or
+                          ``ledger_item`` (a supervision ledger item, A73),
                           ``ledger_cadence`` (one per department or leader: its 周盘点 / 旬推进 /
                           月调度 sessions, A70), ``meeting`` (one meeting, A44–A52),
-                          ``draft`` (代拟文稿, A59), ``normative`` (规范性文件, A21) or
-                          ``contract`` (A60)
+                          ``draft`` (代拟文稿, A59), ``normative`` (规范性文件, A21),
+                          ``contract`` (A60) or ``go_reports`` (one: the GO's reports on
+                          meeting decisions, A53)
 activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
 actor          category   who acted: ``GO``, a leader id or a unit id
 on_behalf      category   the leader an act was done for (补位, A8), else missing
@@ -196,6 +197,8 @@ ACTIVITIES: tuple[str, ...] = (
     # meeting (A46(二), A47(三), A45(六)); actor = chair, value = the meeting's case
     "go.leave_summary",  # the GO reports observers' leave to the mayor (A51); value = count
     "minutes.reviewed",  # the mayor reviews important special-topic minutes (A52 「审定」)
+    "go.implementation_report",  # the GO reports on meeting decisions to the leaders (A53);
+    # value = decisions under supervision (open ledger items), else issued since the last
 )
 OUTCOMES: tuple[str, ...] = (
     "pass",
@@ -245,6 +248,7 @@ CASE_TYPES: tuple[str, ...] = (
     "draft",
     "normative",
     "contract",
+    "go_reports",  # the GO's periodic reports on meeting decisions (A53), one case
 )
 LEDGER_SOURCES: tuple[str, ...] = ("instruction", "key_task", "audit", "meeting")
 REASONS: tuple[str, ...] = (

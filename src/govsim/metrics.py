@@ -789,6 +789,7 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
     out["minutes_wait_mean_hours"] = float(wait.mean()) if len(wait) else math.nan
     out["minutes_wait_max_hours"] = float(wait.max()) if len(wait) else math.nan
     out["minutes_reviewed"] = len(_times(ev, "minutes.reviewed"))
+    out["implementation_reports"] = len(_times(ev, "go.implementation_report"))
     ever_signed = _times(events, "minutes.signed")["case"]
     out["minutes_unsigned"] = int((~drafted.index.isin(ever_signed)).sum())
     adjourned = _times(ev, "meeting.adjourned").set_index("case")["value"]

@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from govsim.model.world import World
 
 MEETING_CASE = CASE_TYPES.index("meeting")
+REPORTS_CASE = CASE_TYPES.index("go_reports")
 LEAVE_NEEDS = ItemNeeds(decision=True, mayor_only=False)
 """A51 leave is within the acting executive VM's scope while the mayor is away (K60)."""
 DAY = 1440.0
@@ -131,6 +132,7 @@ class MeetingsModel:
         self.upcoming: list[dt.date] = []  # executive meetings planned, agenda not drawn yet
         self.executive_days: set[dt.date] = set()  # every executive meeting day planned
         self._office_round = 0  # the mayor's office meeting round a wait timer belongs to
+        self.issued = 0  # decisions whose minutes are issued, to date (A53 reports)
         wmpd = w.cal.working_minutes_per_day
 
         def bind(name: str, spec: Distribution) -> Callable[[], float]:
@@ -150,6 +152,7 @@ class MeetingsModel:
         self.sample_draft = bind("draft", mi.draft)
         self.sample_sign = bind("sign", mi.sign)
         self.sample_minutes_review = bind("minutes_review", cfg.special_topic.review)
+        self.sample_report = bind("report", cfg.report)
         self._refer = w.streams["meetings.refer"]
         self._take = w.streams["meetings.mayor_office"]
         self._convene = w.streams["meetings.special_topic"]
@@ -180,6 +183,45 @@ class MeetingsModel:
                     self.upcoming.append(day)
                     self.executive_days.add(day)
                 self.w.env.process(self.meeting(kind, day, O.REGULAR, plan_at))
+        if self.cfg.implementation_report == "monthly":
+            self.w.env.process(self._reports())
+
+    # -- follow-up (A53) -------------------------------------------------------------------
+
+    def _reports(self) -> Generator[Any, Any, None]:
+        """A53 「并定期将会议决定事项的落实情况向市政府领导同志报告」: on the first working day of
+        each month (K53, AMB-42) the GO prepares (its queue) and sends the leaders a report,
+        once a decision has been issued. ``value``: the decisions still being implemented
+        (open ledger items of source meeting) with the ledger, else those issued since the
+        last report."""
+        w, env, cal, log = self.w, self.w.env, self.w.cal, self.w.log
+        go = w.org.code[GO]
+        case, reported = None, 0
+        year, month = cal.start.year, cal.start.month
+        while True:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            first = dt.date(year, month, 1)
+            try:
+                day = first if cal.is_working_day(first) else cal.add_working_days_date(first, 1)
+            except ValueError:
+                return
+            t = cal.office_open(day)
+            if t >= cal.horizon_minutes:
+                return
+            if t < env.now:
+                continue  # the last report took the GO past this month's day: none this month
+            yield env.timeout(t - env.now)
+            if self.issued == 0:
+                continue
+            s, _ = yield from w.go.work(NORMAL, self.sample_report())
+            if w.ledger is not None:
+                value = sum(1 for item in w.ledger.open.values() if item.source == "meeting")
+            else:
+                value = self.issued - reported
+            reported = self.issued
+            if case is None:
+                case = log.new_case(REPORTS_CASE, env.now, go, go, False, False)
+            log.add(env.now, case, A.GO_IMPLEMENTATION_REPORT, go, start=s, value=value)
 
     # -- where a decision goes (A7, A27, A46, A47) -----------------------------------------
 
@@ -537,6 +579,7 @@ class MeetingsModel:
         decided, later = self._discuss(kind, mcase, chair, agenda)
         log.add(env.now, mcase, A.MEETING_ADJOURNED, code[chair], start=opened, value=minutes)
         yield from self._minutes(kind, mcase, chair, convener)
+        self.issued += len(decided)
         for tp in decided:
             if tp.decided is not None:
                 tp.decided.succeed(mcase)  # the document goes on to its signature (A61(6))

@@ -329,6 +329,16 @@ class Meetings(_Strict):
     """``[meetings]``: the government's meetings and their topics (A43–A53)."""
 
     enabled: bool = Field(default=True, description="false ignores the section.")
+    implementation_report: Literal["monthly", "none"] = Field(
+        default="monthly",
+        description="A53 「定期将会议决定事项的落实情况向市政府领导同志报告」: the GO reports "
+        "on the meeting decisions on the first working day of each month (K53, AMB-42), once "
+        "a decision has been issued; none: no reports.",
+    )
+    report: Distribution = Field(
+        default=_dist(dist="lognormal", mean_hours=2, cv=0.3),
+        description="GO effort to prepare one report (A53).",
+    )
     postpone_working_days: int = Field(
         default=1,
         ge=1,
