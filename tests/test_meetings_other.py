@@ -425,3 +425,48 @@ def test_the_go_reports_on_meeting_decisions_monthly():
     raw["meetings"]["implementation_report"] = "none"
     _, ev = run(raw)
     assert not (ev["activity"] == "go.implementation_report").any()
+
+
+def test_standing_key_matters_take_an_agenda_slot_and_go_to_the_ledger():
+    """A45(七) 「定期研究安全生产、生态环保等重点事项」: with a standing item at every regular
+    meeting and one slot per agenda, the item takes the slot — the topic is deferred as
+    overflow at 02-05 and 02-27 — the meeting lasts 30 + 20 minutes, and each decision goes
+    to the ledger with the meeting as parent (A53, INV-M09)."""
+    raw = raw_scenario("2025-01-22T08:30:00")
+    raw["meetings"]["executive"] = {
+        "capacity": 1,
+        "standing_item_every": 1,
+        "standing_item_owners": ["d_b"],
+    }
+    raw["ledger"] = {"instructions": {"p_supervise": 0.0}}
+    world, ev = run(raw)
+    standing = ev.loc[ev["activity"] == "meeting.standing_item"]
+    assert [world.cal.datetime_of(t) for t in standing["time"]] == [
+        at("2025-02-05T09:20"),
+        at("2025-02-27T09:20"),
+    ]
+    assert set(standing["target"].astype(str)) == {"d_b"}
+    deferred = ev.loc[ev["activity"] == "topic.deferred", "outcome"].astype(str)
+    assert list(deferred) == ["overflow", "overflow"]
+    items = world.log.cases_frame()
+    items = items.loc[items["case_type"] == "ledger_item"]
+    assert sorted(items["parent"].astype(int)) == sorted(standing["case"].astype(int))
+    assert meeting_kpis(ev, world.cal)["standing_items"] == 2
+
+
+def test_standing_items_need_departments_to_carry_them_out(tmp_path):
+    from click.testing import CliRunner
+
+    from govsim.cli import main
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "meetings.toml"
+    path = tmp_path / "m.toml"
+    path.write_text(
+        f'[scenario]\nbase = "{base.as_posix()}"\nname = "m"\n\n'
+        "[meetings.executive]\nstanding_item_every = 3\nstanding_item_owners = ['nobody']\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert ":7: meetings.executive.standing_item_owners[0]: 'nobody' is not a department" in line

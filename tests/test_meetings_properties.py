@@ -40,6 +40,8 @@ def meeting_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "adhoc_urgent_topics": draw(st.integers(0, 3)),
             "entrust_when_mayor_away": draw(st.booleans()),
             "quorum_base": draw(st.sampled_from(["roster", "roster_minus_leave"])),
+            "standing_item_every": draw(st.integers(0, 3)),
+            "standing_item_owners": [raw["departments"][0]["id"]],
         },
         "topics": {
             "p_refer": draw(st.floats(0.3, 1.0)),

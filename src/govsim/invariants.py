@@ -358,6 +358,7 @@ def inv_e03(ctx: LogContext) -> list[Violation]:
         "topic.escalated": leaders,
         "go.leave_summary": {GO},
         "go.implementation_report": {GO},
+        "meeting.standing_item": leaders,
         "minutes.reviewed": {org.mayor},
         "topic.referred": leaders,
         "topic.researched": departments,
@@ -1457,7 +1458,8 @@ def inv_m07(ctx: LogContext) -> list[Violation]:
 
 def inv_m09(ctx: LogContext) -> list[Violation]:
     """A53 「市政府全体会议、常务会议、市长办公会议和专题会议决定事项，由市政府办公室负责督办」:
-    when the scenario keeps the supervision ledger, every ``meeting.decision`` of a meeting
+    when the scenario keeps the supervision ledger, every ``meeting.decision`` (and standing
+    item, ``meeting.standing_item``, whose parent is the meeting's case) of a meeting
     whose minutes were issued (A52 「印发」: the decision is known to those who carry it out)
     has a ledger item of source ``meeting`` whose parent is the topic's case, registered by
     the GO at or after the minutes were issued (RULES §5.7). Decisions whose minutes are still
@@ -1479,8 +1481,13 @@ def inv_m09(ctx: LogContext) -> list[Violation]:
             times.setdefault(parent, []).append(float(reg_time.loc[item]))
     issued = _acts(ev, "minutes.issued").groupby("case", observed=True)["time"].min()
     out = []
-    for idx, row in _acts(ev, "meeting.decision").iterrows():
-        topic, meeting = int(row["case"]), int(row["value"])
+    # a topic's decision is on the topic's case (value: the meeting); a standing item's on
+    # the meeting's case, whose ledger item has the meeting as parent (A45(七))
+    decisions = _acts(ev, "meeting.decision", "meeting.standing_item")
+    for idx, row in decisions.iterrows():
+        standing = row["activity"] == "meeting.standing_item"
+        meeting = int(row["case"]) if standing else int(row["value"])
+        topic = meeting if standing else int(row["case"])
         if meeting not in issued.index:
             continue
         if not any(t >= issued.loc[meeting] - EPS for t in times.get(topic, ())):

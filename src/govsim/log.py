@@ -199,6 +199,8 @@ ACTIVITIES: tuple[str, ...] = (
     "minutes.reviewed",  # the mayor reviews important special-topic minutes (A52 「审定」)
     "go.implementation_report",  # the GO reports on meeting decisions to the leaders (A53);
     # value = decisions under supervision (open ledger items), else issued since the last
+    "meeting.standing_item",  # a standing key matter decided at an executive meeting
+    # (A45(七) 安全生产、生态环保); on the meeting's case, actor = chair, target = the department
 )
 OUTCOMES: tuple[str, ...] = (
     "pass",

@@ -790,6 +790,7 @@ def meeting_kpis(events: pd.DataFrame, cal: WorkCalendar, warm: float = 0.0) -> 
     out["minutes_wait_max_hours"] = float(wait.max()) if len(wait) else math.nan
     out["minutes_reviewed"] = len(_times(ev, "minutes.reviewed"))
     out["implementation_reports"] = len(_times(ev, "go.implementation_report"))
+    out["standing_items"] = len(_times(ev, "meeting.standing_item"))
     ever_signed = _times(events, "minutes.signed")["case"]
     out["minutes_unsigned"] = int((~drafted.index.isin(ever_signed)).sum())
     adjourned = _times(ev, "meeting.adjourned").set_index("case")["value"]

@@ -173,7 +173,16 @@ class MeetingsModel:
             (day, "plenary", pl.arrangement_working_days)
             for day in plenary_days(cal, pl.months, pl.day_of_month)
         ]
+        every, owners = ex.standing_item_every, ex.standing_item_owners
+        n_regular = n_standing = 0
         for day, kind, ahead in sorted(regular):
+            standing = None
+            if kind == "executive":
+                # A45(七) 「定期研究安全生产、生态环保等重点事项」: every n-th regular meeting
+                n_regular += 1
+                if every and n_regular % every == 0:
+                    standing = owners[n_standing % len(owners)]
+                    n_standing += 1
             try:
                 plan_at = cal.office_open(cal.sub_working_days(day, ahead))
             except ValueError:
@@ -182,7 +191,9 @@ class MeetingsModel:
                 if kind == "executive":
                     self.upcoming.append(day)
                     self.executive_days.add(day)
-                self.w.env.process(self.meeting(kind, day, O.REGULAR, plan_at))
+                self.w.env.process(
+                    self.meeting(kind, day, O.REGULAR, plan_at, standing_owner=standing)
+                )
         if self.cfg.implementation_report == "monthly":
             self.w.env.process(self._reports())
 
@@ -516,8 +527,11 @@ class MeetingsModel:
         plan_at: float,
         agenda: list[Topic] | None = None,
         convener: str | None = None,
+        standing_owner: str | None = None,
     ) -> Generator[Any, Any, None]:
-        """One meeting from its planning to its minutes (RULES §5.2)."""
+        """One meeting from its planning to its minutes (RULES §5.2). ``standing_owner``: the
+        department that carries out the decision on a standing key matter this executive
+        meeting studies (A45(七)), which takes one agenda slot."""
         w, env, log, cal, org = self.w, self.w.env, self.w.log, self.w.cal, self.w.org
         code, go = org.code, org.code[GO]
         convener = convener or org.mayor
@@ -534,7 +548,8 @@ class MeetingsModel:
                 cutoff = submission_cutoff(cal, day, self.cfg.topics.lead_working_days)
             except ValueError:
                 cutoff = -math.inf  # the cut-off precedes the simulated period: only special
-            agenda, deferred = self._agenda(cutoff, self.cfg.executive.capacity)
+            slots = self.cfg.executive.capacity - (standing_owner is not None)
+            agenda, deferred = self._agenda(cutoff, slots)
             if day in self.upcoming:  # its agenda is drawn: it takes no more topics (K40)
                 self.upcoming.remove(day)
             for tp, why in deferred:
@@ -570,16 +585,22 @@ class MeetingsModel:
         if chair is None:
             return  # never opened before the horizon
         opened = env.now
-        minutes = sitting.base_minutes + sitting.topic_minutes * len(agenda)
+        items = len(agenda) + (standing_owner is not None)
+        minutes = sitting.base_minutes + sitting.topic_minutes * items
         for m in present:
             env.process(self._attend(m, minutes))
         end = cal.finish_time(opened, minutes)
         if end > env.now:
             yield env.timeout(end - env.now)
         decided, later = self._discuss(kind, mcase, chair, agenda)
+        if standing_owner is not None:
+            owner = code[standing_owner]
+            log.add(env.now, mcase, A.MEETING_STANDING_ITEM, code[chair], target=owner)
         log.add(env.now, mcase, A.MEETING_ADJOURNED, code[chair], start=opened, value=minutes)
         yield from self._minutes(kind, mcase, chair, convener)
-        self.issued += len(decided)
+        self.issued += len(decided) + (standing_owner is not None)
+        if standing_owner is not None:  # A53: the standing item's decision is supervised too
+            register_meeting_decision(w, standing_owner, parent=mcase)
         for tp in decided:
             if tp.decided is not None:
                 tp.decided.succeed(mcase)  # the document goes on to its signature (A61(6))

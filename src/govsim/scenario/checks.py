@@ -34,7 +34,8 @@ def cross_check(sc: Scenario) -> list[Problem]:
 
 
 def _meetings(sc: Scenario) -> list[Problem]:
-    """The executive meeting's timing knobs against the A49 lead (K39, K40, K44):
+    """The executive meeting's standing items name departments (A45(七), A53), and its timing
+    knobs agree with the A49 lead (K39, K40, K44):
 
     * the GO proposes the agenda after the A49 cut-off, so ``arrangement_working_days`` is at
       most ``lead_working_days`` — else topics on time would miss an agenda already drawn;
@@ -47,6 +48,19 @@ def _meetings(sc: Scenario) -> list[Problem]:
         return []
     ex, t = m.executive, m.topics
     out: list[Problem] = []
+    departments = {d.id for d in sc.departments if d.kind == "department"}
+    for i, owner in enumerate(ex.standing_item_owners):
+        if owner not in departments:
+            where = ("meetings", "executive", "standing_item_owners", i)
+            out.append((where, f"'{owner}' is not a department"))
+    if ex.standing_item_every > 0 and not ex.standing_item_owners:
+        out.append(
+            (
+                ("meetings", "executive", "standing_item_every"),
+                "needs meetings.executive.standing_item_owners: the departments that carry out "
+                "the standing items' decisions (A53)",
+            )
+        )
     if ex.arrangement_working_days > t.lead_working_days:
         out.append(
             (

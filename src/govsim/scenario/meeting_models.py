@@ -88,6 +88,20 @@ class ExecutiveMeetings(_Strict):
         description="The mayor, away on the day, entrusts the executive vice mayor with the "
         "meeting (an explicit meeting.entrusted, A45, AMB-40); false: the meeting is postponed.",
     )
+    standing_item_every: int = Field(
+        default=0,
+        ge=0,
+        le=12,
+        description="A45(七) 「定期研究安全生产、生态环保等重点事项」: every n-th regular meeting "
+        "studies a standing key matter, which takes one agenda slot and `topic_minutes` and is "
+        "decided there (K39 table, RULES §5.6); 0 = none.",
+    )
+    standing_item_owners: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Departments that carry out the standing items' decisions (e.g. the "
+        "emergency management and the ecology bureaus), in turn (A53).",
+    )
     quorum_base: Literal["roster", "roster_minus_leave"] = Field(
         default="roster",
         description="「应到人数」: the whole roster, or the roster minus members on leave (K46).",
