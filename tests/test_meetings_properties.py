@@ -41,6 +41,8 @@ def meeting_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "entrust_when_mayor_away": draw(st.booleans()),
             "quorum_base": draw(st.sampled_from(["roster", "roster_minus_leave"])),
             "standing_item_every": draw(st.integers(0, 3)),
+            "week_of_month": draw(st.sampled_from([-1, 1, 2, 3, 4])),
+            "adhoc_max_wait_working_days": draw(st.integers(0, 5)),
             "standing_item_owners": [raw["departments"][0]["id"]],
         },
         "topics": {
@@ -75,6 +77,8 @@ def meeting_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "p_object": draw(st.floats(0, 1)),
         "p_resolved": draw(st.floats(0, 1)),
     }
+    raw["meetings"]["postpone_working_days"] = draw(st.integers(1, 3))
+    raw["meetings"]["implementation_report"] = draw(st.sampled_from(["monthly", "none"]))
     raw["meetings"]["topics"]["p_defer_at_meeting"] = draw(st.floats(0, 0.3))
     raw["meetings"]["topics"]["p_return_at_meeting"] = draw(st.floats(0, 0.3))
     if draw(st.booleans()):  # A45, A46 列席; A47 a deputy may chair a special topic
