@@ -470,3 +470,41 @@ def test_standing_items_need_departments_to_carry_them_out(tmp_path):
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
     assert ":7: meetings.executive.standing_item_owners[0]: 'nobody' is not a department" in line
+
+
+def test_overlapping_dated_absences_are_refused(tmp_path):
+    """One absence at a time (A80): two dated absences of one person must not overlap."""
+    from click.testing import CliRunner
+
+    from govsim.cli import main
+
+    base = Path(__file__).resolve().parents[1] / "scenarios" / "meetings.toml"
+    path = tmp_path / "m.toml"
+    path.write_text(
+        f'[scenario]\nbase = "{base.as_posix()}"\nname = "m"\n\n[leave]\nfixed = [\n'
+        '  { who = "mayor", start = 2025-03-03, end = 2025-05-30, reason = "study" },\n'
+        '  { who = "mayor", start = 2025-04-01, end = 2025-04-10, reason = "visit" },\n]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert ":8: leave.fixed[1].start: overlaps leave.fixed[0] of 'mayor'" in line
+
+
+def test_adhoc_meetings_do_not_cascade():
+    """K40: an ad-hoc meeting convened and not yet held counts as a meeting soon, so in a busy
+    year another one is called only once it has opened (RULES §5.6), and never two a day."""
+    from govsim.scenario.load import load_scenario
+
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "meetings.toml")
+    world = simulate(sc.model_copy(update={"variants": [], "sweep": {}}), 1)
+    ev = world.log.to_frame()
+    called = ev.loc[
+        (ev["activity"] == "meeting.convene_decided") & (ev["outcome"].astype(str) == "adhoc")
+    ]
+    opened = ev.loc[ev["activity"] == "meeting.opened"].groupby("case")["time"].min()
+    assert len(called) >= 2
+    times, cases = list(called["time"]), list(called["case"].astype(int))
+    for i in range(1, len(times)):
+        assert opened.get(cases[i - 1], float("inf")) <= times[i]

@@ -1305,21 +1305,25 @@ def inv_m04(ctx: LogContext) -> list[Violation]:
 def inv_m05(ctx: LogContext) -> list[Violation]:
     """A50 「市政府常务会议由市政府办公室提出安排意见，经市政府秘书长审定后报市长确定」: before
     every opening, in this order: ``go.arrangement_proposed`` (GO), ``sg.arrangement_reviewed``
-    (the secretary-general), ``mayor.agenda_fixed`` (the mayor) — for every executive meeting.
-    The agenda is fixed by the executive vice mayor only after the mayor, away, entrusted them
-    with the meeting (A45 「委托…召集和主持」)."""
+    (the secretary-general), ``mayor.agenda_fixed`` (the mayor) — for every executive meeting;
+    for the plenary and the mayor's office meeting, whose procedure is not stated (AMB-24), the
+    GO's proposal and the mayor's fixing. The agenda is fixed by the executive vice mayor only
+    after the mayor, away, entrusted them with the meeting (A45 「委托…召集和主持」), and for
+    the plenary and the mayor's office meeting only when the AMB-26 knob allows a stand-in."""
     ev, org = ctx.events, ctx.org
     absences = _absences(ev)
     entrusted = _by_case(ev, "meeting.entrusted")
+    kinds = _meeting_kinds(ev)
     evm = org.executive_vice_mayor
-    steps = (
-        ("go.arrangement_proposed", GO),
-        ("sg.arrangement_reviewed", org.secretary_general),
-        ("mayor.agenda_fixed", org.mayor),
-    )
     out = []
-    for idx, row in _opened(ctx, "executive").iterrows():
+    for idx, row in _opened(ctx, *_MAYORS_MEETINGS).iterrows():
         case = int(row["case"])
+        kind = kinds.get(case, "executive")
+        steps = (
+            ("go.arrangement_proposed", GO),
+            *((("sg.arrangement_reviewed", org.secretary_general),) if kind == "executive" else ()),
+            ("mayor.agenda_fixed", org.mayor),
+        )
         mine = ev.loc[(ev["case"] == case) & (ev.index < idx)]
         e = entrusted.get(case, ev.iloc[0:0])
         e = e.loc[(e["actor"] == org.mayor) & (e["target"] == evm)]
@@ -1330,7 +1334,7 @@ def inv_m05(ctx: LogContext) -> list[Violation]:
                 ok = [
                     i
                     for i, t in zip(e.index, e["time"], strict=True)
-                    if _away_at(absences, org.mayor, t) is not None
+                    if _away_at(absences, org.mayor, t) is not None and _stand_in_allowed(ctx, kind)
                 ]
                 by_evm = [i for i in rows.index[rows["actor"] == evm] if any(j < i for j in ok)]
                 rows = rows.loc[(rows["actor"] == who) | rows.index.isin(by_evm)]
@@ -1340,9 +1344,9 @@ def inv_m05(ctx: LogContext) -> list[Violation]:
                 out.append(
                     Violation(
                         "INV-M05",
-                        "A50",
+                        "A50" if kind == "executive" else "A44" if kind == "plenary" else "A46",
                         case,
-                        f"{activity} by {who} missing or out of order",
+                        f"{kind} meeting: {activity} by {who} missing or out of order",
                         (idx,),
                     )
                 )
@@ -1421,11 +1425,19 @@ def inv_m07(ctx: LogContext) -> list[Violation]:
     asked = _by_case(ev, "meeting_leave.requested")
     summaries = _by_case(ev, "go.leave_summary")
 
+    triggers = _triggers(ctx)
+    acting = ctx.substitution.policy != "none" and ctx.substitution.substitute_may_approve
+
     def _to_mayor(target: object, t: float) -> bool:
-        """To the mayor, or to the executive VM acting for the mayor while away (A6; K60)."""
+        """To the mayor, or to the executive VM acting for the mayor — on post, while the
+        mayor is away for a reason that triggers A6 under the policy (K58, K60)."""
         if target == org.mayor:
             return True
-        return target == org.executive_vice_mayor and _away_at(absences, org.mayor, t) is not None
+        evm = org.executive_vice_mayor
+        if target != evm or not acting or _away_at(absences, evm, t) is not None:
+            return False
+        away = _away_at(absences, org.mayor, t)
+        return away is not None and (triggers is None or away["reason"] in triggers)
 
     out = []
     for idx, row in _opened(ctx, *_MAYORS_MEETINGS).iterrows():

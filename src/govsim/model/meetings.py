@@ -374,8 +374,7 @@ class MeetingsModel:
         while (yield from self._wait_working_days(self.cfg.executive.adhoc_max_wait_working_days)):
             if not any(tp is topic for tp in self.pending):
                 return
-            if self._maybe_adhoc(waited=True):
-                return
+            self._maybe_adhoc(waited=True)
 
     def _reviewer(self, matter: str) -> str:
         """Who reviews a topic's legality and compliance (A48): the justice bureau (A20, A21)
@@ -550,7 +549,9 @@ class MeetingsModel:
                 cutoff = -math.inf  # the cut-off precedes the simulated period: only special
             slots = self.cfg.executive.capacity - (standing_owner is not None)
             agenda, deferred = self._agenda(cutoff, slots)
-            if day in self.upcoming:  # its agenda is drawn: it takes no more topics (K40)
+            if how == O.REGULAR and day in self.upcoming:
+                # its agenda is drawn: it takes no more topics (K40); an ad-hoc meeting, whose
+                # agenda is drawn when it is called, still counts as soon until it opens
                 self.upcoming.remove(day)
             for tp, why in deferred:
                 log.add(env.now, tp.case, A.TOPIC_DEFERRED, go, outcome=why, value=mcase)
@@ -566,9 +567,13 @@ class MeetingsModel:
                 sg = org.secretary_general
                 s, occ = yield from w.leaders[sg].work(URGENT, self.sample_review())
                 log.add(env.now, mcase, A.SG_ARRANGEMENT_REVIEWED, code[sg], start=s, value=occ)
-            # The mayor fixes it; a mayor away entrusts the stand-in the knobs allow with the
-            # meeting (A45 「委托…召集和主持」), who then fixes it; otherwise it waits.
-            delegate = self._entrust(mcase, sitting, None)
+            # The mayor fixes it; a mayor away who will not be back by the opening (A45
+            # 「市长不能出席会议时」) entrusts the stand-in the knobs allow with the meeting
+            # (「委托…召集和主持」), who then fixes it; otherwise it waits for the mayor.
+            if w.availability is not None and (
+                w.availability.next_present(org.mayor, env.now) >= t_open
+            ):
+                delegate = self._entrust(mcase, sitting, None)
             fixer = delegate or org.mayor
             s, occ = yield from w.leaders[fixer].work(URGENT, self.sample_fix())
             log.add(env.now, mcase, A.MAYOR_AGENDA_FIXED, code[fixer], start=s, value=occ)
@@ -582,6 +587,8 @@ class MeetingsModel:
             log.add(env.now, tp.case, A.TOPIC_ON_AGENDA, go, value=mcase)
 
         chair, present = yield from self._open(mcase, t_open, sitting, delegate)
+        if kind == "executive" and day in self.upcoming:
+            self.upcoming.remove(day)
         if chair is None:
             return  # never opened before the horizon
         opened = env.now

@@ -258,6 +258,15 @@ def _leave_and_substitution(sc: Scenario) -> list[Problem]:
                 out.append(
                     (("leave", "fixed", i, "who"), f"'{fx.who}' is neither a leader nor a unit")
                 )
+            # one absence at a time: a person's dated absences do not overlap
+            for j, other in enumerate(sc.leave.fixed[:i]):
+                if other.who == fx.who and fx.start <= other.end and other.start <= fx.end:
+                    out.append(
+                        (
+                            ("leave", "fixed", i, "start"),
+                            f"overlaps leave.fixed[{j}] of '{fx.who}': one absence at a time",
+                        )
+                    )
     for owner, chain in sc.substitution.chains.items():
         if owner not in leaders:
             out.append((("substitution", "chains", owner), f"'{owner}' is not a leader"))
