@@ -15,6 +15,7 @@ import pandas as pd
 
 from govsim.calendar import WorkCalendar
 from govsim.org import GO
+from govsim.rules.meetings import KINDS
 
 PERCENTILES = (50, 90, 95)
 CASE_TYPES = ("request", "report", "draft", "normative", "contract")
@@ -725,7 +726,7 @@ def availability_kpis(
 
 # -- meetings (A44–A52; RULES §2.0 kpi.meeting.count, kpi.sign.wait) ------------------------
 
-MEETING_KINDS = ("executive", "plenary", "mayor_office", "special_topic")
+MEETING_KINDS = KINDS  # the four meetings of A43 (govsim.rules.meetings)
 
 
 def _mean_p90(values: np.ndarray) -> tuple[float, float]:

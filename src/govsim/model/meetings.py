@@ -400,12 +400,10 @@ class MeetingsModel:
         if any(today <= d <= soon for d in self.upcoming):
             return False
         while day in self.executive_days:  # not on the day of another executive meeting
-            try:
-                day = cal.add_working_days_date(day, 1)
-            except ValueError:
+            later = self._working_day_after(day, 1)
+            if later is None:
                 return False
-            if cal.office_open(day) >= cal.horizon_minutes:
-                return False
+            day = later
         self.upcoming.append(day)
         self.executive_days.add(day)
         w.env.process(self.meeting("executive", day, O.ADHOC, w.env.now))
@@ -422,12 +420,17 @@ class MeetingsModel:
 
     def _day_after(self, working_days: int) -> dt.date | None:
         """The day ``working_days`` working days from today, if it opens before the horizon."""
+        return self._working_day_after(self.w.cal.date_of(self.w.env.now), working_days)
+
+    def _working_day_after(self, day: dt.date, n: int) -> dt.date | None:
+        """The ``n``-th working day after ``day`` (AMB-45), or None if it does not open before
+        the horizon."""
         cal = self.w.cal
         try:
-            day = cal.add_working_days_date(cal.date_of(self.w.env.now), working_days)
+            later = cal.add_working_days_date(day, n)
         except ValueError:
             return None
-        return day if cal.office_open(day) < cal.horizon_minutes else None
+        return later if cal.office_open(later) < cal.horizon_minutes else None
 
     def _agenda(self, cutoff: float, cap: int) -> tuple[list[Topic], list[tuple[Topic, int]]]:
         """The A48 topics proposed (A49 cut-off or special, capacity ``cap``) and those
@@ -758,12 +761,8 @@ class MeetingsModel:
 
     def _next_opening(self, today: dt.date) -> float | None:
         """The next try after a postponement (K50, AMB-56), or None past the horizon."""
-        cal = self.w.cal
-        try:
-            t = cal.office_open(cal.add_working_days_date(today, self.cfg.postpone_working_days))
-        except ValueError:
-            return None
-        return t if t < cal.horizon_minutes else None
+        day = self._working_day_after(today, self.cfg.postpone_working_days)
+        return None if day is None else self.w.cal.office_open(day)
 
     def _attend(self, leader: str, minutes: float) -> Generator[Any, Any, None]:
         """A leader's time in the meeting, taken from their office time (urgent job)."""
