@@ -27,7 +27,7 @@ def main() -> None:
 
     from govsim.metrics import backlog_series, replication_kpis
     from govsim.model.world import simulate
-    from govsim.org import GO
+    from govsim.core.org import GO
     from govsim.scenario.load import load_scenario
 
     print(machine())

@@ -21,10 +21,10 @@ COMPONENTS = (
     ("SimPy core and events", ("simpy/core.py", "simpy/events.py", "simpy/resources")),
     ("arrival generation", ("govsim/model/arrivals.py", "<string>")),
     ("govsim lifecycles, agents, world", ("govsim/model/",)),
-    ("event log", ("govsim/log.py",)),
-    ("calendar", ("govsim/calendar.py",)),
+    ("event log", ("govsim/log/eventlog.py",)),
+    ("calendar", ("govsim/core/calendar.py",)),
     # NumPy's Generator methods are Cython: cProfile counts their time in the caller
-    ("duration samplers incl. NumPy draws", ("govsim/distributions.py",)),
+    ("duration samplers incl. NumPy draws", ("govsim/core/distributions.py",)),
     ("built-in calls (list, array, heapq, tuple …)", ("~",)),
 )
 

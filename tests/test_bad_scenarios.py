@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from govsim.calendar import WorkCalendar
 from govsim.cli import main
+from govsim.core.calendar import WorkCalendar
 from govsim.scenario.load import ScenarioError, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

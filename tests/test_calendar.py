@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govsim.calendar import WORK_EPS, CalendarDataError, WorkCalendar
+from govsim.core.calendar import WORK_EPS, CalendarDataError, WorkCalendar
 
 D = dt.date
 DT = dt.datetime

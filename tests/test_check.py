@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from govsim.audit import LogError, load_log
 from govsim.cli import main
 from govsim.invariants import INVARIANTS, NOT_YET_CHECKED
+from govsim.log.read import LogError, load_log
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "jining.toml"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govsim.model.world import build_calendar
+from govsim.core.calendar import build_calendar
 from govsim.scenario.load import load_scenario
 from test_check import invoke, reported, short_scenario, write
 

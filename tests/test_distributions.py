@@ -1,4 +1,4 @@
-"""Bound samplers (:func:`govsim.distributions.bound_sampler`) draw their stream in blocks and
+"""Bound samplers (:func:`govsim.core.distributions.bound_sampler`) draw their stream in blocks and
 must give exactly the numbers of one NumPy call per value (the same seed, the same results)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from govsim.distributions import Distribution, bound_sampler, make_sampler
+from govsim.core.distributions import Distribution, bound_sampler, make_sampler
 
 SPECS = [
     {"dist": "exponential", "mean_minutes": 3.0},

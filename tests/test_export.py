@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from govsim.audit import TZ, LoadedLog, load_log
 from govsim.cli import main
 from govsim.export import export_log, iso_times, write_ocel
 from govsim.log import ACTIVITIES
+from govsim.log.read import TZ, LoadedLog, load_log
 from govsim.model.world import simulate
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from govsim.calendar import WorkCalendar
+from govsim.core.calendar import WorkCalendar
 from govsim.rules.ledger import (
     BLUE,
     RED,

@@ -33,9 +33,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factory import make_scenario, scenario_dicts
+from govsim.core.org import GO
 from govsim.metrics import holding_intervals
 from govsim.model.world import simulate
-from govsim.org import GO
 
 REL = 1e-6
 

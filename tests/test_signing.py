@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from factory import make_scenario
-from govsim.org import GO, Organisation
+from govsim.core.org import GO, Organisation
 from govsim.rules.signing import (
     ITEM,
     SigningClass,

@@ -36,10 +36,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from factory import make_scenario, scenario_dicts
+from govsim.core.calendar import build_calendar
 from govsim.metrics import pair_visits
 from govsim.model.arrivals import WORKING_DAYS_PER_WEEK, generate_arrivals
 from govsim.model.rng import Streams
-from govsim.model.world import build_calendar, simulate
+from govsim.model.world import simulate
 from govsim.queueing import (
     erlang_b,
     erlang_c,

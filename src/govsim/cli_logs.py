@@ -14,8 +14,8 @@ from collections import Counter
 
 import click
 
-from govsim.audit import LoadedLog, LogError, audit, format_violation, load_log
-from govsim.invariants import INVARIANTS, NOT_YET_CHECKED
+from govsim.invariants import INVARIANTS, NOT_YET_CHECKED, audit, format_violation
+from govsim.log.read import LoadedLog, LogError, load_log
 from govsim.scenario.load import ScenarioError
 
 EXIT_VIOLATIONS = 1

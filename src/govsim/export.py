@@ -19,7 +19,7 @@
 
 All three are written with the standard library, trace by trace or event by event (so a
 large log is never held twice as a document tree), to a temporary name renamed over the
-target (:func:`govsim.experiment.storage.atomic_write`).
+target (:func:`govsim.core.files.atomic_write`).
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 from govsim import __version__
-from govsim.audit import CASE_ATTRIBUTES, EVENT_COLUMNS, OBJECT_COLUMNS, TZ, LoadedLog
-from govsim.calendar import WorkCalendar
-from govsim.experiment.storage import atomic_write
+from govsim.core.calendar import WorkCalendar
+from govsim.core.files import atomic_write
+from govsim.core.org import GO, Organisation
 from govsim.log import ACTIVITIES
-from govsim.org import GO, Organisation
+from govsim.log.read import CASE_ATTRIBUTES, EVENT_COLUMNS, OBJECT_COLUMNS, TZ, LoadedLog
 
 __all__ = [
     "FORMATS",
@@ -509,7 +509,7 @@ def write_csv_log(
 
 
 def export_log(log: LoadedLog, fmt: str, out: str | Path) -> Path:
-    """Write a loaded log (:func:`govsim.audit.load_log`) as ``xes``, ``ocel`` or ``csv``."""
+    """Write a loaded log (:func:`govsim.log.read.load_log`) as ``xes``, ``ocel`` or ``csv``."""
     selection: dict[str, object] = {}
     if log.variant is not None:
         selection["variant"] = log.variant

@@ -31,8 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govsim.calendar import WorkCalendar
-from govsim.org import GO, Organisation
+from govsim.core.calendar import WorkCalendar
+from govsim.core.org import GO, Organisation
+from govsim.log.read import LoadedLog
 from govsim.scenario.availability_models import SUBSTITUTION_TRIGGERS, Substitution
 from govsim.scenario.models import Scenario
 
@@ -2473,3 +2474,15 @@ def check_log(
         if only is None or name in only:
             out += check(ctx)
     return out
+
+
+def audit(log: LoadedLog) -> list[Violation]:
+    """Every invariant of :data:`govsim.invariants.INVARIANTS` over the log."""
+    return check_log(log.events, log.cases, log.org, log.cal, scenario=log.scenario)
+
+
+def format_violation(v: Violation, log: LoadedLog) -> str:
+    """``INV-D14 (A57) case 12: routed to vm_2, but … [line 45]`` — one line per violation."""
+    case = f" case {log.case_label(v.case)}" if v.case is not None else ""
+    where = f" [{log.where(v.events)}]" if v.events else ""
+    return f"{v.invariant} ({v.article}){case}: {v.message}{where}"

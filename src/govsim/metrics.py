@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from govsim.calendar import WorkCalendar
-from govsim.org import GO
+from govsim.core.calendar import WorkCalendar
+from govsim.core.org import GO
 from govsim.rules.meetings import KINDS
 
 PERCENTILES = (50, 90, 95)

@@ -35,8 +35,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from govsim.experiment.storage import atomic_write
-from govsim.org import GO
+from govsim.core.files import atomic_write
+from govsim.core.org import GO
 from govsim.scenario.expand import BASELINE
 from govsim.stats import paired_differences, summarise
 

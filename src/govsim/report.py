@@ -32,7 +32,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from govsim.experiment.storage import atomic_write
+from govsim.core.files import atomic_write
 from govsim.rules.meetings import KINDS as MEETING_KINDS
 from govsim.scenario.expand import BASELINE
 

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from govsim.experiment.storage import atomic_write, write_parquet
+from govsim.core.files import atomic_write, write_parquet
 
 # kpis last: it marks the replication done. ledger_* only for scenarios with the ledger.
 KINDS = ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis")

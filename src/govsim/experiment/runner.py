@@ -8,7 +8,6 @@ workers or the order in which tasks finish (DESIGN: Randomness).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import platform
 import sys
@@ -23,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from govsim import __version__
+from govsim.core.files import file_sha256, write_csv, write_json
+from govsim.core.org import GO
 from govsim.experiment.executors import open_executor
 from govsim.experiment.parts import (
     clear_temporary,
@@ -31,7 +32,6 @@ from govsim.experiment.parts import (
     is_done,
     write_parts,
 )
-from govsim.experiment.storage import write_csv, write_json
 from govsim.experiment.summary import summary_table
 from govsim.metrics import (
     backlog_series,
@@ -42,7 +42,6 @@ from govsim.metrics import (
     replication_kpis,
 )
 from govsim.model.world import simulate
-from govsim.org import GO
 from govsim.scenario.expand import DesignPoint, expand
 from govsim.scenario.models import Scenario
 
@@ -167,11 +166,6 @@ def run_task(task: Task) -> int:
         frames["cases"] = _tag(cases, task)
     write_parts(task.run_dir, task.point_index, task.replication, frames)
     return task.index
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes (the scenario's fingerprint in the manifest)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def new_run_dir(base: Path, scenario_name: str) -> Path:

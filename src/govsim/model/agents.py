@@ -16,7 +16,7 @@ from typing import Any
 import simpy
 from simpy.events import Event
 
-from govsim.calendar import WorkCalendar
+from govsim.core.calendar import WorkCalendar
 from govsim.model.availability import Availability
 
 URGENT, NORMAL = 0, 1

@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from govsim.calendar import WorkCalendar
-from govsim.distributions import make_sampler
+from govsim.core.calendar import WorkCalendar
+from govsim.core.distributions import make_sampler
 from govsim.model.countersign import CountersignPlan, PlanDrawer
 from govsim.model.rng import Streams
 from govsim.rules.intake import applicable_defects

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from govsim.calendar import WorkCalendar
-from govsim.distributions import make_sampler
+from govsim.core.calendar import WorkCalendar
+from govsim.core.distributions import make_sampler
+from govsim.core.org import Organisation
 from govsim.model.rng import Streams
-from govsim.org import Organisation
 from govsim.scenario.availability_models import AbsenceProfile, Leave
 
 if TYPE_CHECKING:

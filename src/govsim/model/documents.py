@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from govsim.core.org import GO
 from govsim.log import CHANNEL_CODE, NONE, REASON_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
@@ -21,7 +22,6 @@ from govsim.log import Reason as R
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import Arrival
 from govsim.model.countersign import coordinate, log_involvement
-from govsim.org import GO
 from govsim.rules.deadlines import instruction_reply_deadline
 from govsim.rules.intake import bypasses_go, first_problem, intake_decision
 from govsim.rules.routing import route_upward, upward_co_reviewers

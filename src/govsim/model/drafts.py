@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from govsim.calendar import WorkCalendar
-from govsim.distributions import make_sampler
+from govsim.core.calendar import WorkCalendar
+from govsim.core.distributions import make_sampler
+from govsim.core.org import GO
 from govsim.log import CASE_TYPES, NONE, REASON_CODE, TOPIC_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
@@ -33,7 +34,6 @@ from govsim.model.arrivals import poisson_working_times
 from govsim.model.countersign import CountersignPlan, PlanDrawer, coordinate, log_involvement
 from govsim.model.documents import co_review, leader_acts, leader_handles, log_review_outcome
 from govsim.model.rng import Streams
-from govsim.org import GO
 from govsim.rules.intake import VETTING_CHECKS, abandoned_on_return, vetting_decision
 from govsim.rules.legality import comment_period_end, next_decision_time
 from govsim.rules.routing import route_upward

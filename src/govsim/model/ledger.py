@@ -36,14 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from govsim.distributions import Distribution, bound_sampler
+from govsim.core.distributions import Distribution, bound_sampler
+from govsim.core.org import GO
 from govsim.log import CASE_TYPES, LEDGER_SOURCES
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import WORKING_DAYS_PER_WEEK
 from govsim.model.ledger_desk import DepartmentDesk
-from govsim.org import GO
 from govsim.rules.ledger import (
     RED,
     YELLOW,

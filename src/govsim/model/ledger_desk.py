@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from govsim.calendar import WorkCalendar
+from govsim.core.calendar import WorkCalendar
 
 if TYPE_CHECKING:
     from govsim.model.ledger import Item

@@ -57,14 +57,14 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from govsim.distributions import Distribution, bound_sampler
+from govsim.core.distributions import Distribution, bound_sampler
+from govsim.core.org import GO
 from govsim.log import CASE_TYPES, NONE, OUTCOMES
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import Arrival
 from govsim.model.ledger import register_meeting_decision
-from govsim.org import GO
 from govsim.rules.meetings import (
     MAYORS_MEETINGS,
     chair_now,

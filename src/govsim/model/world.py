@@ -8,8 +8,9 @@ from typing import Any
 
 import simpy
 
-from govsim.calendar import WorkCalendar
-from govsim.distributions import bound_sampler
+from govsim.core.calendar import build_calendar
+from govsim.core.distributions import bound_sampler
+from govsim.core.org import GO, Organisation
 from govsim.log import CASE_TYPES, EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import iter_arrivals
@@ -19,23 +20,8 @@ from govsim.model.drafts import generate_outgoing, outgoing_document
 from govsim.model.ledger import LedgerModel
 from govsim.model.meetings import MeetingsModel
 from govsim.model.rng import Streams
-from govsim.org import GO, Organisation
 from govsim.rules.substitution import ItemNeeds, handler_for, triggers_substitution
 from govsim.scenario.models import Scenario
-
-
-def build_calendar(sc: Scenario) -> WorkCalendar:
-    """The scenario's work calendar over its horizon (raises CalendarDataError on data gaps)."""
-    c = sc.calendar
-    return WorkCalendar(
-        sc.scenario.start,
-        sc.scenario.horizon_days,
-        kind=c.kind,
-        office_hours=[tuple(b) for b in c.office_hours],
-        beyond_data=c.beyond_data,
-        extra_workdays=c.extra_workdays,
-        extra_holidays=c.extra_holidays,
-    )
 
 
 class World:

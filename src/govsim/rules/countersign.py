@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from govsim.calendar import WorkCalendar
+from govsim.core.calendar import WorkCalendar
 from govsim.rules.deadlines import calendar_days_deadline
 
 TEXT_WORKING_DAYS = 3

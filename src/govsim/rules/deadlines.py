@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govsim.calendar import WorkCalendar
+from govsim.core.calendar import WorkCalendar
 
 
 def instruction_reply_deadline(

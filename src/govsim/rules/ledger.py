@@ -16,7 +16,7 @@ import calendar as _calendar
 import datetime as dt
 from typing import NamedTuple, Protocol
 
-from govsim.calendar import WorkCalendar
+from govsim.core.calendar import WorkCalendar
 
 BLUE, YELLOW, RED = "blue", "yellow", "red"
 COLOURS = (BLUE, YELLOW, RED)  # LedgerColour, A70 「“蓝黄红”标识」

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from govsim.calendar import WorkCalendar
+from govsim.core.calendar import WorkCalendar
 from govsim.rules.deadlines import calendar_days_deadline
 
 NEEDS_LEGALITY_REVIEW = frozenset({"normative_doc", "gov_rule", "contract"})

@@ -11,8 +11,8 @@ import calendar as _calendar
 import datetime as dt
 from collections.abc import Callable
 
-from govsim.calendar import WorkCalendar
-from govsim.org import Organisation
+from govsim.core.calendar import WorkCalendar
+from govsim.core.org import Organisation
 
 MEMBER_ROLES = ("mayor", "executive_vice_mayor", "vice_mayor", "secretary_general")
 KINDS = ("executive", "plenary", "mayor_office", "special_topic")

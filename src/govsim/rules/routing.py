@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govsim.org import Organisation
+from govsim.core.org import Organisation
 
 
 def route_upward(org: Organisation, matter: str, major: bool, mayor_only: bool = False) -> str:

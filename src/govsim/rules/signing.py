@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from govsim.org import GO, Organisation
+from govsim.core.org import GO, Organisation
 
 
 class SigningClass(StrEnum):

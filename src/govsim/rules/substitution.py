@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from govsim.org import Organisation
+from govsim.core.org import Organisation
 from govsim.scenario.availability_models import SUBSTITUTION_TRIGGERS, Substitution
 
 VICE_MAYOR_ROLES = ("executive_vice_mayor", "vice_mayor")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from govsim.distributions import Distribution
+from govsim.core.distributions import Distribution
 from govsim.scenario.models import Identifier, Probability, Rate, Strict
 
 AbsenceReason = Literal["out_of_city", "visit", "vacation", "study", "family_visit", "medical"]

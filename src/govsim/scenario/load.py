@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from govsim.calendar import CalendarDataError
+from govsim.core.calendar import CalendarDataError
 from govsim.scenario.checks import Location, Problem, cross_check
 from govsim.scenario.models import Scenario
 from govsim.scenario.tomlpos import locate, syntax_error_line, syntax_error_message
@@ -209,7 +209,7 @@ def _field_named(raw: dict[str, Any], loc: Location, message: str) -> Location:
 
 def _calendar_problems(sc: Scenario) -> list[Problem]:
     """Build the work calendar once so data gaps (years beyond the holiday data) show up now."""
-    from govsim.model.world import build_calendar
+    from govsim.core.calendar import build_calendar
 
     try:
         build_calendar(sc)

@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from govsim.distributions import Distribution
+from govsim.core.distributions import Distribution
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 

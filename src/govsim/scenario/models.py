@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from govsim.distributions import Distribution
+from govsim.core.distributions import Distribution
 from govsim.scenario.ledger_models import Ledger
 from govsim.scenario.meeting_models import Meetings
 

@@ -7,8 +7,10 @@ also the actor vocabulary of the event log: the General Office first, then leade
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from govsim.scenario.models import Scenario
+if TYPE_CHECKING:  # core imports nothing above it: the scenario is only read, duck-typed
+    from govsim.scenario.models import Scenario
 
 GO = "GO"
 

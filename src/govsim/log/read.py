@@ -29,10 +29,17 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from govsim.calendar import WorkCalendar
-from govsim.invariants import Violation, check_log
-from govsim.log import ACTIVITIES, CASE_TYPES, CHANNELS, LEDGER_SOURCES, OUTCOMES, REASONS, TOPICS
-from govsim.org import Organisation
+from govsim.core.calendar import WorkCalendar
+from govsim.core.org import Organisation
+from govsim.log.eventlog import (
+    ACTIVITIES,
+    CASE_TYPES,
+    CHANNELS,
+    LEDGER_SOURCES,
+    OUTCOMES,
+    REASONS,
+    TOPICS,
+)
 from govsim.scenario.expand import expand
 from govsim.scenario.load import load_scenario
 from govsim.scenario.models import Scenario
@@ -44,8 +51,6 @@ __all__ = [
     "TZ",
     "LoadedLog",
     "LogError",
-    "audit",
-    "format_violation",
     "load_log",
     "normalise",
 ]
@@ -841,8 +846,8 @@ def load_log(
     narrowed to the first one matching the options. Raises :class:`LogError` (one line) or
     :class:`govsim.scenario.load.ScenarioError` (a bad scenario file).
     """
-    from govsim.experiment.runner import file_sha256
-    from govsim.model.world import build_calendar
+    from govsim.core.calendar import build_calendar
+    from govsim.core.files import file_sha256
 
     path = Path(source)
     warnings: list[str] = []
@@ -941,18 +946,3 @@ def load_log(
         case_labels=labels,
         warnings=warnings,
     )
-
-
-# -- auditing -----------------------------------------------------------------------------------
-
-
-def audit(log: LoadedLog) -> list[Violation]:
-    """Every invariant of :data:`govsim.invariants.INVARIANTS` over the log."""
-    return check_log(log.events, log.cases, log.org, log.cal, scenario=log.scenario)
-
-
-def format_violation(v: Violation, log: LoadedLog) -> str:
-    """``INV-D14 (A57) case 12: routed to vm_2, but … [line 45]`` — one line per violation."""
-    case = f" case {log.case_label(v.case)}" if v.case is not None else ""
-    where = f" [{log.where(v.events)}]" if v.events else ""
-    return f"{v.invariant} ({v.article}){case}: {v.message}{where}"

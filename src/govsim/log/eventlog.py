@@ -357,7 +357,7 @@ class EventLog:
     """Append-only columnar event log of one replication.
 
     ``actors`` fixes the actor vocabulary (index = code), normally the organisation's
-    :attr:`~govsim.org.Organisation.actors`.
+    :attr:`~govsim.core.org.Organisation.actors`.
     """
 
     def __init__(self, actors: Sequence[str]) -> None:

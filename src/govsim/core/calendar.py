@@ -32,7 +32,7 @@ import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -536,3 +536,21 @@ class WorkCalendar:
             f"WorkCalendar(start={self.start.isoformat()}, days={self.days}, kind={self.kind!r}, "
             f"margin_days={self.margin_days})"
         )
+
+
+def build_calendar(sc: Any) -> WorkCalendar:
+    """The scenario's work calendar over its horizon, built from its ``[scenario]`` start and
+    horizon and its ``[calendar]`` section (raises :class:`CalendarDataError` on data gaps).
+
+    The scenario is read duck-typed, so the calendar imports nothing above it.
+    """
+    c = sc.calendar
+    return WorkCalendar(
+        sc.scenario.start,
+        sc.scenario.horizon_days,
+        kind=c.kind,
+        office_hours=[tuple(b) for b in c.office_hours],
+        beyond_data=c.beyond_data,
+        extra_workdays=c.extra_workdays,
+        extra_holidays=c.extra_holidays,
+    )

@@ -6,14 +6,16 @@ renames it over the final name (``os.replace`` is atomic on one file system).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is not imported to write a text file
+    import pandas as pd
 
 
 def _umask() -> int:
@@ -57,3 +59,8 @@ def write_json(data: dict[str, Any], path: Path) -> Path:
         tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8")
 
     return atomic_write(path, dump)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (a scenario's fingerprint in a run's manifest)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
