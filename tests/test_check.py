@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from govsim.checks import INVARIANTS, NOT_YET_CHECKED
 from govsim.cli import main
-from govsim.invariants import INVARIANTS, NOT_YET_CHECKED
 from govsim.log.read import LogError, load_log
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -252,7 +252,8 @@ DOCUMENT_INJECTIONS: dict[str, tuple[Inject, set[str]]] = {
     # A request closed undecided also breaks A57's 「应签署明确意见」 (INV-D15).
     "INV-D12": (no_decision, {"INV-D12", "INV-D15"}),
     "INV-D15": (unread_report, {"INV-D15"}),
-    "INV-O01": (unvetted, {"INV-O01"}),
+    # A draft signed unvetted also reached its leaders before the GO's review passed it (A57).
+    "INV-O01": (unvetted, {"INV-O01", "INV-D01"}),
     "INV-O02": (no_signoff, {"INV-O02"}),
     "INV-O03": (pass_problem("redundant"), {"INV-O03"}),
     "INV-O04": (resign("overseas_approval", "vm_exec"), {"INV-O04"}),

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from factory import make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.model.world import simulate
 from govsim.scenario.load import parse_scenario
 from test_bad_scenarios import SMALL, edit, line_of, validate_cli

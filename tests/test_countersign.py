@@ -17,8 +17,8 @@ import datetime as dt
 import pytest
 
 from factory import fixed, make_scenario
+from govsim.checks import check_log
 from govsim.core.calendar import WorkCalendar
-from govsim.invariants import check_log
 from govsim.model.world import simulate
 from govsim.rules.countersign import countersign_deadline, deemed_no_objection, extended_deadline
 

@@ -18,7 +18,7 @@ import govsim.model.countersign as countersign
 import govsim.model.documents as documents
 import govsim.model.drafts as drafts
 from factory import durations, fixed, make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.metrics import CASE_TYPES, replication_kpis
 from govsim.model.world import simulate
 from govsim.rules.signing import SigningClass, SigningPlan

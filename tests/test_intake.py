@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from factory import BASE, fixed, make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.metrics import replication_kpis
 from govsim.model.world import simulate
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from factory import make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.model.world import simulate
 
 

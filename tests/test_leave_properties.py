@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import govsim.model.world as world_module
 from factory import make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.model.world import simulate
 from test_properties import scenarios
 

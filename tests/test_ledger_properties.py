@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import govsim.model.ledger as ledger_model
 from factory import durations, make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.metrics import ledger_items, ledger_kpis
 from govsim.model.world import simulate
 from govsim.rules.ledger import Dekad

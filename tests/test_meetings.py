@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from factory import BASE, fixed, make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.model.world import simulate
 from govsim.rules.meetings import executive_meeting_days, has_quorum, submission_cutoff
 

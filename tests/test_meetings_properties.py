@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import govsim.model.meetings as meetings_module
 from factory import make_scenario
-from govsim.invariants import check_log
+from govsim.checks import check_log
 from govsim.model.world import simulate
 from govsim.rules.meetings import executive_members
 from test_leave_properties import leave_scenarios

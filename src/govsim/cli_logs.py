@@ -14,7 +14,7 @@ from collections import Counter
 
 import click
 
-from govsim.invariants import INVARIANTS, NOT_YET_CHECKED, audit, format_violation
+from govsim.checks import INVARIANTS, NOT_YET_CHECKED, audit, format_violation
 from govsim.log.read import LoadedLog, LogError, load_log
 from govsim.scenario.load import ScenarioError
 

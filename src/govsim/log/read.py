@@ -12,7 +12,7 @@ A malformed log — a missing column, an unknown activity, an actor who is not i
 organisation, a time that is not a time — raises :class:`LogError` with a one-line message
 naming the file and the line (CSV) or row (Parquet). A well-formed log is normalised to
 exactly the dtypes of :meth:`govsim.log.EventLog.to_frame` and
-:meth:`~govsim.log.EventLog.cases_frame`, so :func:`govsim.invariants.check_log` and the
+:meth:`~govsim.log.EventLog.cases_frame`, so :func:`govsim.checks.check_log` and the
 exporters read a loaded log and a simulated one alike.
 """
 

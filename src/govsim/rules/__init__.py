@@ -4,6 +4,6 @@
 ``intake`` (A55, A56, A59, A63), ``signing`` (A61, the signing matrix), ``legality`` (A20,
 A21, A60).
 
-The simulation calls these; :mod:`govsim.invariants` restates the same rules independently
+The simulation calls these; :mod:`govsim.checks` restates the same rules independently
 over the event log, so a wrong rule function shows up as a violation.
 """

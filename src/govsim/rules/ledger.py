@@ -6,7 +6,7 @@ A70 「中央和省、市重点工作，全部纳入政府及部门工作台帐�
 neither; the defaults below are the catalogue's ASSUMPTIONS (RULES §7.4, §7.5; knobs K06, K07,
 K62, K63, K65, K68; AMB-14, AMB-15, AMB-50), each a scenario knob.
 
-Pure functions: the model calls them; :mod:`govsim.invariants` restates the colour rule and the
+Pure functions: the model calls them; :mod:`govsim.checks` restates the colour rule and the
 rhythm dates independently over the log (INV-S04, INV-S05).
 """
 

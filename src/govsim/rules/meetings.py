@@ -1,7 +1,7 @@
 """Meeting rules: cadence, the A49 lead, who sits, chair, quorum, minutes signer (A44–A52).
 
 Pure functions of the regulation (RULES §3.5, §5.2–§5.6; K39, K44–K49; AMB-10, AMB-11,
-AMB-26, AMB-40, AMB-45). The model calls them; :mod:`govsim.invariants` restates the same rules over
+AMB-26, AMB-40, AMB-45). The model calls them; :mod:`govsim.checks` restates the same rules over
 the log (INV-M02, M03, M04, M08), so a wrong function here shows up as a violation.
 """
 
