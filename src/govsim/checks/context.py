@@ -96,7 +96,10 @@ class LogContext:
     @property
     def params(self) -> RuleParams:
         """The scenario's countersign and intake knobs (the text's defaults without one)."""
-        return params_from_scenario(self.sc) if self.sc is not None else RuleParams()
+        sc = self.sc
+        return self.cached(
+            "params", lambda: params_from_scenario(sc) if sc is not None else RuleParams()
+        )
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """``make()``, computed once per context under ``key``."""

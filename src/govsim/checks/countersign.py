@@ -14,7 +14,7 @@ from typing import Any
 
 from govsim.checks.context import EPS, LogContext, RuleParams, Violation
 from govsim.checks.registry import invariant_group
-from govsim.checks.views import Ev, case_info, per_case
+from govsim.checks.views import Ev, case_info, per_case_of, rows
 from govsim.checks.vocab import CS_ACTS, CS_CONSENTS, CS_PARTY_ACTS, CS_TO_DEPARTMENT
 
 FAMILY = "countersign"
@@ -238,7 +238,9 @@ def countersign_findings(ctx: LogContext) -> list[Violation]:
     """INV-D07 … INV-D11 over each (document, co-department, round)."""
     info, p = case_info(ctx), ctx.params
     out: list[Violation] = []
-    for case, evs in per_case(ctx, *CS_ACTS).items():
+    # A document with no countersign act has nothing to check (its submission alone).
+    involved = rows(ctx, *(a for a in CS_ACTS if a != "doc.submitted"))["case"]
+    for case, evs in per_case_of(ctx, involved, *CS_ACTS).items():
         f = _Found(case)
         lead = info[case]["sender"]
         for (c, _round_no), es in _rounds(evs).items():

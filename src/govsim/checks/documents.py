@@ -15,6 +15,7 @@ from govsim.checks.views import (
     Ev,
     case_info,
     cases_of_type,
+    decode,
     first_by_case,
     first_index_by_case,
     per_case,
@@ -82,7 +83,12 @@ def inv_d01(ctx: LogContext) -> list[Violation]:
     unreviewed = ~unreceived & ~(first_pass < acts.index.to_numpy())
     out = []
     for idx, case, act, before, unrev in zip(
-        acts.index, acts["case"], acts["activity"].astype(str), unreceived, unreviewed, strict=True
+        acts.index.tolist(),
+        acts["case"].tolist(),
+        decode(acts["activity"]),
+        unreceived,
+        unreviewed,
+        strict=True,
     ):
         if before:
             out.append(
@@ -267,7 +273,9 @@ def submission_findings(ctx: LogContext) -> list[Violation]:
     """
     info = case_info(ctx)
     out = []
-    for case, evs in per_case(ctx, *SUBMISSION_ACTS).items():
+    submitted = rows(ctx, "doc.submitted")
+    carrying = submitted.loc[submitted["reason"].notna(), "case"]  # the others pass
+    for case, evs in per_case_of(ctx, carrying, *SUBMISSION_ACTS).items():
         kind = info[case]["case_type"]
         carried: str | None = None
         pending: list[str | None] = []
@@ -374,7 +382,9 @@ def inv_d15(ctx: LogContext) -> list[Violation]:
     info, org = case_info(ctx), ctx.org
     boundary, found = review_boundary(ctx)
     out = list(found)
-    for case, evs in per_case(ctx, *UPWARD_DECISIONS).items():
+    # Only requests and reports are closed on a decision; approvals elsewhere are wrong too.
+    relevant = pd.concat([cases_of_type(ctx, *UPWARD), rows(ctx, "leader.approved")["case"]])
+    for case, evs in per_case_of(ctx, relevant, *UPWARD_DECISIONS).items():
         kind = info[case]["case_type"]
         acts = {e.act for e in evs}
         for e in evs:

@@ -15,7 +15,7 @@ import numpy as np
 
 from govsim.checks.context import EPS, LogContext, Violation
 from govsim.checks.registry import invariant
-from govsim.checks.views import Absences, absences, rows, triggers
+from govsim.checks.views import Absences, absences, decode, rows, triggers
 from govsim.checks.vocab import (
     HAND_OVERS,
     MAYOR_ONLY_ACTS,
@@ -189,9 +189,10 @@ def inv_l06(ctx: LogContext) -> list[Violation]:
     acts = _substitute_acts(ctx)
     out = []
     for idx, case, owner, handler, t in zip(
-        acts.index.tolist(), acts["case"].tolist(), acts["on_behalf"].astype(str),
-        acts["actor"].astype(str), acts["time"].tolist(), strict=True,
+        acts.index.tolist(), acts["case"].tolist(), decode(acts["on_behalf"], math.nan),
+        decode(acts["actor"], math.nan), acts["time"].tolist(), strict=True,
     ):  # fmt: skip
+        owner, handler = str(owner), str(handler)
         t_route = hand_overs.time_before(case, handler, idx, t)
         msg = _substitution_breach(ctx, away, owner, handler, t_route)
         if msg is not None:

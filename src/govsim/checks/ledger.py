@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ import numpy as np
 
 from govsim.checks.context import EPS, LogContext, Violation
 from govsim.checks.registry import invariant
-from govsim.checks.views import rows
+from govsim.checks.views import decode, rows
 from govsim.checks.vocab import LEDGER_MARKS, LEDGER_NEXT, LEDGER_STEPS
 from govsim.core.calendar import WorkCalendar
 
@@ -75,16 +76,18 @@ def inv_s01(ctx: LogContext) -> list[Violation]:
     for idx, case, act in zip(stray.index, stray["case"], stray["activity"], strict=True):
         out.append(Violation("INV-S01", "A73", int(case), f"{act} on a non-item", (idx,)))
     mine = ev.loc[ev["case"].isin(items)]
-    for case, group in mine.groupby("case", observed=True, sort=True):
-        steps = zip(
-            group.index,
-            group["activity"].astype(str),
-            group["outcome"].astype(object),
-            group["time"],
-            group["deadline"],
-            strict=True,
-        )
-        out += _item_steps(int(case), list(steps))
+    mine = mine.iloc[np.argsort(mine["case"].to_numpy(), kind="stable")]
+    steps = zip(
+        mine["case"].tolist(),
+        mine.index.tolist(),
+        decode(mine["activity"]),
+        decode(mine["outcome"], missing=math.nan),
+        mine["time"].tolist(),
+        mine["deadline"].tolist(),
+        strict=True,
+    )
+    for case, group in itertools.groupby(steps, key=lambda r: r[0]):
+        out += _item_steps(case, [r[1:] for r in group])
     return out
 
 

@@ -12,7 +12,15 @@ from typing import Any
 from govsim.checks.context import LogContext, Violation
 from govsim.checks.documents import submission_findings
 from govsim.checks.registry import findings_of, invariant, invariant_group
-from govsim.checks.views import Ev, case_info, leader_in_charge, per_case
+from govsim.checks.views import (
+    Ev,
+    case_info,
+    cases_of_type,
+    leader_in_charge,
+    per_case,
+    per_case_of,
+    rows,
+)
 from govsim.checks.vocab import CONTRACT_ACTS, OUTGOING, SIGN_OFF_ACTS, SIGNING_ACTS, VETTING_ACTS
 from govsim.core.org import GO, Organisation
 
@@ -24,7 +32,8 @@ def inv_o01(ctx: LogContext) -> list[Violation]:
     """A59 「市政府领导同志不直接签批未经市政府办公室审理的公文文稿」: a leader signs a draft
     only after the GO's vetting passed it."""
     out = []
-    for case, evs in per_case(ctx, *VETTING_ACTS).items():
+    signed = rows(ctx, "doc.signed")["case"]
+    for case, evs in per_case_of(ctx, signed, *VETTING_ACTS).items():
         vetted = math.inf
         for e in evs:
             if e.act == "go.reviewed" and e.outcome == "pass":
@@ -39,9 +48,9 @@ def inv_o02(ctx: LogContext) -> list[Violation]:
     """A59 「部门主要负责人要对代拟文稿认真审核把关，并在公文签批单上签名同意」: every time a
     department's draft reaches the GO, its principal head signed the sign-off sheet first."""
     info, out = case_info(ctx), []
-    for case, evs in per_case(ctx, *SIGN_OFF_ACTS).items():
+    for case, evs in per_case_of(ctx, cases_of_type(ctx, *OUTGOING), *SIGN_OFF_ACTS).items():
         c = info[case]
-        if c["case_type"] not in OUTGOING or c["sender"] == GO:
+        if c["sender"] == GO:
             continue
         signed = 0
         for e in evs:

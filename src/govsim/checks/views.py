@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,9 +51,9 @@ def first_index_by_case(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(frame.index.to_numpy(), index=frame["case"].to_numpy()).groupby(level=0).min()
 
 
-@dataclass(frozen=True, slots=True)
-class Ev:
-    """One event, as the per-case checks read it."""
+class Ev(NamedTuple):
+    """One event, as the per-case checks read it (a named tuple: cheap to build by the
+    thousand)."""
 
     idx: int
     time: float
@@ -71,8 +71,15 @@ class Ev:
         return self.on_behalf or self.actor
 
 
-def _names(col: pd.Series) -> list[str | None]:
-    return [x if isinstance(x, str) else None for x in col.astype(object)]
+def decode(col: pd.Series, missing: Any = None) -> list[Any]:
+    """A column's values as Python objects, ``missing`` for a missing value (categoricals
+    decoded through their codes, without converting every cell)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        lookup = np.array([*col.cat.categories.tolist(), missing], dtype=object)
+        return lookup[col.cat.codes.to_numpy()].tolist()
+    if col.dtype == object:
+        return [missing if v is None or v != v else v for v in col.tolist()]
+    return col.tolist()
 
 
 def group_events(sub: pd.DataFrame) -> dict[int, list[Ev]]:
@@ -83,17 +90,17 @@ def group_events(sub: pd.DataFrame) -> dict[int, list[Ev]]:
         sub.index.tolist(),
         sub["time"].tolist(),
         sub["case"].tolist(),
-        sub["activity"].astype(object).tolist(),
-        _names(sub["actor"]),
-        _names(sub["target"]),
-        _names(sub["outcome"]),
+        decode(sub["activity"]),
+        decode(sub["actor"]),
+        decode(sub["target"]),
+        decode(sub["outcome"]),
         sub["deadline"].tolist(),
-        _names(sub["reason"]) if "reason" in sub else [None] * n,
-        _names(sub["on_behalf"]),
+        decode(sub["reason"]) if "reason" in sub else [None] * n,
+        decode(sub["on_behalf"]),
         strict=True,
     )
-    for idx, t, case, act, actor, target, outcome, deadline, reason, behalf in cols:
-        out[case].append(Ev(idx, t, act, actor, target, outcome, deadline, reason, behalf))
+    for idx, t, case, *rest in cols:
+        out[case].append(Ev(idx, t, *rest))
     return out
 
 
@@ -113,11 +120,10 @@ def case_info(ctx: LogContext) -> dict[int, dict[str, Any]]:
     """The case table as one record per case (cached)."""
 
     def make() -> dict[int, dict[str, Any]]:
-        cases = ctx.cases.copy()
-        for col in ("case_type", "sender", "matter", "channel", "topic"):
-            if col in cases:
-                cases[col] = cases[col].astype(object)
-        return {int(r["case"]): r for r in cases.to_dict("records")}
+        cases = ctx.cases
+        names = list(cases.columns)
+        cols = [decode(cases[c], missing=math.nan) for c in names]
+        return {int(r[0]): dict(zip(names, r, strict=True)) for r in zip(*cols, strict=True)}
 
     return ctx.cached("case_info", make)
 
