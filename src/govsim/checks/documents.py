@@ -18,7 +18,6 @@ from govsim.checks.views import (
     decode,
     first_by_case,
     first_index_by_case,
-    per_case,
     per_case_of,
     rows,
 )
