@@ -283,3 +283,64 @@ def test_injected_document_violation_is_reported(
     assert re.search(
         rf"^{len(found)} violation\(s\) of {len(expected)} invariant", result.stdout, re.M
     )
+
+
+# -- INV-D01: the GO's review comes before any leader (A55, A57, A59) ---------------------------
+
+AFTER_REVIEW = {
+    "doc.routed", "doc.rerouted", "doc.sent_for_review", "doc.sent_for_signature",
+    "doc.co_review_signed", "sign.authorized", "doc.signed", "gov.consented",
+    "leader.approved", "leader.circle_read", "leader.instructed",
+}  # fmt: skip
+
+
+def reviewed_request(f: pd.DataFrame) -> tuple[str, pd.Index]:
+    """A routed request that passed the GO's review once: its case and that review's row."""
+    for case, rows in f.loc[f["case_type"] == "request"].groupby("case", sort=False):
+        passes = rows.index[(rows["activity"] == "go.reviewed") & (rows["outcome"] == "pass")]
+        if len(passes) == 1 and (rows["activity"] == "doc.routed").any():
+            return str(case), passes
+    raise AssertionError("no routed request in the log")
+
+
+def test_d01_reports_exactly_the_case_whose_review_is_gone(
+    docs_run: dict[str, Path], docs_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Deleting the passed review of a routed request: INV-D01 (A57) for each act that followed
+    it on that case — routing, the leader's act — and nothing else new (the log was clean)."""
+    assert invoke("check", docs_run["csv"], "--scenario", docs_run["scenario"]).exit_code == 0
+    case, review = reviewed_request(docs_frame)
+    acts = docs_frame.loc[docs_frame["case"] == case, "activity"]
+    expected = int(acts.isin(AFTER_REVIEW).sum())
+    path = write(docs_frame.drop(index=review), tmp_path / "bad.csv")
+    result = invoke("check", path, "--scenario", docs_run["scenario"])
+    assert result.exit_code == 1, result.output
+    assert reported(result.stdout) == [("INV-D01", "A57", case)] * expected, result.stdout
+    lines = [s for s in result.stdout.splitlines() if s.startswith("INV-")]
+    assert all("before the GO's review passed it" in s for s in lines)
+    assert any(s.split(": ", 1)[1].startswith("doc.routed ") for s in lines)
+
+
+def test_d01_direct_channel_needs_no_review(
+    docs_run: dict[str, Path], docs_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A55's direct channels reach the leader without the GO: the same request, its review
+    gone, on a direct channel breaches nothing."""
+    case, review = reviewed_request(docs_frame)
+    f = docs_frame.drop(index=review)
+    f.loc[f["case"] == case, "channel"] = "leader_assigned"
+    result = invoke("check", write(f, tmp_path / "direct.csv"), "--scenario", docs_run["scenario"])
+    assert result.exit_code == 0, result.output
+    assert reported(result.stdout) == []
+
+
+def test_d01_returned_review_is_not_a_pass(
+    docs_run: dict[str, Path], docs_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A review that returned the document does not open the way to the leader (A57 审核)."""
+    case, review = reviewed_request(docs_frame)
+    f = docs_frame.copy()
+    f.loc[review, "outcome"] = "return"
+    f.loc[review, "reason"] = "poor_quality"
+    result = invoke("check", write(f, tmp_path / "bad.csv"), "--scenario", docs_run["scenario"])
+    assert {inv for inv, _, c in reported(result.stdout) if c == case} >= {"INV-D01"}
