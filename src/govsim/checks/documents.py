@@ -22,8 +22,8 @@ from govsim.checks.views import (
     rows,
 )
 from govsim.checks.vocab import (
+    AFTER_GO_REVIEW,
     APPROVAL_ACTS,
-    LEADER_DOCUMENT_ACTS,
     OUTGOING,
     REACH_LEADER,
     READING_ACTS,
@@ -36,19 +36,6 @@ from govsim.checks.vocab import (
 from govsim.core.org import GO
 
 FAMILY = "documents"
-# Acts that hand a document to a leader or are a leader's act on it: after the GO's review.
-_AFTER_REVIEW = tuple(
-    dict.fromkeys(
-        (
-            *REACH_LEADER,
-            *ROUTINGS,
-            *LEADER_DOCUMENT_ACTS,
-            "gov.consented",
-            "doc.sent_for_review",
-            "doc.sent_for_signature",
-        )
-    )
-)
 
 
 def _through_go(ctx: LogContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,7 +59,7 @@ def inv_d01(ctx: LogContext) -> list[Violation]:
     authorisation, signature, consent to a contract), before a review of the GO passed it —
     upward documents, drafts and contracts alike (the model reviews each before any of these;
     with ``close_after_review`` an upward document ends at its review)."""
-    acts = _through_go(ctx, rows(ctx, *_AFTER_REVIEW))
+    acts = _through_go(ctx, rows(ctx, *AFTER_GO_REVIEW))
     received = first_by_case(rows(ctx, "go.received"), "time")
     got = acts["case"].map(received).fillna(np.inf)
     unreceived = acts["activity"].isin(REACH_LEADER).to_numpy() & ~(got <= acts["time"]).to_numpy()

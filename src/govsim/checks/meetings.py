@@ -26,7 +26,7 @@ from govsim.checks.views import (
     rows,
     triggers,
 )
-from govsim.checks.vocab import A48_STEPS, DECISIONS_TO_SUPERVISE, MINUTES_BY_MAYOR
+from govsim.checks.vocab import A48_STEPS, AGENDA_ACTS, DECISIONS_TO_SUPERVISE, MINUTES_BY_MAYOR
 from govsim.core.calendar import WorkCalendar
 from govsim.core.org import GO
 
@@ -205,11 +205,12 @@ def inv_m04(ctx: LogContext) -> list[Violation]:
 def _agenda_steps(ctx: LogContext, kind: str) -> tuple[tuple[str, str], ...]:
     """A50: the GO proposes, the SG reviews (the executive meeting), the mayor fixes."""
     org = ctx.org
-    review = (("sg.arrangement_reviewed", org.secretary_general),)
+    proposed, reviewed, fixed = AGENDA_ACTS
+    review = ((reviewed, org.secretary_general),)
     return (
-        ("go.arrangement_proposed", GO),
+        (proposed, GO),
         *(review if kind_of(kind).sg_reviews_agenda else ()),
-        ("mayor.agenda_fixed", org.mayor),
+        (fixed, org.mayor),
     )
 
 
@@ -228,14 +229,12 @@ def _fixed_by_stand_in(ctx: LogContext, case: int, kind: str, fixes: list[Ev]) -
 
 def _agenda_breach(ctx: LogContext, case: int, kind: str, idx: int) -> str | None:
     """The first A50 step missing or out of order before the opening ``idx``."""
-    mine = _idx_before(per_case(ctx, "go.arrangement_proposed", "sg.arrangement_reviewed",
-                                "mayor.agenda_fixed").get(case, []), idx)  # fmt: skip
+    mine = _idx_before(per_case(ctx, *AGENDA_ACTS).get(case, []), idx)
     last = -1
     for activity, who in _agenda_steps(ctx, kind):
         done = [e for e in mine if e.act == activity]
-        ok = (
-            _fixed_by_stand_in(ctx, case, kind, done) if activity == "mayor.agenda_fixed" else set()
-        )
+        fixing = activity == AGENDA_ACTS[-1]  # the mayor's, or a stand-in's by entrustment
+        ok = _fixed_by_stand_in(ctx, case, kind, done) if fixing else set()
         done = [e for e in done if e.actor == who or e.idx in ok]
         if not done or done[0].idx < last:
             return f"{kind} meeting: {activity} by {who} missing or out of order"

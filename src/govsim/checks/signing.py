@@ -21,7 +21,14 @@ from govsim.checks.views import (
     per_case_of,
     rows,
 )
-from govsim.checks.vocab import CONTRACT_ACTS, OUTGOING, SIGN_OFF_ACTS, SIGNING_ACTS, VETTING_ACTS
+from govsim.checks.vocab import (
+    CONTRACT_ACTS,
+    DELIBERATION,
+    OUTGOING,
+    SIGN_OFF_ACTS,
+    SIGNING_ACTS,
+    VETTING_ACTS,
+)
 from govsim.core.org import GO, Organisation
 
 FAMILY = "signing"
@@ -156,9 +163,7 @@ def _item_5(g: _Signature) -> list[str]:
 def _item_6(g: _Signature) -> list[str]:
     """A61(6): after the meeting's decision, by the mayor or an authorised VM or SG."""
     org, out = g.org, []
-    if g.cls == "meeting_decided" and not any(
-        e.act in ("meeting.deliberated", "meeting.decision") for e in g.before
-    ):
+    if g.cls == "meeting_decided" and not any(e.act in DELIBERATION for e in g.before):
         out.append("no prior government meeting decision")
     deputy = g.signer in g.vms or g.signer == org.secretary_general
     if g.signer != org.mayor and not (deputy and org.mayor in g.auth_by):

@@ -30,6 +30,17 @@ REACH_LEADER = ("doc.routed", "doc.co_review_signed", *LEADER_ACTS)
 # A leader's act on a document, which the GO's review comes before (A57 「由市政府办公室审核」,
 # A59 「不直接签批未经市政府办公室审理的公文文稿」).
 LEADER_DOCUMENT_ACTS = (*LEADER_ACTS, "doc.co_review_signed", "sign.authorized", "doc.signed")
+# Everything that hands a document to a leader or is a leader's act on it: after the GO's
+# review passed it (A57, A59), outside A55's direct channels.
+AFTER_GO_REVIEW = (
+    *REACH_LEADER,
+    "doc.rerouted",
+    "doc.sent_for_review",
+    "doc.sent_for_signature",
+    "sign.authorized",
+    "doc.signed",
+    "gov.consented",
+)
 SUBMISSION_ACTS = ("doc.submitted", "go.received", "go.reviewed", "doc.closed")
 ROUTINGS = ("doc.routed", "doc.rerouted")
 UPWARD_DECISIONS = (*LEADER_ACTS, "meeting.decision", "doc.closed")
@@ -161,6 +172,8 @@ A48_STEPS = (
     "topic.vm_confirmed",
     "topic.mayor_agreed",
 )
+# A50: the GO proposes the agenda, the SG reviews it (executive meeting), the mayor fixes it.
+AGENDA_ACTS = ("go.arrangement_proposed", "sg.arrangement_reviewed", "mayor.agenda_fixed")
 MINUTES_BY_MAYOR = ("minutes.reviewed", "minutes.signed")
 DECISIONS_TO_SUPERVISE = ("meeting.decision", "meeting.standing_item")
 
