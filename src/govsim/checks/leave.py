@@ -115,19 +115,32 @@ def inv_l05(ctx: LogContext) -> list[Violation]:
     return out
 
 
+def _designated(ctx: LogContext, owner: str) -> set[str] | None:
+    """The owner's designated substitute (A8), and the policy's fallback."""
+    org, fallback = ctx.org, ctx.substitution.fallback
+    allowed = {org.substitute[owner]} if owner in org.substitute else set()
+    extra = {"executive_vice_mayor": org.executive_vice_mayor, "mayor": org.mayor}.get(fallback)
+    return allowed | ({extra} if extra else set())
+
+
+def _chain(ctx: LogContext, owner: str) -> set[str] | None:
+    """The owner's chain of substitutes, in the scenario."""
+    return set(ctx.substitution.chains.get(owner, []))
+
+
+def _any_vice_mayor(ctx: LogContext, owner: str) -> set[str] | None:
+    """Any vice mayor (least-loaded: whoever has the shortest queue)."""
+    roles = ctx.org.leader_roles.items()
+    return {ld for ld, r in roles if r in ("vice_mayor", "executive_vice_mayor")}
+
+
+# 补位 policy → who may act for an owner under it (A8); least_loaded: any vice mayor.
+_HANDLERS = {"designated": _designated, "chain": _chain}
+
+
 def _allowed_handlers(ctx: LogContext, owner: str) -> set[str] | None:
-    """Who may act for ``owner`` under the policy (None: any vice mayor, least-loaded)."""
-    org, policy = ctx.org, ctx.substitution
-    if policy.policy == "designated":
-        allowed = {org.substitute[owner]} if owner in org.substitute else set()
-        if policy.fallback == "executive_vice_mayor":
-            allowed.add(org.executive_vice_mayor)
-        elif policy.fallback == "mayor":
-            allowed.add(org.mayor)
-        return allowed
-    if policy.policy == "chain":
-        return set(policy.chains.get(owner, []))
-    return {ld for ld, r in org.leader_roles.items() if r in ("vice_mayor", "executive_vice_mayor")}
+    """Who may act for ``owner`` under the policy."""
+    return _HANDLERS.get(ctx.substitution.policy, _any_vice_mayor)(ctx, owner)
 
 
 class _HandOvers:
