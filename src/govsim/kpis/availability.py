@@ -1,0 +1,118 @@
+"""Leave and substitution KPIs (A6, A8, A80; RULES §2.0 kpi.sub.*, kpi.leave.late,
+kpi.recall.latency): absence days per role, late leave requests, recalls, who covered the
+documents of an absent leader, and how long documents waited for an absent holder.
+
+Always the same columns (zeros without leave), so variants with and without leave compare.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from govsim.kpis import vocab as v
+from govsim.kpis.helpers import leader_visits, working_days
+from govsim.kpis.registry import kpi_family
+from govsim.kpis.view import LogView
+
+
+def absences(view: LogView) -> pd.DataFrame:
+    """One row per absence from the log: ``case``, ``person``, ``reason``, ``start``,
+    ``planned_end``, ``back`` (NaN if still away at the horizon), ``recalled``."""
+    return view.shared("absences", lambda: _absences(view))
+
+
+def _absences(view: LogView) -> pd.DataFrame:
+    starts = view.rows(v.ABSENCE_START)
+    table = pd.DataFrame(
+        {
+            "case": starts["case"].to_numpy(),
+            "person": starts["actor"].astype(str).to_numpy(),
+            "reason": starts["outcome"].astype(str).to_numpy(),
+            "start": starts["time"].to_numpy(),
+            "planned_end": starts["deadline"].to_numpy(),
+        }
+    )
+    back = view.rows(v.ABSENCE_ENDS).set_index("case")["time"]
+    table["back"] = table["case"].map(back)
+    table["recalled"] = table["case"].isin(set(view.rows(v.ABSENCE_RECALL)["case"]))
+    return table
+
+
+def absence_table(events: pd.DataFrame) -> pd.DataFrame:
+    """:func:`absences` of a bare log."""
+    return absences(LogView(events))
+
+
+def _overlap(t0: np.ndarray, t1: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Length of [t0, t1) ∩ ⋃[a, b) for each row (intervals a–b disjoint)."""
+    total = np.zeros(len(t0))
+    for lo, hi in zip(a, b, strict=True):
+        total += np.clip(np.minimum(t1, hi) - np.maximum(t0, lo), 0.0, None)
+    return total
+
+
+def _absence_days(view: LogView, roles: dict[str, str]) -> dict[str, float]:
+    """Working days away after the warm-up, per person of each role (A6, A8)."""
+    table = absences(view)
+    horizon = view.horizon
+    lo = np.maximum(table["start"].to_numpy(), view.warm)
+    back = table["back"].to_numpy()
+    hi = np.minimum(horizon, np.where(np.isnan(back), horizon, back))
+    away = hi > lo
+    wd = working_days(view._calendar(), lo[away], hi[away])
+    days = dict.fromkeys(v.ROLES, 0.0)
+    for person, d in zip(table["person"].to_numpy()[away], wd.tolist(), strict=True):
+        days[roles.get(person, "department_head")] += d
+    people = {r: sum(1 for x in roles.values() if x == r) for r in v.ROLES}
+    return {f"absence_days_{r}": days[r] / people[r] if people[r] else math.nan for r in v.ROLES}
+
+
+def _waits(view: LogView) -> dict[str, float]:
+    """Documents routed after the warm-up to a leader who was away (substituted or waiting)."""
+    table = absences(view)
+    visits = leader_visits(view)
+    visits = visits.loc[visits["time_in"] >= view.warm]
+    t_in = visits["time_in"].to_numpy()
+    time_out = visits["time_out"].fillna(view.horizon).to_numpy()
+    holder, owner = visits["holder"].to_numpy(), visits["owner"].to_numpy()
+    absent_hold = np.zeros(len(visits))
+    owner_away = np.zeros(len(visits), dtype=bool)
+    for person, grp in table.groupby("person"):
+        a = grp["start"].to_numpy()
+        b = grp["back"].fillna(math.inf).to_numpy()
+        held = holder == person
+        if held.any():
+            absent_hold[held] = _overlap(t_in[held], time_out[held], a, b)
+        owned = owner == person
+        mine = t_in[owned]
+        owner_away[owned] = ((mine[:, None] >= a) & (mine[:, None] < b)).any(axis=1)
+    substituted = holder != owner
+    waited = absent_hold > 0
+    return {
+        "sub_items": int(owner_away.sum()),
+        "sub_coverage": float(substituted[owner_away].mean()) if owner_away.any() else math.nan,
+        "absent_wait_items": int(waited.sum()),
+        "absent_wait_hours_mean": float(absent_hold[waited].mean() / 60.0) if waited.any() else 0.0,
+    }
+
+
+@kpi_family("availability", rank=80)
+def availability_kpis(view: LogView) -> dict[str, float]:
+    """Every person's role: the leaders' own, ``department_head`` for units (A6, A8, A80)."""
+    roles = {**dict.fromkeys(view.setting.units, "department_head"), **view.setting.leader_roles}
+    out = _absence_days(view, roles)
+    requests = view.rows(v.LEAVE_REQUESTED, "after")
+    out["leave_requests"] = len(requests)
+    out["leave_late"] = int((requests["outcome"] == "late").sum())
+    latency = view.rows(v.ABSENCE_ON_POST, "after")["value"]
+    out["recalls"] = len(latency)
+    out["recall_latency_mean_hours"] = float(latency.mean()) if len(latency) else math.nan
+    out.update(_waits(view))
+    acts = view.rows(v.LEADER_ACTS, "after")
+    on_behalf = acts.loc[acts["on_behalf"].notna()]
+    out["sub_acts"] = len(on_behalf)
+    out["sub_load_hours"] = float(on_behalf["value"].sum() / 60.0)
+    return out

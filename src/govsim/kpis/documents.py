@@ -1,0 +1,132 @@
+"""Document KPIs (the core family): arrivals, closures and cycle times per document type, the
+GO's review (A55, A56, A59, A63), instructions and replies (A57), utilisation, log size.
+
+KPIs cover documents *created* at or after the warm-up (the view's ``kept`` rows);
+utilisation covers the work logged after it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from govsim.kpis import vocab as v
+from govsim.kpis.helpers import cycle_stats, pair_visits, working_days
+from govsim.kpis.registry import kpi_family
+from govsim.kpis.view import LogView
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``values`` at the position of each ``query`` in ``keys`` (every query is a key)."""
+    order = np.argsort(keys, kind="stable")
+    return values[order[np.searchsorted(keys[order], query)]]
+
+
+@kpi_family("documents", rank=10)
+def document_kpis(view: LogView) -> dict[str, float]:
+    """Per document type (:data:`~govsim.kpis.vocab.CASE_TYPES`): arrived, done (closed),
+    redirected (A55: sent to the competent department), withdrawn, still open, and the cycle
+    times of handled documents (created to closed) in calendar and in working days; then the
+    GO's review."""
+    cal = view._calendar()
+    cases = view.cases
+    assert cases is not None
+    kept = cases.loc[cases["created"] >= view.warm]
+    case, created = kept["case"].to_numpy(), kept["created"].to_numpy()
+    case_type = kept["case_type"].to_numpy(dtype=object)
+    closing = view.rows(v.CLOSED, "kept")
+    c_case, c_time = closing["case"].to_numpy(), closing["time"].to_numpy()
+    done = np.isin(case, c_case)
+    redirected = np.isin(case, c_case[(closing["reason"] == v.REDIRECTED).to_numpy()])
+    withdrawn = np.isin(case, view.rows(v.WITHDRAWN, "kept")["case"].to_numpy())
+    out: dict[str, float] = {}
+    for ctype in v.CASE_TYPES:
+        mine = case_type == ctype
+        n, n_done, n_withdrawn = (
+            int(mine.sum()),
+            int((mine & done).sum()),
+            int((mine & withdrawn).sum()),
+        )
+        out[f"arrived_{ctype}"] = n
+        out[f"done_{ctype}"] = n_done
+        out[f"redirected_{ctype}"] = int((mine & done & redirected).sum())
+        out[f"withdrawn_{ctype}"] = n_withdrawn
+        out[f"open_{ctype}"] = n - n_done - n_withdrawn
+        handled = mine & done & ~redirected  # cycle times of handled documents
+        t0 = created[handled]
+        t1 = _lookup(c_case, c_time, case[handled])
+        out.update(cycle_stats(f"cycle_{ctype}", (t1 - t0) / 1440.0, working_days(cal, t0, t1)))
+    out.update(_go_review(view))
+    return out
+
+
+def _go_review(view: LogView) -> dict[str, float]:
+    """The GO's review of submissions (A55, A56, A59, A63): reviews, returns by reason,
+    redirections, and the mean wait before a reviewer starts (clock hours)."""
+    reviews = view.rows(v.GO_REVIEWED, "kept")
+    outcome = reviews["outcome"].to_numpy(dtype=object)
+    returned = outcome == "return"
+    n_return = int(returned.sum())
+    out: dict[str, float] = {
+        "go_reviews": len(reviews),
+        "go_returns": n_return,
+        "go_return_rate": n_return / len(reviews) if len(reviews) else math.nan,
+    }
+    visits = pair_visits(view.rows(v.GO_RECEIVED, "kept"), reviews).dropna(subset=["start"])
+    waits = (visits["start"] - visits["time_in"]).to_numpy()
+    out["go_wait_mean_hours"] = float(waits.mean() / 60.0) if len(waits) else math.nan
+    reasons = reviews["reason"].to_numpy(dtype=object)[returned]
+    for reason in v.RETURN_REASONS:
+        out[f"go_return_{reason}"] = int((reasons == reason).sum())
+    out["go_redirect_dept_scope"] = int((outcome == "redirect").sum())
+    return out
+
+
+@kpi_family("instructions", rank=50)
+def instruction_kpis(view: LogView) -> dict[str, float]:
+    """Leaders' instructions transferred by the GO and the departments' replies (A57): on
+    time, late, overdue and still open past the deadline, and the breach rate."""
+    transferred = view.rows(v.GO_TRANSFERRED, "kept")
+    replies = view.rows(v.DEPT_REPLIED, "kept")
+    overdue_open = transferred.loc[
+        (transferred["deadline"] < view.horizon) & ~transferred["case"].isin(replies["case"])
+    ]
+    outcome = replies["outcome"].to_numpy(dtype=object)
+    late = int((outcome == "late").sum())
+    due = len(replies) + len(overdue_open)
+    return {
+        "instructions": len(transferred),
+        "instr_replied_on_time": int((outcome == "on_time").sum()),
+        "instr_replied_late": late,
+        "instr_overdue_open": len(overdue_open),
+        "instr_overdue": view.count(v.INSTRUCTION_OVERDUE, "kept"),
+        "instr_breach_rate": (late + len(overdue_open)) / due if due else math.nan,
+    }
+
+
+@kpi_family("utilisation", rank=60)
+def utilisation_kpis(view: LogView) -> dict[str, float]:
+    """Share of office time after the warm-up spent on timed work: the GO's reviews and
+    transfers per reviewer, each leader's acts (A55, A57, A61)."""
+    cal = view._calendar()
+    office = cal.work_elapsed(view.horizon) - cal.work_elapsed(view.warm)
+    go_work = view.rows(v.GO_WORK, "after")["value"].sum()
+    out = {"util_go": float(go_work / (office * view.setting.go_reviewers)) if office else math.nan}
+    per_leader = leader_work(view)
+    for leader in view.setting.leaders:
+        out[f"util_{leader}"] = float(per_leader.get(leader, 0.0) / office) if office else math.nan
+    return out
+
+
+def leader_work(view: LogView) -> pd.Series:
+    """Minutes of timed acts per leader after the warm-up (acting ones count for the actor)."""
+    acts = view.rows(v.LEADER_ACTS, "after")
+    return view.shared("leader_work", lambda: acts.groupby("actor", observed=True)["value"].sum())
+
+
+@kpi_family("log", rank=90)
+def log_kpis(view: LogView) -> dict[str, float]:
+    """The number of events logged (the whole horizon)."""
+    return {"events": len(view.events)}
