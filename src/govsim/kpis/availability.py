@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from govsim.kpis import vocab as v
-from govsim.kpis.helpers import leader_visits, working_days
+from govsim.kpis.helpers import groups, leader_stays, working_days
 from govsim.kpis.registry import kpi_family
 from govsim.kpis.view import LogView
 
@@ -73,20 +73,21 @@ def _absence_days(view: LogView, roles: dict[str, str]) -> dict[str, float]:
 def _waits(view: LogView) -> dict[str, float]:
     """Documents routed after the warm-up to a leader who was away (substituted or waiting)."""
     table = absences(view)
-    visits = leader_visits(view)
-    visits = visits.loc[visits["time_in"] >= view.warm]
-    t_in = visits["time_in"].to_numpy()
-    time_out = visits["time_out"].fillna(view.horizon).to_numpy()
-    holder, owner = visits["holder"].to_numpy(), visits["owner"].to_numpy()
-    absent_hold = np.zeros(len(visits))
-    owner_away = np.zeros(len(visits), dtype=bool)
-    for person, grp in table.groupby("person"):
-        a = grp["start"].to_numpy()
-        b = grp["back"].fillna(math.inf).to_numpy()
-        held = holder == person
-        if held.any():
+    stays = leader_stays(view)
+    later = stays["time_in"] >= view.warm
+    t_in, holder, owner = stays["time_in"][later], stays["holder"][later], stays["owner"][later]
+    time_out = np.where(np.isnan(stays["time_out"][later]), view.horizon, stays["time_out"][later])
+    held_by, owned_by = groups(holder), groups(owner)
+    absent_hold = np.zeros(len(t_in))
+    owner_away = np.zeros(len(t_in), dtype=bool)
+    person = table["person"].to_numpy(dtype=object)
+    start, back = table["start"].to_numpy(), table["back"].fillna(math.inf).to_numpy()
+    for name, rows in groups(person).items():
+        a, b = start[rows], back[rows]
+        held = held_by.get(name)
+        if held is not None:
             absent_hold[held] = _overlap(t_in[held], time_out[held], a, b)
-        owned = owner == person
+        owned = owned_by.get(name, np.empty(0, dtype=np.int64))
         mine = t_in[owned]
         owner_away[owned] = ((mine[:, None] >= a) & (mine[:, None] < b)).any(axis=1)
     substituted = holder != owner

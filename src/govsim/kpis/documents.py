@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from govsim.kpis import vocab as v
-from govsim.kpis.helpers import cycle_stats, pair_visits, working_days
+from govsim.kpis.helpers import cycle_stats, started_waits, working_days
 from govsim.kpis.registry import kpi_family
 from govsim.kpis.view import LogView
 
@@ -31,24 +31,21 @@ def document_kpis(view: LogView) -> dict[str, float]:
     times of handled documents (created to closed) in calendar and in working days; then the
     GO's review."""
     cal = view._calendar()
-    cases = view.cases
-    assert cases is not None
-    kept = cases.loc[cases["created"] >= view.warm]
-    case, created = kept["case"].to_numpy(), kept["created"].to_numpy()
-    case_type = kept["case_type"].to_numpy(dtype=object)
-    closing = view.rows(v.CLOSED, "kept")
-    c_case, c_time = closing["case"].to_numpy(), closing["time"].to_numpy()
+    assert view.cases is not None
+    created = view.cases["created"].to_numpy()
+    kept = created >= view.warm
+    case, created = view.cases["case"].to_numpy()[kept], created[kept]
+    type_codes = view.codes("case_type", "cases")[0][kept]
+    closing = view.at(v.CLOSED, "kept")
+    c_case, c_time = closing["case"], closing["time"]
     done = np.isin(case, c_case)
-    redirected = np.isin(case, c_case[(closing["reason"] == v.REDIRECTED).to_numpy()])
-    withdrawn = np.isin(case, view.rows(v.WITHDRAWN, "kept")["case"].to_numpy())
+    redirected = np.isin(case, c_case[closing.equals("reason", v.REDIRECTED)])
+    withdrawn = np.isin(case, view.at(v.WITHDRAWN, "kept")["case"])
     out: dict[str, float] = {}
     for ctype in v.CASE_TYPES:
-        mine = case_type == ctype
-        n, n_done, n_withdrawn = (
-            int(mine.sum()),
-            int((mine & done).sum()),
-            int((mine & withdrawn).sum()),
-        )
+        mine = type_codes == view.code("case_type", ctype, "cases")
+        n, n_done = int(mine.sum()), int((mine & done).sum())
+        n_withdrawn = int((mine & withdrawn).sum())
         out[f"arrived_{ctype}"] = n
         out[f"done_{ctype}"] = n_done
         out[f"redirected_{ctype}"] = int((mine & done & redirected).sum())
@@ -65,22 +62,19 @@ def document_kpis(view: LogView) -> dict[str, float]:
 def _go_review(view: LogView) -> dict[str, float]:
     """The GO's review of submissions (A55, A56, A59, A63): reviews, returns by reason,
     redirections, and the mean wait before a reviewer starts (clock hours)."""
-    reviews = view.rows(v.GO_REVIEWED, "kept")
-    outcome = reviews["outcome"].to_numpy(dtype=object)
-    returned = outcome == "return"
+    reviews = view.at(v.GO_REVIEWED, "kept")
+    returned = reviews.equals("outcome", "return")
     n_return = int(returned.sum())
     out: dict[str, float] = {
         "go_reviews": len(reviews),
         "go_returns": n_return,
         "go_return_rate": n_return / len(reviews) if len(reviews) else math.nan,
     }
-    visits = pair_visits(view.rows(v.GO_RECEIVED, "kept"), reviews).dropna(subset=["start"])
-    waits = (visits["start"] - visits["time_in"]).to_numpy()
+    waits = started_waits(view.at(v.GO_RECEIVED, "kept"), reviews)
     out["go_wait_mean_hours"] = float(waits.mean() / 60.0) if len(waits) else math.nan
-    reasons = reviews["reason"].to_numpy(dtype=object)[returned]
     for reason in v.RETURN_REASONS:
-        out[f"go_return_{reason}"] = int((reasons == reason).sum())
-    out["go_redirect_dept_scope"] = int((outcome == "redirect").sum())
+        out[f"go_return_{reason}"] = int((returned & reviews.equals("reason", reason)).sum())
+    out["go_redirect_dept_scope"] = int(reviews.equals("outcome", "redirect").sum())
     return out
 
 
@@ -88,21 +82,23 @@ def _go_review(view: LogView) -> dict[str, float]:
 def instruction_kpis(view: LogView) -> dict[str, float]:
     """Leaders' instructions transferred by the GO and the departments' replies (A57): on
     time, late, overdue and still open past the deadline, and the breach rate."""
-    transferred = view.rows(v.GO_TRANSFERRED, "kept")
-    replies = view.rows(v.DEPT_REPLIED, "kept")
-    overdue_open = transferred.loc[
-        (transferred["deadline"] < view.horizon) & ~transferred["case"].isin(replies["case"])
-    ]
-    outcome = replies["outcome"].to_numpy(dtype=object)
-    late = int((outcome == "late").sum())
-    due = len(replies) + len(overdue_open)
+    transferred = view.at(v.GO_TRANSFERRED, "kept")
+    replies = view.at(v.DEPT_REPLIED, "kept")
+    n_overdue_open = int(
+        (
+            (transferred["deadline"] < view.horizon)
+            & ~np.isin(transferred["case"], replies["case"])
+        ).sum()
+    )
+    late = int(replies.equals("outcome", "late").sum())
+    due = len(replies) + n_overdue_open
     return {
         "instructions": len(transferred),
-        "instr_replied_on_time": int((outcome == "on_time").sum()),
+        "instr_replied_on_time": int(replies.equals("outcome", "on_time").sum()),
         "instr_replied_late": late,
-        "instr_overdue_open": len(overdue_open),
+        "instr_overdue_open": n_overdue_open,
         "instr_overdue": view.count(v.INSTRUCTION_OVERDUE, "kept"),
-        "instr_breach_rate": (late + len(overdue_open)) / due if due else math.nan,
+        "instr_breach_rate": (late + n_overdue_open) / due if due else math.nan,
     }
 
 
@@ -112,7 +108,7 @@ def utilisation_kpis(view: LogView) -> dict[str, float]:
     transfers per reviewer, each leader's acts (A55, A57, A61)."""
     cal = view._calendar()
     office = cal.work_elapsed(view.horizon) - cal.work_elapsed(view.warm)
-    go_work = view.rows(v.GO_WORK, "after")["value"].sum()
+    go_work = pd.Series(view.at(v.GO_WORK, "after")["value"]).sum()
     out = {"util_go": float(go_work / (office * view.setting.go_reviewers)) if office else math.nan}
     per_leader = leader_work(view)
     for leader in view.setting.leaders:

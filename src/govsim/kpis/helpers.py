@@ -16,7 +16,7 @@ import pandas as pd
 from govsim.core.calendar import WorkCalendar
 from govsim.core.org import GO
 from govsim.kpis import vocab as v
-from govsim.kpis.view import LogView
+from govsim.kpis.view import LogView, Rows, names_at, split_codes
 
 PERCENTILES = (50, 90, 95)
 
@@ -60,23 +60,56 @@ def match_visits(case_in: np.ndarray, case_out: np.ndarray) -> tuple[np.ndarray,
     return np.where(key_out[order][at] == key_in, order[at], -1), k_in
 
 
-def pair_visits(enter: pd.DataFrame, leave: pd.DataFrame) -> pd.DataFrame:
+def visits(enter: Rows | pd.DataFrame, leave: Rows | pd.DataFrame) -> dict[str, np.ndarray]:
     """Match the k-th ``enter`` event of each case with its k-th ``leave`` event.
 
-    Returns ``case``, ``time_in``, ``k``, ``time_out`` (NaN while not left) and ``start``
-    (when work on the visit began, from the leaving event; NaN while not left).
+    Returns arrays ``case``, ``time_in``, ``k``, ``time_out`` (NaN while not left) and
+    ``start`` (when work on the visit began, from the leaving event; NaN while not left).
     """
-    case_in = enter["case"].to_numpy()
-    at, k = match_visits(case_in, leave["case"].to_numpy())
-    return pd.DataFrame(
-        {
-            "case": case_in,
-            "time_in": enter["time"].to_numpy(),
-            "k": k,
-            "time_out": pick(leave["time"].to_numpy(), at),
-            "start": pick(leave["start"].to_numpy(), at),
-        }
-    )
+    case_in = np.asarray(enter["case"])
+    at, k = match_visits(case_in, np.asarray(leave["case"]))
+    return {
+        "case": case_in,
+        "time_in": np.asarray(enter["time"]),
+        "k": k,
+        "time_out": pick(np.asarray(leave["time"]), at),
+        "start": pick(np.asarray(leave["start"]), at),
+    }
+
+
+def pair_visits(enter: pd.DataFrame, leave: pd.DataFrame) -> pd.DataFrame:
+    """:func:`visits` as a frame."""
+    return pd.DataFrame(visits(enter, leave))
+
+
+def started_waits(enter: Rows, leave: Rows) -> np.ndarray:
+    """Minutes from each entry to the start of work on it, for the visits work started on."""
+    paired = visits(enter, leave)
+    started = ~np.isnan(paired["start"])
+    return paired["start"][started] - paired["time_in"][started]
+
+
+def by_case(case: np.ndarray, values: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each case (sorted) and its ``first``, ``last`` or ``min`` value (values without NaN),
+    as ``groupby("case")`` gives them."""
+    order = np.argsort(case, kind="stable")
+    keys, ordered = case[order], values[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.empty(0, int)
+    if how == "first":
+        picked = ordered[starts]
+    elif how == "last":
+        picked = ordered[np.r_[starts[1:], len(keys)] - 1]
+    else:
+        picked = np.minimum.reduceat(ordered, starts) if len(starts) else ordered[:0]
+    return keys[starts], picked
+
+
+def lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``values`` at each ``query`` among the sorted unique ``keys`` (NaN where absent)."""
+    if not len(keys):
+        return np.full(len(query), np.nan)
+    at = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    return np.where(keys[at] == query, values[at], np.nan)
 
 
 def pick(values: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -86,39 +119,48 @@ def pick(values: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.where(at >= 0, values[np.maximum(at, 0)], np.nan)
 
 
-def leader_visits(view: LogView) -> pd.DataFrame:
-    """Each stay of a document with a leader: ``case``, ``holder`` (the routed-to leader),
-    ``owner`` (the leader it belongs to: ``on_behalf`` when substituted), ``time_in`` and
-    ``time_out`` (the next routing or the leader's act; NaN while still held)."""
-    return view.shared("leader_visits", lambda: _leader_visits(view))
+def leader_stays(view: LogView) -> dict[str, np.ndarray]:
+    """Each stay of a document with a leader, as arrays: ``case``, ``holder`` (the routed-to
+    leader), ``owner`` (the leader it belongs to: ``on_behalf`` when substituted),
+    ``time_in`` and ``time_out`` (the next routing or the leader's act; NaN while held)."""
+    return view.shared("leader_stays", lambda: _leader_stays(view))
 
 
-def _leader_visits(view: LogView) -> pd.DataFrame:
+def _leader_stays(view: LogView) -> dict[str, np.ndarray]:
     pos = view.positions(v.ROUTING + v.LEADER_ACTS)
-    rows = view.events.take(pos)
-    nxt = next_in_case(rows["case"].to_numpy(), rows["time"].to_numpy())
-    routed = rows["activity"].isin(v.ROUTING).to_numpy()
-    holder = _names(rows["target"])[routed]
-    on_behalf = _names(rows["on_behalf"])[routed]
-    owner = np.where(pd.isna(on_behalf), holder, on_behalf)
-    return pd.DataFrame(
-        {
-            "case": rows["case"].to_numpy()[routed],
-            "holder": holder,
-            "owner": owner,
-            "time_in": rows["time"].to_numpy()[routed],
-            "time_out": nxt[routed],
-        }
-    )
+    case, time = view.column("case")[pos], view.column("time")[pos]
+    nxt = next_in_case(case, time)
+    routed = np.sort(np.searchsorted(pos, view.positions(v.ROUTING)))
+    holder = names_at(view.codes("target")[0][pos[routed]], view.codes("target")[1])
+    on_behalf = names_at(view.codes("on_behalf")[0][pos[routed]], view.codes("on_behalf")[1])
+    return {
+        "case": case[routed],
+        "holder": holder,
+        "owner": np.where(pd.isna(on_behalf), holder, on_behalf),
+        "time_in": time[routed],
+        "time_out": nxt[routed],
+    }
 
 
-def _names(col: pd.Series) -> np.ndarray:
-    """A categorical column as an object array of names (NaN where missing)."""
-    return col.astype(str).to_numpy(dtype=object)
+def leader_visits(events: pd.DataFrame) -> pd.DataFrame:
+    """:func:`leader_stays` of a bare log as a frame."""
+    return pd.DataFrame(leader_stays(LogView(events)))
 
 
-def _stays(enter_t: np.ndarray, exit_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return enter_t, np.where(np.isnan(exit_t), math.inf, exit_t)
+def groups(names: np.ndarray) -> dict[str, np.ndarray]:
+    """The positions of each name in ``names`` (missing names left out)."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    return split_codes(codes, np.asarray(uniques, dtype=object))
+
+
+def _by_holder(view: LogView) -> dict[str, np.ndarray]:
+    """Positions of each leader's stays in :func:`leader_stays`."""
+    return view.shared("stays_by_holder", lambda: groups(leader_stays(view)["holder"]))
+
+
+def _open_ended(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    exit_t = np.asarray(p["time_out"], dtype=float)
+    return np.asarray(p["time_in"]), np.where(np.isnan(exit_t), math.inf, exit_t)
 
 
 def holding(view: LogView, holder: str) -> tuple[np.ndarray, np.ndarray]:
@@ -131,34 +173,29 @@ def holding(view: LogView, holder: str) -> tuple[np.ndarray, np.ndarray]:
     ``legality.submitted`` to it until its ``justice.legality_reviewed`` (A21, A60).
     """
     if holder == GO:
-        pairs = [pair_visits(view.rows(a), view.rows(b)) for a, b in v.GO_HOLDS]
+        stays = [_open_ended(visits(view.at(a), view.at(b))) for a, b in v.GO_HOLDS]
     else:
-        visits = leader_visits(view)
-        mine = visits.loc[visits["holder"].to_numpy() == holder]
-        pairs = [mine]
-        sent = view.rows(v.LEGALITY_SUBMITTED)
-        sent = sent.loc[sent["target"] == holder]
+        stays_ = leader_stays(view)
+        mine = _by_holder(view).get(holder, np.empty(0, dtype=np.int64))
+        stays = [_open_ended({k: stays_[k][mine] for k in ("time_in", "time_out")})]
+        sent = view.at(v.LEGALITY_SUBMITTED)
+        sent = sent.select(sent.equals("target", holder))
         if len(sent):
-            done = view.rows(v.LEGALITY_REVIEWED)
-            pairs.append(pair_visits(sent, done.loc[done["actor"] == holder]))
-    stays = [_stays(p["time_in"].to_numpy(), p["time_out"].to_numpy()) for p in pairs]
+            done = view.at(v.LEGALITY_REVIEWED)
+            stays.append(_open_ended(visits(sent, done.select(done.equals("actor", holder)))))
     return np.concatenate([s[0] for s in stays]), np.concatenate([s[1] for s in stays])
 
 
-def holding_intervals(
-    events: pd.DataFrame, holder: str, visits: pd.DataFrame | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`holding` for a bare log (``visits``: its :func:`leader_visits`, if known)."""
-    view = LogView(events)
-    if visits is not None:
-        view.shared("leader_visits", lambda: visits)
-    return holding(view, holder)
+def holding_intervals(events: pd.DataFrame, holder: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`holding` for a bare log."""
+    return holding(LogView(events), holder)
 
 
 def justice_bureau(view: LogView) -> str | None:
     """The unit the log sends legality reviews to (A20, A21, A60), if any."""
-    sent = view.rows(v.LEGALITY_SUBMITTED)["target"].dropna()
-    return str(sent.iloc[0]) if len(sent) else None
+    sent = view.at(v.LEGALITY_SUBMITTED)["target"]
+    sent = sent[~pd.isna(sent)]
+    return str(sent[0]) if len(sent) else None
 
 
 def work_elapsed(cal: WorkCalendar, t: np.ndarray) -> np.ndarray:
@@ -196,6 +233,7 @@ def cycle_stats(prefix: str, cal_days: np.ndarray, work_days: np.ndarray) -> dic
     for unit, values in (("days", cal_days), ("wd", work_days)):
         has = values.size > 0
         out[f"{prefix}_mean_{unit}"] = float(values.mean()) if has else math.nan
-        for p in PERCENTILES:
-            out[f"{prefix}_p{p}_{unit}"] = float(np.percentile(values, p)) if has else math.nan
+        cuts = np.percentile(values, PERCENTILES) if has else [math.nan] * len(PERCENTILES)
+        for p, cut in zip(PERCENTILES, cuts, strict=True):
+            out[f"{prefix}_p{p}_{unit}"] = float(cut)
     return out

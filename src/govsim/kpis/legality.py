@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from govsim.kpis import vocab as v
-from govsim.kpis.helpers import mean, pair_visits, working_days
+from govsim.kpis.helpers import mean, visits, working_days
 from govsim.kpis.registry import kpi_family
 from govsim.kpis.view import LogView
 
@@ -14,20 +16,21 @@ from govsim.kpis.view import LogView
 @kpi_family("legality", rank=40)
 def legality_kpis(view: LogView) -> dict[str, float]:
     """Documents created after the warm-up; NaN waits without any legality review."""
-    sent = view.rows(v.LEGALITY_SUBMITTED, "kept")
-    reviewed = view.rows(v.LEGALITY_REVIEWED, "kept")
-    if sent.empty:
+    sent = view.at(v.LEGALITY_SUBMITTED, "kept")
+    reviewed = view.at(v.LEGALITY_REVIEWED, "kept")
+    if not len(sent):
         return {
             "legality_reviews": 0,
             "legality_failed": 0,
             "legality_wait_mean_hours": math.nan,
             "legality_review_mean_wd": math.nan,
         }
-    visits = pair_visits(sent, reviewed).dropna(subset=["start"])
-    time_in, time_out = visits["time_in"].to_numpy(), visits["time_out"].to_numpy()
+    paired = visits(sent, reviewed)
+    started = ~np.isnan(paired["start"])
+    time_in, time_out = paired["time_in"][started], paired["time_out"][started]
     return {
         "legality_reviews": len(reviewed),
-        "legality_failed": int((reviewed["outcome"] == "fail").sum()),
-        "legality_wait_mean_hours": mean((visits["start"].to_numpy() - time_in) / 60.0),
+        "legality_failed": int(reviewed.equals("outcome", "fail").sum()),
+        "legality_wait_mean_hours": mean((paired["start"][started] - time_in) / 60.0),
         "legality_review_mean_wd": mean(working_days(view._calendar(), time_in, time_out)),
     }

@@ -3,10 +3,8 @@ and the clock hours a document waits for its authorised signer once sent for sig
 
 from __future__ import annotations
 
-import numpy as np
-
 from govsim.kpis import vocab as v
-from govsim.kpis.helpers import mean, p90, pair_visits
+from govsim.kpis.helpers import mean, p90, started_waits
 from govsim.kpis.registry import kpi_family
 from govsim.kpis.view import LogView
 
@@ -15,13 +13,9 @@ from govsim.kpis.view import LogView
 def signing_kpis(view: LogView) -> dict[str, float]:
     """Documents created after the warm-up: signed, co-reviewed (审签), authorisations to sign,
     and the wait from being sent for signature to the signer starting (clock hours)."""
-    sent = view.rows(v.SENT_FOR_SIGNATURE, "kept")
-    signed = view.rows(v.SIGNED, "kept")
-    if sent.empty:
-        waits = np.empty(0)
-    else:
-        visits = pair_visits(sent, signed).dropna(subset=["start"])
-        waits = (visits["start"] - visits["time_in"]).to_numpy() / 60.0
+    sent = view.at(v.SENT_FOR_SIGNATURE, "kept")
+    signed = view.at(v.SIGNED, "kept")
+    waits = started_waits(sent, signed) / 60.0
     return {
         "signed": len(signed),
         "co_reviews": view.count(v.CO_REVIEW_SIGNED, "kept"),

@@ -49,6 +49,55 @@ class Setting:
         )
 
 
+class Rows:
+    """Some rows of the log (in log order), each column taken as a NumPy array on demand."""
+
+    def __init__(self, view: LogView, pos: np.ndarray) -> None:
+        self.view = view
+        self.pos = pos
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """A column's values (categorical columns: their names, NaN where missing)."""
+        if isinstance(self.view.events[name].dtype, pd.CategoricalDtype):
+            codes, names = self.view.codes(name)
+            return names_at(codes[self.pos], names)
+        return self.view.column(name)[self.pos]
+
+    def equals(self, name: str, value: str) -> np.ndarray:
+        """Whether a categorical column holds ``value``, row by row (False where missing)."""
+        return self.view.codes(name)[0][self.pos] == self.view.code(name, value)
+
+    def select(self, mask: np.ndarray) -> Rows:
+        """The rows where ``mask`` holds."""
+        return Rows(self.view, self.pos[mask])
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    cat = col.cat if isinstance(col.dtype, pd.CategoricalDtype) else pd.Categorical(col)
+    return np.asarray(cat.codes, dtype=np.int64), np.asarray(cat.categories, dtype=object)
+
+
+def split_codes(codes: np.ndarray, names: np.ndarray) -> dict[str, np.ndarray]:
+    """The positions of each name's rows (in order), for the names that occur."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    return {
+        str(names[i]): order[bounds[i] : bounds[i + 1]]
+        for i in range(len(names))
+        if bounds[i + 1] > bounds[i]
+    }
+
+
+def names_at(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """The names of ``codes`` as an object array (NaN where the code is -1)."""
+    if not len(names):
+        return np.full(len(codes), np.nan, dtype=object)
+    return np.where(codes >= 0, np.asarray(names, dtype=object)[np.maximum(codes, 0)], np.nan)
+
+
 class LogView:
     """The events (and cases) of one replication with shared, computed-once slices."""
 
@@ -65,12 +114,7 @@ class LogView:
         self.setting = setting or Setting()
         self.warm = self.setting.warmup_days * 1440.0
         self._memo: dict[object, object] = {}
-        acts = events["activity"]
-        cat = acts.cat if isinstance(acts.dtype, pd.CategoricalDtype) else pd.Categorical(acts)
-        codes = np.asarray(cat.codes, dtype=np.int64)
-        self._code = {name: i for i, name in enumerate(cat.categories)}
-        self._order = np.argsort(codes, kind="stable")
-        self._bounds = np.searchsorted(codes[self._order], np.arange(len(self._code) + 1))
+        self._by_activity = split_codes(*self.codes("activity"))
 
     @property
     def horizon(self) -> float:
@@ -94,11 +138,7 @@ class LogView:
         return self.shared(("positions", names, where), lambda: self._positions(names, where))
 
     def _positions(self, names: tuple[str, ...], where: Where) -> np.ndarray:
-        parts = []
-        for name in names:
-            code = self._code.get(name)
-            if code is not None:
-                parts.append(self._order[self._bounds[code] : self._bounds[code + 1]])
+        parts = [self._by_activity[name] for name in names if name in self._by_activity]
         pos = np.sort(np.concatenate(parts)) if len(parts) > 1 else (parts or [np.empty(0, int)])[0]
         if where == "after":
             pos = pos[self.column("time")[pos] >= self.warm]
@@ -113,6 +153,11 @@ class LogView:
             ("rows", names, where), lambda: self.events.take(self.positions(names, where))
         )
 
+    def at(self, acts: str | Sequence[str], where: Where = "all") -> Rows:
+        """The events of the activities ``acts``, their columns as NumPy arrays on demand
+        (cheaper than :meth:`rows` where no pandas operation is needed)."""
+        return Rows(self, self.positions(acts, where))
+
     def count(self, acts: str | Sequence[str], where: Where = "all") -> int:
         """How many events of the activities ``acts`` there are."""
         return len(self.positions(acts, where))
@@ -120,6 +165,16 @@ class LogView:
     def column(self, name: str) -> np.ndarray:
         """A numeric column of the whole log as a NumPy array."""
         return self.shared(("column", name), lambda: self.events[name].to_numpy())
+
+    def codes(self, name: str, frame: str = "events") -> tuple[np.ndarray, np.ndarray]:
+        """A categorical column's codes (-1 where missing) and its categories (an object
+        array), for comparing and grouping integers instead of strings."""
+        return self.shared(("codes", frame, name), lambda: _codes(getattr(self, frame)[name]))
+
+    def code(self, name: str, value: str, frame: str = "events") -> int:
+        """The code of ``value`` in a categorical column (-2, matching no row, if absent)."""
+        found = np.flatnonzero(self.codes(name, frame)[1] == value)
+        return int(found[0]) if len(found) else -2
 
     @property
     def kept_cases(self) -> np.ndarray:
