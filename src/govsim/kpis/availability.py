@@ -13,37 +13,35 @@ import numpy as np
 import pandas as pd
 
 from govsim.kpis import vocab as v
-from govsim.kpis.helpers import groups, leader_stays, working_days
+from govsim.kpis.helpers import by_case, groups, leader_stays, lookup, working_days
 from govsim.kpis.registry import kpi_family
 from govsim.kpis.view import LogView
 
 
-def absences(view: LogView) -> pd.DataFrame:
-    """One row per absence from the log: ``case``, ``person``, ``reason``, ``start``,
+def absences(view: LogView) -> dict[str, np.ndarray]:
+    """One entry per absence from the log: ``case``, ``person``, ``reason``, ``start``,
     ``planned_end``, ``back`` (NaN if still away at the horizon), ``recalled``."""
     return view.shared("absences", lambda: _absences(view))
 
 
-def _absences(view: LogView) -> pd.DataFrame:
-    starts = view.rows(v.ABSENCE_START)
-    table = pd.DataFrame(
-        {
-            "case": starts["case"].to_numpy(),
-            "person": starts["actor"].astype(str).to_numpy(),
-            "reason": starts["outcome"].astype(str).to_numpy(),
-            "start": starts["time"].to_numpy(),
-            "planned_end": starts["deadline"].to_numpy(),
-        }
-    )
-    back = view.rows(v.ABSENCE_ENDS).set_index("case")["time"]
-    table["back"] = table["case"].map(back)
-    table["recalled"] = table["case"].isin(set(view.rows(v.ABSENCE_RECALL)["case"]))
-    return table
+def _absences(view: LogView) -> dict[str, np.ndarray]:
+    starts = view.at(v.ABSENCE_START)
+    case = starts["case"]
+    ends = view.at(v.ABSENCE_ENDS)
+    return {
+        "case": case,
+        "person": starts["actor"],
+        "reason": starts["outcome"],
+        "start": starts["time"],
+        "planned_end": starts["deadline"],
+        "back": lookup(*by_case(ends["case"], ends["time"], "first"), case),
+        "recalled": np.isin(case, view.at(v.ABSENCE_RECALL)["case"]),
+    }
 
 
 def absence_table(events: pd.DataFrame) -> pd.DataFrame:
-    """:func:`absences` of a bare log."""
-    return absences(LogView(events))
+    """:func:`absences` of a bare log, as a frame."""
+    return pd.DataFrame(absences(LogView(events)))
 
 
 def _overlap(t0: np.ndarray, t1: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -58,13 +56,13 @@ def _absence_days(view: LogView, roles: dict[str, str]) -> dict[str, float]:
     """Working days away after the warm-up, per person of each role (A6, A8)."""
     table = absences(view)
     horizon = view.horizon
-    lo = np.maximum(table["start"].to_numpy(), view.warm)
-    back = table["back"].to_numpy()
+    lo = np.maximum(table["start"], view.warm)
+    back = table["back"]
     hi = np.minimum(horizon, np.where(np.isnan(back), horizon, back))
     away = hi > lo
     wd = working_days(view._calendar(), lo[away], hi[away])
     days = dict.fromkeys(v.ROLES, 0.0)
-    for person, d in zip(table["person"].to_numpy()[away], wd.tolist(), strict=True):
+    for person, d in zip(table["person"][away], wd.tolist(), strict=True):
         days[roles.get(person, "department_head")] += d
     people = {r: sum(1 for x in roles.values() if x == r) for r in v.ROLES}
     return {f"absence_days_{r}": days[r] / people[r] if people[r] else math.nan for r in v.ROLES}
@@ -80,9 +78,8 @@ def _waits(view: LogView) -> dict[str, float]:
     held_by, owned_by = groups(holder), groups(owner)
     absent_hold = np.zeros(len(t_in))
     owner_away = np.zeros(len(t_in), dtype=bool)
-    person = table["person"].to_numpy(dtype=object)
-    start, back = table["start"].to_numpy(), table["back"].fillna(math.inf).to_numpy()
-    for name, rows in groups(person).items():
+    start, back = table["start"], np.where(np.isnan(table["back"]), math.inf, table["back"])
+    for name, rows in groups(table["person"]).items():
         a, b = start[rows], back[rows]
         held = held_by.get(name)
         if held is not None:
@@ -105,15 +102,15 @@ def availability_kpis(view: LogView) -> dict[str, float]:
     """Every person's role: the leaders' own, ``department_head`` for units (A6, A8, A80)."""
     roles = {**dict.fromkeys(view.setting.units, "department_head"), **view.setting.leader_roles}
     out = _absence_days(view, roles)
-    requests = view.rows(v.LEAVE_REQUESTED, "after")
+    requests = view.at(v.LEAVE_REQUESTED, "after")
     out["leave_requests"] = len(requests)
-    out["leave_late"] = int((requests["outcome"] == "late").sum())
-    latency = view.rows(v.ABSENCE_ON_POST, "after")["value"]
+    out["leave_late"] = int(requests.equals("outcome", "late").sum())
+    latency = pd.Series(view.at(v.ABSENCE_ON_POST, "after")["value"])
     out["recalls"] = len(latency)
     out["recall_latency_mean_hours"] = float(latency.mean()) if len(latency) else math.nan
     out.update(_waits(view))
-    acts = view.rows(v.LEADER_ACTS, "after")
-    on_behalf = acts.loc[acts["on_behalf"].notna()]
+    acts = view.at(v.LEADER_ACTS, "after")
+    on_behalf = acts.select(view.codes("on_behalf")[0][acts.pos] >= 0)
     out["sub_acts"] = len(on_behalf)
-    out["sub_load_hours"] = float(on_behalf["value"].sum() / 60.0)
+    out["sub_load_hours"] = float(pd.Series(on_behalf["value"]).sum() / 60.0)
     return out

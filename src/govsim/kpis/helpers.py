@@ -94,13 +94,15 @@ def by_case(case: np.ndarray, values: np.ndarray, how: str) -> tuple[np.ndarray,
     as ``groupby("case")`` gives them."""
     order = np.argsort(case, kind="stable")
     keys, ordered = case[order], values[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.empty(0, int)
+    if not len(keys):
+        return keys, ordered
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     if how == "first":
         picked = ordered[starts]
     elif how == "last":
         picked = ordered[np.r_[starts[1:], len(keys)] - 1]
     else:
-        picked = np.minimum.reduceat(ordered, starts) if len(starts) else ordered[:0]
+        picked = np.minimum.reduceat(ordered, starts)
     return keys[starts], picked
 
 

@@ -13,65 +13,77 @@ import pandas as pd
 from govsim.core.calendar import WorkCalendar
 from govsim.kpis import vocab as v
 from govsim.kpis.backlog import day_dates
-from govsim.kpis.helpers import next_in_case
+from govsim.kpis.helpers import by_case, lookup, next_in_case
 from govsim.kpis.registry import kpi_family, section, series
-from govsim.kpis.view import LogView, Setting
+from govsim.kpis.view import LogView, Setting, names_at
 
 DAYS_PER_MONTH = 365.25 / 12
 WITH_LEDGER = section("ledger")
 
 
-def items(view: LogView) -> pd.DataFrame:
-    """One row per ledger item: ``case``, ``source``, ``owner``, ``registered``, ``deadline``,
-    ``closed`` (NaN while open), ``on_time`` (closed by the deadline), ``verify_fails``."""
+Arrays = dict[str, np.ndarray]
+
+
+def items(view: LogView) -> Arrays:
+    """One entry per ledger item: ``case``, ``source``, ``owner``, ``registered``,
+    ``deadline``, ``closed`` (NaN while open), ``on_time`` (closed by the deadline),
+    ``verify_fails``."""
     return view.shared("ledger_items", lambda: _items(view))
 
 
-def _items(view: LogView) -> pd.DataFrame:
-    cases = view.cases
-    assert cases is not None
-    table = cases.loc[cases["case_type"] == v.LEDGER_ITEM, ["case", "source", "matter"]]
-    table = table.rename(columns={"matter": "owner"}).set_index("case")
-    reg = view.rows(v.LEDGER_REGISTERED).groupby("case", observed=True).first()
-    closed = view.rows(v.LEDGER_CLOSED).groupby("case", observed=True).first()
-    verified = view.rows(v.LEDGER_VERIFIED)
-    fails = verified.loc[verified["outcome"] == "fail"].groupby("case", observed=True).size()
-    out = table.assign(
-        registered=reg["time"].reindex(table.index),
-        deadline=reg["deadline"].reindex(table.index),
-        closed=closed["time"].reindex(table.index),
-        on_time=(closed["outcome"] == "on_time").reindex(table.index, fill_value=False),
-        verify_fails=fails.reindex(table.index, fill_value=0).astype(int),
+def _items(view: LogView) -> Arrays:
+    assert view.cases is not None
+    mine = view.codes("case_type", "cases")[0] == view.code("case_type", v.LEDGER_ITEM, "cases")
+    case = view.cases["case"].to_numpy()[mine]
+    reg, closed = view.at(v.LEDGER_REGISTERED), view.at(v.LEDGER_CLOSED)
+    verified = view.at(v.LEDGER_VERIFIED)
+    failed, fails = np.unique(
+        verified.select(verified.equals("outcome", "fail"))["case"], return_counts=True
     )
-    return out.reset_index()
+    on_time = closed.equals("outcome", "on_time")
+    return {
+        "case": case,
+        "source": names_at(
+            view.codes("source", "cases")[0][mine], view.codes("source", "cases")[1]
+        ),
+        "owner": names_at(view.codes("matter", "cases")[0][mine], view.codes("matter", "cases")[1]),
+        "registered": lookup(*by_case(reg["case"], reg["time"], "first"), case),
+        "deadline": lookup(*by_case(reg["case"], reg["deadline"], "first"), case),
+        "closed": lookup(*by_case(closed["case"], closed["time"], "first"), case),
+        "on_time": lookup(*by_case(closed["case"], on_time.astype(float), "first"), case) == 1.0,
+        "verify_fails": np.nan_to_num(lookup(failed, fails.astype(float), case)).astype(int),
+    }
 
 
 def ledger_items(events: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """:func:`items` of a bare log."""
-    return items(LogView(events, cases))
+    """:func:`items` of a bare log, as a frame (``source`` and ``owner`` categorical)."""
+    table = items(LogView(events, cases))
+    mine = cases.loc[cases["case_type"] == v.LEDGER_ITEM, ["case", "source", "matter"]]
+    out = mine.rename(columns={"matter": "owner"}).reset_index(drop=True)
+    for name in ("registered", "deadline", "closed", "on_time", "verify_fails"):
+        out[name] = table[name]
+    return out
 
 
-def colour_spans(view: LogView) -> pd.DataFrame:
+def colour_spans(view: LogView) -> Arrays:
     """How long each logged colour held: ``case``, ``colour``, ``time_in`` (the stocktake),
     ``time_out`` (the item's next stocktake, its 销号, or the horizon)."""
     return view.shared("ledger_spans", lambda: _colour_spans(view))
 
 
-def _colour_spans(view: LogView) -> pd.DataFrame:
+def _colour_spans(view: LogView) -> Arrays:
     horizon = view.horizon
-    colours = view.rows(v.LEDGER_COLOUR)
-    closed = view.rows(v.LEDGER_CLOSED).groupby("case", observed=True)["time"].first()
-    case, time = colours["case"].to_numpy(), colours["time"].to_numpy()
+    colours, closed = view.at(v.LEDGER_COLOUR), view.at(v.LEDGER_CLOSED)
+    case, time = colours["case"], colours["time"]
     nxt = next_in_case(case, time)
-    end = colours["case"].map(closed).astype(float).fillna(horizon).to_numpy()
-    return pd.DataFrame(
-        {
-            "case": case,
-            "colour": colours["outcome"].astype(str).to_numpy(),
-            "time_in": time,
-            "time_out": np.minimum(np.where(np.isnan(nxt), end, nxt), horizon),
-        }
-    )
+    end = lookup(*by_case(closed["case"], closed["time"], "first"), case)
+    end = np.where(np.isnan(end), horizon, end)
+    return {
+        "case": case,
+        "colour": colours["outcome"],
+        "time_in": time,
+        "time_out": np.minimum(np.where(np.isnan(nxt), end, nxt), horizon),
+    }
 
 
 def _count_at(starts: np.ndarray, ends: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -95,17 +107,16 @@ def _daily(view: LogView) -> pd.DataFrame:
     cal, horizon = view._calendar(), view.horizon
     ends = (np.arange(cal.days) + 1) * 1440.0
     table = items(view)
-    reg = table["registered"].to_numpy(dtype=float)
-    out_t = table["closed"].fillna(math.inf).to_numpy(dtype=float)
+    reg = table["registered"].astype(float)
+    out_t = np.where(np.isnan(table["closed"]), math.inf, table["closed"])
     frame = pd.DataFrame({"day": day_dates(cal)})
     frame["open"] = _count_at(reg, out_t, ends).astype(np.int32)
     spans = colour_spans(view)
-    colour = spans["colour"].to_numpy(dtype=object)
-    t_in, t_out = spans["time_in"].to_numpy(), spans["time_out"].to_numpy()
+    t_in, t_out = spans["time_in"], spans["time_out"]
     t_out = np.where(t_out >= horizon, math.inf, t_out)  # still this colour at the horizon
     rated = np.zeros(cal.days, dtype=np.int64)
     for name in v.LEDGER_COLOURS:
-        mine = colour == name
+        mine = spans["colour"] == name
         counts = _count_at(t_in[mine], t_out[mine], ends)
         frame[name] = counts.astype(np.int32)
         rated += counts
@@ -121,53 +132,51 @@ def ledger_daily(events: pd.DataFrame, cases: pd.DataFrame, cal: WorkCalendar) -
     return daily(LogView(events, cases, cal))
 
 
-def _red_dwell(spans: pd.DataFrame) -> pd.Series:
-    red = spans.loc[spans["colour"] == "red"]
-    return ((red["time_out"] - red["time_in"]) / 1440.0).groupby(red["case"]).sum()
-
-
-def _items_kpis(view: LogView, kept: pd.DataFrame) -> dict[str, float]:
+def _items_kpis(view: LogView, kept: np.ndarray) -> dict[str, float]:
     """Registered, closed (on time, late), open and overdue items; cycle times; verification
-    failures and closures per month (A70, A73)."""
-    warm, horizon = view.warm, view.horizon
-    closed = kept.loc[kept["closed"].notna()]
-    open_ = kept.loc[kept["closed"].isna()]
-    overdue_open = int((open_["deadline"] < horizon).sum())
-    on_time = int(closed["on_time"].sum())
-    due = len(closed) + overdue_open
+    failures and closures per month (A70, A73). ``kept``: items registered after the warm-up."""
+    warm, horizon, table = view.warm, view.horizon, items(view)
+    shut = kept & ~np.isnan(table["closed"])
+    open_ = kept & np.isnan(table["closed"])
+    n_closed = int(shut.sum())
+    overdue_open = int((table["deadline"][open_] < horizon).sum())
+    on_time = int(table["on_time"][shut].sum())
+    due = n_closed + overdue_open
     out: dict[str, float] = {
-        "ledger_registered": len(kept),
-        "ledger_closed": len(closed),
-        "ledger_open": len(open_),
+        "ledger_registered": int(kept.sum()),
+        "ledger_closed": n_closed,
+        "ledger_open": int(open_.sum()),
         "ledger_closed_on_time": on_time,
-        "ledger_closed_late": len(closed) - on_time,
+        "ledger_closed_late": n_closed - on_time,
         "ledger_overdue_open": overdue_open,
-        "ledger_on_time_share": on_time / len(closed) if len(closed) else math.nan,
+        "ledger_on_time_share": on_time / n_closed if n_closed else math.nan,
         "ledger_due_on_time_share": on_time / due if due else math.nan,
     }
-    source = kept["source"].to_numpy(dtype=object)
     for name in v.LEDGER_SOURCES:
-        out[f"ledger_registered_{name}"] = int((source == name).sum())
-    cycle = (closed["closed"] - closed["registered"]).to_numpy() / 1440.0
+        out[f"ledger_registered_{name}"] = int((table["source"][kept] == name).sum())
+    cycle = (table["closed"][shut] - table["registered"][shut]) / 1440.0
     out["ledger_cycle_mean_days"] = float(cycle.mean()) if cycle.size else math.nan
     out["ledger_cycle_p90_days"] = float(np.percentile(cycle, 90)) if cycle.size else math.nan
-    verified = view.rows(v.LEDGER_VERIFIED)
-    verified = verified.loc[verified["case"].isin(kept["case"])]
-    n_fail = int((verified["outcome"] == "fail").sum())
+    verified = view.at(v.LEDGER_VERIFIED)
+    verified = verified.select(np.isin(verified["case"], table["case"][kept]))
+    n_fail = int(verified.equals("outcome", "fail").sum())
     out["ledger_verify_fail_rate"] = n_fail / len(verified) if len(verified) else math.nan
     months = (horizon - warm) / 1440.0 / DAYS_PER_MONTH
-    out["ledger_closed_per_month"] = len(closed) / months if months > 0 else math.nan
+    out["ledger_closed_per_month"] = n_closed / months if months > 0 else math.nan
     return out
 
 
-def _colour_kpis(view: LogView, kept: pd.DataFrame) -> dict[str, float]:
+def _colour_kpis(view: LogView, kept: np.ndarray) -> dict[str, float]:
     """Red dwell of the kept items, and the daily colours after the warm-up (A70, K62)."""
     spans = colour_spans(view)
-    dwell = _red_dwell(spans.loc[spans["case"].isin(kept["case"])])
+    red = np.isin(spans["case"], items(view)["case"][kept]) & (spans["colour"] == "red")
+    dwell = pd.Series((spans["time_out"][red] - spans["time_in"][red]) / 1440.0)
+    dwell = dwell.groupby(spans["case"][red]).sum()
+    n_kept = int(kept.sum())
     out: dict[str, float] = {
         "ledger_red_item_days": float(dwell.sum()),
         "ledger_red_dwell_mean_days": float(dwell.mean()) if len(dwell) else 0.0,
-        "ledger_ever_red_share": len(dwell) / len(kept) if len(kept) else math.nan,
+        "ledger_ever_red_share": len(dwell) / n_kept if n_kept else math.nan,
     }
     after = daily(view).iloc[view.setting.warmup_days :]
     for col in ("open", *v.LEDGER_COLOURS):
@@ -182,15 +191,15 @@ def _rhythm_kpis(view: LogView) -> dict[str, float]:
     out: dict[str, float] = {
         f"ledger_{name}": view.count(activity, "after") for activity, name in v.LEDGER_COUNTS
     }
-    sessions = view.rows((v.DEKAD_PUSH, v.MONTHLY_DISPATCH), "after")
+    sessions = view.at((v.DEKAD_PUSH, v.MONTHLY_DISPATCH), "after")
+    value = pd.Series(sessions["value"])
     for activity, name in ((v.DEKAD_PUSH, "dekad_push"), (v.MONTHLY_DISPATCH, "monthly_dispatch")):
-        out[f"ledger_hours_{name}"] = float(
-            sessions.loc[sessions["activity"] == activity, "value"].sum() / 60.0
-        )
+        mine = sessions.equals("activity", activity)
+        out[f"ledger_hours_{name}"] = float(value[mine].sum() / 60.0)
     out["ledger_hours_rhythm"] = (
         out["ledger_hours_dekad_push"] + out["ledger_hours_monthly_dispatch"]
     )
-    per_leader = sessions.groupby("actor", observed=True)["value"].sum() / 60.0
+    per_leader = value.groupby(sessions["actor"]).sum() / 60.0
     for leader in view.setting.leaders:
         out[f"ledger_hours_{leader}"] = float(per_leader.get(leader, 0.0))
     return out
@@ -200,8 +209,7 @@ def _rhythm_kpis(view: LogView) -> dict[str, float]:
 def ledger_family(view: LogView) -> dict[str, float]:
     """KPIs of the supervision ledger for one replication (``docs/results.md``): items
     registered at or after the warm-up; daily series and rhythm after it."""
-    table = items(view)
-    kept = table.loc[table["registered"] >= view.warm]
+    kept = items(view)["registered"] >= view.warm
     return {**_items_kpis(view, kept), **_colour_kpis(view, kept), **_rhythm_kpis(view)}
 
 

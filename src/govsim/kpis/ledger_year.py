@@ -22,38 +22,63 @@ def _per_dept(owners: np.ndarray, departments: pd.Index) -> np.ndarray:
     return np.bincount(at[at >= 0], minlength=len(departments))
 
 
-def _red_spans(view: LogView, owner: pd.Series) -> pd.DataFrame:
+def _red_spans(view: LogView) -> dict[str, np.ndarray]:
     """The red spans with their item's owner and the month (a number) the stocktake fell in."""
-    spans = colour_spans(view)
-    red = spans.loc[spans["colour"] == "red"].copy()
-    red["owner"] = red["case"].map(owner)
-    day = (red["time_in"].to_numpy() // 1440).astype(np.int64).astype("timedelta64[D]")
-    red["month"] = (np.datetime64(view._calendar().start, "D") + day).astype("datetime64[M]")
-    return red
+    spans, table = colour_spans(view), items(view)
+    red = spans["colour"] == "red"
+    case, time_in = spans["case"][red], spans["time_in"][red]
+    order = np.argsort(table["case"], kind="stable")
+    at = order[np.searchsorted(table["case"], case, sorter=order)] if len(case) else case
+    day = (time_in // 1440).astype(np.int64).astype("timedelta64[D]")
+    month = (np.datetime64(view._calendar().start, "D") + day).astype("datetime64[M]")
+    return {
+        "case": case,
+        "owner": np.where(table["case"][at] == case, table["owner"][at], np.nan)
+        if len(case)
+        else case,
+        "time_in": time_in,
+        "time_out": spans["time_out"][red],
+        "month": month.astype(np.int64),
+    }
 
 
-def _year(view: LogView, year: int, red: pd.DataFrame, departments: pd.Index) -> pd.DataFrame:
+def _marks(view: LogView, y0: float, y1: float, departments: pd.Index) -> dict[str, np.ndarray]:
+    """The A74 outcomes (督办, 约谈, 通报批评) of the year per department."""
+    out = {}
+    for name in v.LEDGER_MARKS:
+        done = view.at(f"outcome.{name}")
+        in_year = (done["time"] >= y0) & (done["time"] < y1)
+        out[name] = _per_dept(done["target"][in_year], departments)
+    return out
+
+
+def _red_of_year(
+    red: dict[str, np.ndarray], y0: float, y1: float, departments: pd.Index
+) -> tuple[np.ndarray, np.ndarray]:
+    """Item-days red inside the year, and item-months with a red stocktake in it, per department."""
+    dwell = np.maximum(np.minimum(red["time_out"], y1) - np.maximum(red["time_in"], y0), 0)
+    red_days = pd.Series(dwell / 1440.0).groupby(red["owner"]).sum()
+    in_year = (red["time_in"] >= y0) & (red["time_in"] < y1)
+    keys = red["case"][in_year].astype(np.int64) * (1 << 24) + red["month"][in_year]
+    first = np.unique(keys, return_index=True)[1]
+    red_months = _per_dept(red["owner"][in_year][np.sort(first)], departments)
+    return red_days.reindex(departments, fill_value=0.0).to_numpy(dtype=float), red_months
+
+
+def _year(
+    view: LogView, year: int, red: dict[str, np.ndarray], departments: pd.Index
+) -> pd.DataFrame:
     """One year's rows: what was registered, closed, open and red in it, and its score (K68)."""
     cal, horizon, table = view._calendar(), view.horizon, items(view)
     y0 = max(0.0, float((dt.date(year, 1, 1) - cal.start).days * 1440))
     y1 = min(horizon, float((dt.date(year + 1, 1, 1) - cal.start).days * 1440))
-    owner = table["owner"].astype(str).to_numpy(dtype=object)
-    reg, closed = table["registered"].to_numpy(), table["closed"].to_numpy()
+    owner, reg, closed = table["owner"], table["registered"], table["closed"]
     shut = (closed >= y0) & (closed < y1)
     still = (reg < y1) & ~(closed < y1)
-    overdue = still & (table["deadline"].to_numpy() < y1)
-    dwell = (red["time_out"].clip(upper=y1) - red["time_in"].clip(lower=y0)).clip(lower=0)
-    red_days = (dwell / 1440.0).groupby(red["owner"]).sum()
-    in_months = red.loc[(red["time_in"] >= y0) & (red["time_in"] < y1)]
-    red_months = in_months.drop_duplicates(["case", "month"])["owner"].to_numpy(dtype=object)
-    marks = {}
-    for name in v.LEDGER_MARKS:
-        done = view.rows(f"outcome.{name}")
-        in_year = (done["time"] >= y0) & (done["time"] < y1)
-        marks[name] = _per_dept(done.loc[in_year, "target"].to_numpy(dtype=object), departments)
-    on_time = _per_dept(owner[shut & table["on_time"].to_numpy(dtype=bool)], departments)
+    marks = _marks(view, y0, y1, departments)
+    on_time = _per_dept(owner[shut & table["on_time"]], departments)
     n_closed = _per_dept(owner[shut], departments)
-    n_red_months = _per_dept(red_months, departments)
+    red_days, n_red_months = _red_of_year(red, y0, y1, departments)
     scoring = view.setting.scoring
     n = len(departments)
     return pd.DataFrame(
@@ -66,8 +91,8 @@ def _year(view: LogView, year: int, red: pd.DataFrame, departments: pd.Index) ->
             "closed_on_time": on_time,
             "closed_late": n_closed - on_time,
             "open_at_year_end": _per_dept(owner[still], departments),
-            "overdue_at_year_end": _per_dept(owner[overdue], departments),
-            "red_days": red_days.reindex(departments, fill_value=0.0).to_numpy(dtype=float),
+            "overdue_at_year_end": _per_dept(owner[still & (table["deadline"] < y1)], departments),
+            "red_days": red_days,
             "red_months": n_red_months,
             "supervise": marks["supervise"],
             "admonish": marks["admonish"],
@@ -92,8 +117,7 @@ def year_table(view: LogView) -> pd.DataFrame:
     on-time closure, −1 per red month, −3 per criticism).
     """
     cal = view._calendar()
-    owner = items(view).set_index("case")["owner"].astype(str)
-    red = _red_spans(view, owner)
+    red = _red_spans(view)
     departments = pd.Index(list(view.setting.departments), dtype=object)
     last_day = cal.start + dt.timedelta(days=cal.days - 1)
     years = range(cal.start.year, last_day.year + 1)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from govsim.core.calendar import WorkCalendar
 from govsim.kpis import vocab as v
+from govsim.kpis.helpers import by_case, lookup
 from govsim.kpis.registry import kpi_family, section
 from govsim.kpis.view import LogView, Setting
 
@@ -33,70 +34,75 @@ def _mean_p90(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), float(np.percentile(values, 90))
 
 
-def _by_case(view: LogView, activity: str, column: str) -> pd.Series:
-    """``column`` of each case's ``activity`` event (the whole log), indexed by case."""
-    return view.rows(activity).set_index("case")[column]
+def _of_case(view: LogView, activity: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each case of ``activity`` (the whole log; one event per case) and its ``column``."""
+    rows = view.at(activity)
+    return by_case(rows["case"], rows[column], "first")
 
 
-def _topics(view: LogView, kind_of: pd.Series) -> dict[str, float]:
+def _topics(view: LogView, kind_of: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
     """Topics decided, their waits, deferrals, returns, escalations and postponements."""
-    decided = view.rows(v.MEETING_DECISION, "after")
-    decided_kind = decided["value"].astype(int).map(kind_of)
+    decided = view.at(v.MEETING_DECISION, "after")
+    decided_kind = lookup(*kind_of, decided["value"].astype(int))
     out: dict[str, float] = {"topics_decided": len(decided)}
 
     def wait_days(kinds: tuple[str, ...], since: str) -> np.ndarray:
-        mine = decided.loc[decided_kind.isin(kinds)]
-        start = view.rows(since).groupby("case", observed=True)["time"].last()
-        return (mine["time"] - mine["case"].map(start)).dropna().to_numpy() / 1440.0
+        mine = decided.select(np.isin(decided_kind, kinds))
+        start = view.at(since)
+        wait = mine["time"] - lookup(*by_case(start["case"], start["time"], "last"), mine["case"])
+        return wait[~np.isnan(wait)] / 1440.0
 
     waits = wait_days(("executive", "plenary"), v.TOPIC_SUBMITTED)
     out["topic_wait_mean_days"], out["topic_wait_p90_days"] = _mean_p90(waits)
     for kind in ("mayor_office", "special_topic"):
         out[f"{kind}_wait_mean_days"] = _mean_p90(wait_days((kind,), v.TOPIC_REFERRED))[0]
-    deferred = view.rows(v.TOPIC_DEFERRED, "after")["outcome"].to_numpy(dtype=object)
+    deferred = view.at(v.TOPIC_DEFERRED, "after")
     for why in v.DEFERRAL_REASONS:
-        out[f"topics_deferred_{why}"] = int((deferred == why).sum())
+        out[f"topics_deferred_{why}"] = int(deferred.equals("outcome", why).sum())
     for activity, name in v.MEETING_COUNTS:
         out[name] = view.count(activity, "after")
-    postponed = view.rows(v.MEETING_POSTPONED, "after")
-    on_agenda = view.rows(v.TOPIC_ON_AGENDA)["value"].astype(int).value_counts()
-    out["topics_postponed"] = int(postponed["case"].map(on_agenda).fillna(0).sum())
-    outcome = postponed["outcome"].to_numpy(dtype=object)
-    out["quorum_failures"] = int((outcome == "no_quorum").sum())
-    out["chair_failures"] = int((outcome == "no_chair").sum())
+    postponed = view.at(v.MEETING_POSTPONED, "after")
+    meeting, on_agenda = np.unique(
+        view.at(v.TOPIC_ON_AGENDA)["value"].astype(int), return_counts=True
+    )
+    topics = lookup(meeting, on_agenda.astype(float), postponed["case"])
+    out["topics_postponed"] = int(np.where(np.isnan(topics), 0.0, topics).sum())
+    out["quorum_failures"] = int(postponed.equals("outcome", "no_quorum").sum())
+    out["chair_failures"] = int(postponed.equals("outcome", "no_chair").sum())
     return out
 
 
-def _meetings(view: LogView, kind_of: pd.Series) -> dict[str, float]:
+def _meetings(view: LogView, kind_of: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
     """Meetings opened by kind, ad-hoc and entrusted ones, the minutes and their waits."""
     out: dict[str, float] = {}
-    how = _by_case(view, v.MEETING_CONVENE, "outcome").astype(str)
-    opened = view.rows(v.MEETING_OPENED, "after")
-    opened_kind = opened["case"].map(kind_of).to_numpy(dtype=object)
+    opened = view.at(v.MEETING_OPENED, "after")
+    opened_kind = lookup(*kind_of, opened["case"])
     for kind in v.MEETING_KINDS:
         out[f"meetings_{kind}"] = int((opened_kind == kind).sum())
-    out["meetings_adhoc"] = int((opened["case"].map(how) == "adhoc").sum())
+    how = lookup(*_of_case(view, v.MEETING_CONVENE, "outcome"), opened["case"])
+    out["meetings_adhoc"] = int((how == "adhoc").sum())
     out["meetings_entrusted"] = view.count(v.MEETING_ENTRUSTED, "after")
-    drafted = _by_case(view, v.MINUTES_DRAFTED, "time")
-    signed = view.rows(v.MINUTES_SIGNED, "after")
-    wait = (signed["time"] - signed["case"].map(drafted)).dropna().to_numpy() / 60.0
+    drafted = _of_case(view, v.MINUTES_DRAFTED, "time")
+    signed = view.at(v.MINUTES_SIGNED, "after")
+    wait = signed["time"] - lookup(*drafted, signed["case"])
+    wait = wait[~np.isnan(wait)] / 60.0
     out["minutes_wait_mean_hours"] = float(wait.mean()) if len(wait) else math.nan
     out["minutes_wait_max_hours"] = float(wait.max()) if len(wait) else math.nan
     for activity, name in v.MEETING_LATE_COUNTS:
         out[name] = view.count(activity, "after")
-    ever_signed = view.rows(v.MINUTES_SIGNED)["case"]
-    out["minutes_unsigned"] = int((~drafted.index.isin(ever_signed)).sum())
+    ever_signed = view.at(v.MINUTES_SIGNED)["case"]
+    out["minutes_unsigned"] = int((~np.isin(drafted[0], ever_signed)).sum())
     return out
 
 
-def _leader_hours(view: LogView, kind_of: pd.Series) -> dict[str, float]:
+def _leader_hours(view: LogView, kind_of: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
     """Leader hours in meetings adjourned after the warm-up, by kind (A44–A48)."""
-    adjourned = view.rows(v.MEETING_ADJOURNED, "after").set_index("case")["value"]
+    adjourned = view.at(v.MEETING_ADJOURNED, "after")
     # members present at the opening, which may precede the warm-up's end
-    present = _by_case(view, v.MEETING_OPENED, "value")
-    hours = adjourned * present.reindex(adjourned.index) / 60.0
+    present = lookup(*_of_case(view, v.MEETING_OPENED, "value"), adjourned["case"])
+    hours = pd.Series(adjourned["value"] * present / 60.0)
     out = {"leader_meeting_hours": float(hours.sum())}
-    hours_kind = hours.index.map(kind_of)
+    hours_kind = lookup(*kind_of, adjourned["case"])
     for kind in v.MEETING_KINDS:
         out[f"leader_meeting_hours_{kind}"] = float(hours[hours_kind == kind].sum())
     return out
@@ -105,7 +111,7 @@ def _leader_hours(view: LogView, kind_of: pd.Series) -> dict[str, float]:
 @kpi_family("meetings", rank=110, applies=section("meetings"))
 def meeting_family(view: LogView) -> dict[str, float]:
     """The meeting KPIs of one replication (see the module docstring)."""
-    kind_of = _by_case(view, v.MEETING_PLANNED, "outcome").astype(str)
+    kind_of = _of_case(view, v.MEETING_PLANNED, "outcome")
     return {
         **_topics(view, kind_of),
         **_meetings(view, kind_of),
