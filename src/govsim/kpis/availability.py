@@ -60,7 +60,7 @@ def _absence_days(view: LogView, roles: dict[str, str]) -> dict[str, float]:
     back = table["back"]
     hi = np.minimum(horizon, np.where(np.isnan(back), horizon, back))
     away = hi > lo
-    wd = working_days(view._calendar(), lo[away], hi[away])
+    wd = working_days(view.cal, lo[away], hi[away])
     days = dict.fromkeys(v.ROLES, 0.0)
     for person, d in zip(table["person"][away], wd.tolist(), strict=True):
         days[roles.get(person, "department_head")] += d

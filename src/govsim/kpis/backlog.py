@@ -18,7 +18,7 @@ from govsim.kpis.view import LogView
 
 def held_per_day(view: LogView, holders: Sequence[str]) -> np.ndarray:
     """Items held at the end of each day (columns) by each holder (rows)."""
-    cal = view._calendar()
+    cal = view.cal
     ends = (np.arange(cal.days) + 1) * 1440.0
     held = np.empty((len(holders), cal.days), dtype=np.int32)
     for i, holder in enumerate(holders):
@@ -63,7 +63,7 @@ def backlog_frame(view: LogView) -> pd.DataFrame:
 
     Columns: ``day`` (date), ``holder`` (categorical, GO then the leaders), ``backlog``.
     """
-    return _frame(view._calendar(), holders_of(view), _held(view))
+    return _frame(view.cal, holders_of(view), _held(view))
 
 
 def backlog_series(events: pd.DataFrame, cal: WorkCalendar, holders: Sequence[str]) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from govsim.kpis.view import LogView
 def countersign_kpis(view: LogView) -> dict[str, float]:
     """Coordination starts with the first request, or for a joint submission (no requests)
     when the case opens (A56), and ends when the document is countersigned."""
-    cal = view._calendar()
+    cal = view.cal
     requested = view.at(v.CS_REQUESTED, "kept")
     signed = view.at(v.COUNTERSIGNED, "kept")
     done_case, done = by_case(signed["case"], signed["time"], "first")

@@ -30,8 +30,7 @@ def document_kpis(view: LogView) -> dict[str, float]:
     redirected (A55: sent to the competent department), withdrawn, still open, and the cycle
     times of handled documents (created to closed) in calendar and in working days; then the
     GO's review."""
-    cal = view._calendar()
-    assert view.cases is not None
+    cal = view.cal
     created = view.cases["created"].to_numpy()
     kept = created >= view.warm
     case, created = view.cases["case"].to_numpy()[kept], created[kept]
@@ -106,20 +105,15 @@ def instruction_kpis(view: LogView) -> dict[str, float]:
 def utilisation_kpis(view: LogView) -> dict[str, float]:
     """Share of office time after the warm-up spent on timed work: the GO's reviews and
     transfers per reviewer, each leader's acts (A55, A57, A61)."""
-    cal = view._calendar()
+    cal = view.cal
     office = cal.work_elapsed(view.horizon) - cal.work_elapsed(view.warm)
     go_work = pd.Series(view.at(v.GO_WORK, "after")["value"]).sum()
     out = {"util_go": float(go_work / (office * view.setting.go_reviewers)) if office else math.nan}
-    per_leader = leader_work(view)
+    acts = view.at(v.LEADER_ACTS, "after")  # acting ones count for the actor
+    per_leader = pd.Series(acts["value"]).groupby(acts["actor"]).sum()
     for leader in view.setting.leaders:
         out[f"util_{leader}"] = float(per_leader.get(leader, 0.0) / office) if office else math.nan
     return out
-
-
-def leader_work(view: LogView) -> pd.Series:
-    """Minutes of timed acts per leader after the warm-up (acting ones count for the actor)."""
-    acts = view.rows(v.LEADER_ACTS, "after")
-    return view.shared("leader_work", lambda: acts.groupby("actor", observed=True)["value"].sum())
 
 
 @kpi_family("log", rank=90)

@@ -32,7 +32,6 @@ def items(view: LogView) -> Arrays:
 
 
 def _items(view: LogView) -> Arrays:
-    assert view.cases is not None
     mine = view.codes("case_type", "cases")[0] == view.code("case_type", v.LEDGER_ITEM, "cases")
     case = view.cases["case"].to_numpy()[mine]
     reg, closed = view.at(v.LEDGER_REGISTERED), view.at(v.LEDGER_CLOSED)
@@ -104,7 +103,7 @@ def daily(view: LogView) -> pd.DataFrame:
 
 
 def _daily(view: LogView) -> pd.DataFrame:
-    cal, horizon = view._calendar(), view.horizon
+    cal, horizon = view.cal, view.horizon
     ends = (np.arange(cal.days) + 1) * 1440.0
     table = items(view)
     reg = table["registered"].astype(float)

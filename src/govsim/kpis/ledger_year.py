@@ -30,7 +30,7 @@ def _red_spans(view: LogView) -> dict[str, np.ndarray]:
     order = np.argsort(table["case"], kind="stable")
     at = order[np.searchsorted(table["case"], case, sorter=order)] if len(case) else case
     day = (time_in // 1440).astype(np.int64).astype("timedelta64[D]")
-    month = (np.datetime64(view._calendar().start, "D") + day).astype("datetime64[M]")
+    month = (np.datetime64(view.cal.start, "D") + day).astype("datetime64[M]")
     return {
         "case": case,
         "owner": np.where(table["case"][at] == case, table["owner"][at], np.nan)
@@ -69,7 +69,7 @@ def _year(
     view: LogView, year: int, red: dict[str, np.ndarray], departments: pd.Index
 ) -> pd.DataFrame:
     """One year's rows: what was registered, closed, open and red in it, and its score (K68)."""
-    cal, horizon, table = view._calendar(), view.horizon, items(view)
+    cal, horizon, table = view.cal, view.horizon, items(view)
     y0 = max(0.0, float((dt.date(year, 1, 1) - cal.start).days * 1440))
     y1 = min(horizon, float((dt.date(year + 1, 1, 1) - cal.start).days * 1440))
     owner, reg, closed = table["owner"], table["registered"], table["closed"]
@@ -116,7 +116,7 @@ def year_table(view: LogView) -> pd.DataFrame:
     ``criticise`` (通报批评) and ``score`` = K68 points (``[ledger.scoring]``; default +1 per
     on-time closure, −1 per red month, −3 per criticism).
     """
-    cal = view._calendar()
+    cal = view.cal
     red = _red_spans(view)
     departments = pd.Index(list(view.setting.departments), dtype=object)
     last_day = cal.start + dt.timedelta(days=cal.days - 1)

@@ -32,5 +32,5 @@ def legality_kpis(view: LogView) -> dict[str, float]:
         "legality_reviews": len(reviewed),
         "legality_failed": int(reviewed.equals("outcome", "fail").sum()),
         "legality_wait_mean_hours": mean((paired["start"][started] - time_in) / 60.0),
-        "legality_review_mean_wd": mean(working_days(view._calendar(), time_in, time_out)),
+        "legality_review_mean_wd": mean(working_days(view.cal, time_in, time_out)),
     }

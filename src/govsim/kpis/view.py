@@ -109,22 +109,31 @@ class LogView:
         setting: Setting | None = None,
     ) -> None:
         self.events = events
-        self.cases = cases
-        self.cal = cal
+        self._cases = cases
+        self._cal = cal
         self.setting = setting or Setting()
         self.warm = self.setting.warmup_days * 1440.0
         self._memo: dict[object, object] = {}
         self._by_activity = split_codes(*self.codes("activity"))
 
     @property
+    def cal(self) -> WorkCalendar:
+        """The work calendar (raises if the view was built without one)."""
+        if self._cal is None:
+            raise ValueError("this KPI needs the work calendar")
+        return self._cal
+
+    @property
+    def cases(self) -> pd.DataFrame:
+        """The cases frame (raises if the view was built without one)."""
+        if self._cases is None:
+            raise ValueError("this KPI needs the cases frame")
+        return self._cases
+
+    @property
     def horizon(self) -> float:
         """The horizon in clock minutes."""
-        return self._calendar().horizon_minutes
-
-    def _calendar(self) -> WorkCalendar:
-        if self.cal is None:
-            raise ValueError("this KPI needs the work calendar")
-        return self.cal
+        return self.cal.horizon_minutes
 
     def shared(self, key: object, build: Callable[[], T]) -> T:
         """The table ``build()`` makes, built once per log (``key`` names it)."""
@@ -146,16 +155,9 @@ class LogView:
             pos = pos[np.isin(self.column("case")[pos], self.kept_cases)]
         return pos
 
-    def rows(self, acts: str | Sequence[str], where: Where = "all") -> pd.DataFrame:
-        """The events of the activities ``acts`` — the same frame as filtering the whole log."""
-        names = (acts,) if isinstance(acts, str) else tuple(acts)
-        return self.shared(
-            ("rows", names, where), lambda: self.events.take(self.positions(names, where))
-        )
-
     def at(self, acts: str | Sequence[str], where: Where = "all") -> Rows:
-        """The events of the activities ``acts``, their columns as NumPy arrays on demand
-        (cheaper than :meth:`rows` where no pandas operation is needed)."""
+        """The events of the activities ``acts``, their columns as NumPy arrays on demand —
+        the rows that filtering the whole log would give, in the same order."""
         return Rows(self, self.positions(acts, where))
 
     def count(self, acts: str | Sequence[str], where: Where = "all") -> int:
@@ -181,8 +183,6 @@ class LogView:
         """Ids of the cases created at or after the warm-up (the KPIs' population)."""
 
         def build() -> np.ndarray:
-            if self.cases is None:
-                raise ValueError("this KPI needs the cases frame")
             return self.cases.loc[self.cases["created"] >= self.warm, "case"].to_numpy()
 
         return self.shared("kept_cases", build)
