@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -89,7 +90,9 @@ def started_waits(enter: Rows, leave: Rows) -> np.ndarray:
     return paired["start"][started] - paired["time_in"][started]
 
 
-def by_case(case: np.ndarray, values: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
+def by_case(
+    case: np.ndarray, values: np.ndarray, how: Literal["first", "last", "min"]
+) -> tuple[np.ndarray, np.ndarray]:
     """Each case (sorted) and its ``first``, ``last`` or ``min`` value (values without NaN),
     as ``groupby("case")`` gives them."""
     order = np.argsort(case, kind="stable")
@@ -160,9 +163,14 @@ def _by_holder(view: LogView) -> dict[str, np.ndarray]:
     return view.shared("stays_by_holder", lambda: groups(leader_stays(view)["holder"]))
 
 
-def _open_ended(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    exit_t = np.asarray(p["time_out"], dtype=float)
-    return np.asarray(p["time_in"]), np.where(np.isnan(exit_t), math.inf, exit_t)
+def _open_ended(
+    stays: dict[str, np.ndarray], at: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Entry and exit times of ``stays`` (rows ``at``), exit = inf while still held."""
+    t_in, t_out = stays["time_in"], stays["time_out"]
+    if at is not None:
+        t_in, t_out = t_in[at], t_out[at]
+    return t_in, np.where(np.isnan(t_out), math.inf, t_out)
 
 
 def holding(view: LogView, holder: str) -> tuple[np.ndarray, np.ndarray]:
@@ -177,9 +185,8 @@ def holding(view: LogView, holder: str) -> tuple[np.ndarray, np.ndarray]:
     if holder == GO:
         stays = [_open_ended(visits(view.at(a), view.at(b))) for a, b in v.GO_HOLDS]
     else:
-        stays_ = leader_stays(view)
         mine = _by_holder(view).get(holder, np.empty(0, dtype=np.int64))
-        stays = [_open_ended({k: stays_[k][mine] for k in ("time_in", "time_out")})]
+        stays = [_open_ended(leader_stays(view), mine)]
         sent = view.at(v.LEGALITY_SUBMITTED)
         sent = sent.select(sent.equals("target", holder))
         if len(sent):
