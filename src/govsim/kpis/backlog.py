@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 
@@ -29,17 +30,17 @@ def held_per_day(view: LogView, holders: Sequence[str]) -> np.ndarray:
     return held
 
 
-def day_dates(cal: WorkCalendar) -> list:
-    """The simulated days as dates (the ``day`` column of the daily series)."""
-    return [cal.start + pd.Timedelta(days=int(i)) for i in range(cal.days)]
+def day_dates(cal: WorkCalendar) -> np.ndarray:
+    """The simulated days as dates, an object array (the ``day`` column of the daily series)."""
+    dates = np.empty(cal.days, dtype=object)
+    dates[:] = [cal.start + dt.timedelta(days=i) for i in range(cal.days)]
+    return dates
 
 
 def _frame(cal: WorkCalendar, holders: Sequence[str], held: np.ndarray) -> pd.DataFrame:
-    dates = np.empty(cal.days, dtype=object)
-    dates[:] = day_dates(cal)
     return pd.DataFrame(
         {
-            "day": np.tile(dates, len(holders)),
+            "day": np.tile(day_dates(cal), len(holders)),
             "holder": pd.Categorical.from_codes(
                 np.repeat(np.arange(len(holders)), cal.days), categories=list(holders)
             ),

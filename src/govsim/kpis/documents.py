@@ -13,15 +13,9 @@ import numpy as np
 import pandas as pd
 
 from govsim.kpis import vocab as v
-from govsim.kpis.helpers import cycle_stats, started_waits, working_days
+from govsim.kpis.helpers import cycle_stats, lookup, started_waits, working_days
 from govsim.kpis.registry import kpi_family
 from govsim.kpis.view import LogView
-
-
-def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """``values`` at the position of each ``query`` in ``keys`` (every query is a key)."""
-    order = np.argsort(keys, kind="stable")
-    return values[order[np.searchsorted(keys[order], query)]]
 
 
 @kpi_family("documents", rank=10)
@@ -52,7 +46,7 @@ def document_kpis(view: LogView) -> dict[str, float]:
         out[f"open_{ctype}"] = n - n_done - n_withdrawn
         handled = mine & done & ~redirected  # cycle times of handled documents
         t0 = created[handled]
-        t1 = _lookup(c_case, c_time, case[handled])
+        t1 = lookup(c_case, c_time, case[handled])
         out.update(cycle_stats(f"cycle_{ctype}", (t1 - t0) / 1440.0, working_days(cal, t0, t1)))
     out.update(_go_review(view))
     return out

@@ -110,15 +110,13 @@ def by_case(
 
 
 def lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """``values`` at each ``query`` among the sorted unique ``keys`` (NaN where absent)."""
-    if not len(keys):
-        return np.full(len(query), np.nan)
-    at = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    return np.where(keys[at] == query, values[at], np.nan)
+    """``values`` at each ``query`` among the unique ``keys`` (NaN where absent) — the
+    ``Series.map`` of a series indexed by ``keys``."""
+    return pick(values, pd.Index(keys).get_indexer(query))
 
 
 def pick(values: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """``values[at]`` as floats, NaN where ``at`` is -1."""
+    """``values[at]``, NaN where ``at`` is -1."""
     if not len(values):
         return np.full(len(at), np.nan)
     return np.where(at >= 0, values[np.maximum(at, 0)], np.nan)

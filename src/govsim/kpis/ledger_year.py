@@ -11,6 +11,7 @@ import pandas as pd
 
 from govsim.core.calendar import WorkCalendar
 from govsim.kpis import vocab as v
+from govsim.kpis.helpers import lookup
 from govsim.kpis.ledger import WITH_LEDGER, colour_spans, items
 from govsim.kpis.registry import series
 from govsim.kpis.view import LogView, Setting
@@ -27,15 +28,11 @@ def _red_spans(view: LogView) -> dict[str, np.ndarray]:
     spans, table = colour_spans(view), items(view)
     red = spans["colour"] == "red"
     case, time_in = spans["case"][red], spans["time_in"][red]
-    order = np.argsort(table["case"], kind="stable")
-    at = order[np.searchsorted(table["case"], case, sorter=order)] if len(case) else case
     day = (time_in // 1440).astype(np.int64).astype("timedelta64[D]")
     month = (np.datetime64(view.cal.start, "D") + day).astype("datetime64[M]")
     return {
         "case": case,
-        "owner": np.where(table["case"][at] == case, table["owner"][at], np.nan)
-        if len(case)
-        else case,
+        "owner": lookup(table["case"], table["owner"], case),
         "time_in": time_in,
         "time_out": spans["time_out"][red],
         "month": month.astype(np.int64),
