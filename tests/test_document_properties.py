@@ -19,7 +19,7 @@ import govsim.model.documents as documents
 import govsim.model.drafts as drafts
 from factory import durations, fixed, make_scenario
 from govsim.checks import check_log
-from govsim.metrics import CASE_TYPES, replication_kpis
+from govsim.kpis import CASE_TYPES, replication_kpis
 from govsim.model.world import simulate
 from govsim.rules.signing import SigningClass, SigningPlan
 from test_meetings_properties import busy_meetings_raw, meeting_scenarios

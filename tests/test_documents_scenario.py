@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from factory import BASE, fixed, make_scenario
-from govsim.metrics import replication_kpis
+from govsim.kpis import replication_kpis
 from govsim.model.world import simulate
 from govsim.scenario.load import ScenarioError, load_scenario, parse_scenario
 

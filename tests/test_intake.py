@@ -16,7 +16,7 @@ import pytest
 
 from factory import BASE, fixed, make_scenario
 from govsim.checks import check_log
-from govsim.metrics import replication_kpis
+from govsim.kpis import replication_kpis
 from govsim.model.world import simulate
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import govsim.model.ledger as ledger_model
 from factory import durations, make_scenario
 from govsim.checks import check_log
-from govsim.metrics import ledger_items, ledger_kpis
+from govsim.kpis import ledger_items, ledger_kpis
 from govsim.model.world import simulate
 from govsim.rules.ledger import Dekad
 from test_properties import busy_raw, scenarios

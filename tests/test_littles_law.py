@@ -18,7 +18,7 @@ twice, an exit without an entry, events out of time order or a wrong pairing all
 Systems checked: the city government (a document is in it from its first ``doc.submitted`` to
 ``doc.closed`` or ``doc.withdrawn``), the GO's review desk (each visit from ``go.received`` to
 ``go.reviewed``; a returned document visits again) and the GO's whole holding including
-instruction transfers, as :func:`govsim.metrics.holding_intervals` reports it.
+instruction transfers, as :func:`govsim.kpis.holding_intervals` reports it.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from factory import make_scenario, scenario_dicts
 from govsim.core.org import GO
-from govsim.metrics import holding_intervals
+from govsim.kpis import holding_intervals
 from govsim.model.world import simulate
 
 REL = 1e-6

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from factory import fixed, make_scenario
-from govsim.metrics import meeting_kpis
+from govsim.kpis import meeting_kpis
 from govsim.model.world import simulate
 from govsim.rules.meetings import plenary_days
 from test_meetings import at, away, raw_scenario, run, when

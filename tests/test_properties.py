@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import govsim.model.documents as documents
 from factory import make_scenario, scenario_dicts
 from govsim.checks import check_log
-from govsim.metrics import replication_kpis
+from govsim.kpis import replication_kpis
 from govsim.model.world import simulate
 
 

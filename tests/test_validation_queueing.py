@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from factory import make_scenario, scenario_dicts
 from govsim.core.calendar import build_calendar
-from govsim.metrics import pair_visits
+from govsim.kpis import pair_visits
 from govsim.model.arrivals import WORKING_DAYS_PER_WEEK, generate_arrivals
 from govsim.model.rng import Streams
 from govsim.model.world import simulate

@@ -23,7 +23,6 @@ import pandas as pd
 
 from govsim import __version__
 from govsim.core.files import file_sha256, write_csv, write_json
-from govsim.core.org import GO
 from govsim.experiment.executors import open_executor
 from govsim.experiment.parts import (
     clear_temporary,
@@ -33,14 +32,7 @@ from govsim.experiment.parts import (
     write_parts,
 )
 from govsim.experiment.summary import summary_table
-from govsim.metrics import (
-    backlog_series,
-    ledger_daily,
-    ledger_kpis,
-    ledger_year_table,
-    meeting_kpis,
-    replication_kpis,
-)
+from govsim.kpis import compute
 from govsim.model.world import simulate
 from govsim.scenario.expand import DesignPoint, expand
 from govsim.scenario.models import Scenario
@@ -129,37 +121,16 @@ def run_task(task: Task) -> int:
     """
     world = simulate(task.scenario, task.replication, task.seed)
     events, cases = world.log.to_frame(), world.log.cases_frame()
-    sc = task.scenario
-    leaders = list(world.org.leaders)
+    # every KPI family and series that applies to the scenario (govsim.kpis registry)
+    result = compute(events, cases, task.scenario, world.cal, world.org)
     kpis: dict[str, object] = {
         "variant": task.variant,
         "point": task.point,
         "replication": task.replication,
         "seed": task.seed,
+        **result.kpis,
     }
-    backlog = backlog_series(events, world.cal, [GO, *leaders])
-    kpis.update(
-        replication_kpis(
-            events,
-            cases,
-            world.cal,
-            leaders,
-            sc.general_office.reviewers,
-            sc.scenario.warmup_days,
-            world.org.leader_roles,
-            world.org.units,
-            backlog=backlog,
-        )
-    )
-    frames = {"backlog": _tag(backlog, task)}
-    if sc.ledger is not None:  # A70, A74: the ledger's KPIs, daily colours, year-end table
-        warmup = sc.scenario.warmup_days
-        kpis.update(ledger_kpis(events, cases, world.cal, leaders, warmup))
-        frames["ledger_daily"] = _tag(ledger_daily(events, cases, world.cal), task)
-        year = ledger_year_table(events, cases, world.cal, world.org.departments, sc.ledger.scoring)
-        frames["ledger_year"] = _tag(year, task)
-    if sc.meetings is not None:  # A45, A49–A52: topic waits, deferrals, quorum, minutes
-        kpis.update(meeting_kpis(events, world.cal, sc.scenario.warmup_days * 1440.0))
+    frames = {name: _tag(frame, task) for name, frame in result.series.items()}
     frames["kpis"] = pd.DataFrame([kpis])
     if task.keep_events:
         frames["events"] = _tag(events, task)
