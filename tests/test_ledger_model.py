@@ -20,7 +20,6 @@ import pytest
 from factory import BASE, fixed, make_scenario
 from govsim.checks import check_log
 from govsim.experiment.runner import run_experiment
-from govsim.checks import check_log
 from govsim.kpis import ledger_daily, ledger_items, ledger_kpis, ledger_year_table
 from govsim.model.ledger import register_meeting_decision
 from govsim.model.world import World, simulate
