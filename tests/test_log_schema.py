@@ -23,8 +23,9 @@ from govsim.core.org import GO, Organisation
 from govsim.log import ACTIVITIES as LOG_ACTIVITIES
 from govsim.log import OUTCOMES as LOG_OUTCOMES
 from govsim.log import schema
+from govsim.log.read import LogError, normalise
 from govsim.log.schema import ACTIVITIES, ACTIVITY_PREFIXES, ACTIVITY_SPECS, ROLES, ActivitySpec
-from govsim.model.world import simulate
+from govsim.model.world import World, simulate
 from govsim.scenario.expand import expand
 from govsim.scenario.load import load_scenario
 
@@ -48,14 +49,19 @@ def _short_copy(folder: Path, name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[pd.DataFrame, Organisation]]:
-    """Events and organisation of one replication of each shipped scenario's baseline."""
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, World]:
+    """One replication of each shipped scenario's baseline, on a short horizon."""
     out = {}
     for name in SHIPPED:
         path = _short_copy(tmp_path_factory.mktemp(name), name)
-        sc = expand(load_scenario(path))[0].scenario
-        out[name] = (simulate(sc, 0, seed=11).log.to_frame(), Organisation.from_scenario(sc))
+        out[name] = simulate(expand(load_scenario(path))[0].scenario, 0, seed=11)
     return out
+
+
+@pytest.fixture(scope="module")
+def runs(worlds: dict[str, World]) -> dict[str, tuple[pd.DataFrame, Organisation]]:
+    """Events and organisation of each run."""
+    return {name: (w.log.to_frame(), w.org) for name, w in worlds.items()}
 
 
 def actor_kinds(org: Organisation) -> dict[str, str]:
@@ -233,3 +239,48 @@ def test_named_groups_are_activities_of_the_schema() -> None:
     )
     assert schema.TERMINAL_ACTS == ("doc.withdrawn", "doc.closed", "ledger.closed")
     assert np.all([schema.SPEC[a].needs_deadline for a in schema.WORKING_DAY_DEADLINE_ACTS])
+
+
+# -- the reader takes its rules from the schema -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_reader_reads_a_simulated_log_back_unchanged(worlds, name: str) -> None:
+    w = worlds[name]
+    events, cases = w.log.to_frame(), w.log.cases_frame()
+    got_events, got_cases, labels = normalise(events, cases, w.org, w.cal)
+    assert labels is None
+    pd.testing.assert_frame_equal(got_events, events)
+    pd.testing.assert_frame_equal(got_cases, cases)
+
+
+def _tamper(w: World, activity: str, **cells: object) -> pd.DataFrame:
+    """The events as text cells with the first row of ``activity`` changed."""
+    events = w.log.to_frame().astype(object)
+    row = events.index[events["activity"] == activity][0]
+    for column, value in cells.items():
+        events.at[row, column] = value
+    return events
+
+
+@pytest.mark.parametrize(
+    ("activity", "cells", "message"),
+    [
+        ("go.reviewed", {"outcome": "agree"}, "go.reviewed has outcome 'agree'; expected pass or "
+         "return or redirect"),
+        ("doc.routed", {"outcome": "pass"}, "doc.routed has outcome 'pass'; expected no outcome"),
+        ("cs.replied", {"outcome": None}, "cs.replied has no outcome; expected agree or object"),
+        ("dept.replied", {"target": None}, "dept.replied needs a target"),
+        ("dept.replied", {"deadline": np.nan}, "dept.replied needs a deadline"),
+        ("doc.submitted", {"target": ""}, "doc.submitted needs a target"),
+    ],
+)  # fmt: skip
+def test_the_reader_refuses_what_the_schema_does_not_allow(
+    worlds, activity: str, cells: dict, message: str
+) -> None:
+    w = worlds["jining"]
+    events = _tamper(w, activity, **cells)
+    line = int(events.index[events["activity"] == activity][0]) + 2
+    with pytest.raises(LogError) as err:
+        normalise(events, w.log.cases_frame(), w.org, w.cal, source="oa.csv", csv=True)
+    assert str(err.value) == f"oa.csv: line {line}: {message}"

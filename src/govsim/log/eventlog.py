@@ -4,40 +4,14 @@ Metrics, invariant checks and exports read only this log (plus the static organi
 calendar), never the simulation's objects, so a real OA-system log converted to the same
 schema can be measured and audited with the same code (DESIGN: Data flow).
 
-Storage is columnar and typed (``array.array``), about 46 bytes per event. Schema of
-:meth:`EventLog.to_frame` (one row per event, in the order events happened):
-
-=============  =========  ==================================================================
-column         dtype      meaning
-=============  =========  ==================================================================
-time           float64    simulation clock, minutes since the scenario start's midnight
-case           int32      case id (a document); see :meth:`EventLog.cases_frame`
-case_type      category   ``request`` (请示), ``report`` (报告), ``absence`` (a leave),
-                          ``ledger_item`` (a supervision ledger item, A73),
-                          ``ledger_cadence`` (one per department or leader: its 周盘点 / 旬推进 /
-                          月调度 sessions, A70), ``meeting`` (one meeting, A44–A52),
-                          ``draft`` (代拟文稿, A59), ``normative`` (规范性文件, A21),
-                          ``contract`` (A60) or ``go_reports`` (one: the GO's reports on
-                          meeting decisions, A53)
-activity       category   dotted name from :data:`ACTIVITIES` (RULES §8.1 vocabulary)
-actor          category   who acted: ``GO``, a leader id or a unit id
-on_behalf      category   the leader an act was done for (补位, A8), else missing
-target         category   who the act is addressed to (routed to, transferred to), else missing
-outcome        category   e.g. ``pass``/``return`` for reviews, ``on_time``/``late`` for replies
-deadline       float64    a deadline set by the act (clock minutes), else NaN
-start          float64    for completed work: the clock when work on it began, else NaN
-value          float64    for completed work: its effort in working minutes, else NaN
-reason         category   a code from :data:`REASONS` qualifying the act, else missing: the
-                          defect a submission carries and the GO's return/redirect reason
-                          (A55, A56, A63), ``redirected`` on a closure, ``dissent_version``
-                          on the second countersign round (A56), the A61 signing class on
-                          ``doc.signed`` and ``sign.authorized``
-=============  =========  ==================================================================
-
-Acts of a unit are acts of its principal head where the text requires it: ``cs.replied``,
-``cs.joint_signed`` (A56, A59 「由主要负责人会签」), ``doc.principal_signed`` (A59 签批单),
-``cs.negotiated`` (A56 「主办部门主要负责人要主动协商」). A submission whose ``reason`` is
-``unsigned`` was not signed by the sender's principal head (A56).
+Storage is columnar and typed (``array.array``), about 46 bytes per event. The schema is
+data in :mod:`govsim.log.schema`: the columns of :meth:`EventLog.to_frame` (one row per event,
+in the order events happened: ``time``, ``case``, ``case_type``, ``activity``, ``actor``,
+``on_behalf``, ``target``, ``outcome``, ``deadline``, ``start``, ``value``, ``reason``) and of
+:meth:`EventLog.cases_frame`, and for each activity who acts, whether it names a target or sets
+a deadline, its allowed outcomes and reasons, the meaning of its ``value`` and its article.
+This module stores codes; the vocabularies (:data:`ACTIVITIES`, :data:`OUTCOMES`,
+:data:`REASONS`, :data:`CASE_TYPES`, …) are the schema's, in its order.
 
 The case table (:meth:`EventLog.cases_frame`) has one row per case: ``case``, ``case_type``,
 ``sender``, ``matter`` (department whose portfolio the matter is in), ``major``,
@@ -58,25 +32,11 @@ leave and substitution events. A ledger item's ``sender`` is who raised it (the 
 leader, else the GO) and its ``matter`` the department that owns it; a ``ledger_cadence``
 case has the department or leader as both.
 
-Ledger events (RULES §8.1; :mod:`govsim.model.ledger`): ``ledger.registered`` (deadline, value
-= work in working minutes), ``ledger.colour`` (outcome = colour, value = progress 0…1, deadline
-= the item's), ``cadence.*`` (deadline = close of office of the scheduled day, value = planned
-session length in office minutes; for ``cadence.stocktake`` the number of open items).
-
-Which departments a document's matter touches (A56 「凡涉及其他部门职权的」) is logged as one
-``doc.involves`` event per department (target) when its case opens.
-Meeting events (RULES §5; :mod:`govsim.model.meetings`): a ``meeting`` case holds the meeting's
-own events (planned … minutes issued); a topic's events (``topic.*``, ``meeting.decision``) are
-on the case of the request it comes from, with ``value`` = the meeting's case where the event
-names a meeting (``topic.deferred``, ``topic.on_agenda``, ``topic.returned``,
-``topic.escalated``, ``meeting.decision``). ``meeting.planned`` has the meeting's type as
-``outcome`` (``executive``, ``plenary``, ``mayor_office``, ``special_topic``) and
-``meeting.convene_decided`` the convener as actor. ``meeting.opened`` has the chair as actor
-and the members present as ``value`` (a special topic: 1, its chair); the members expected
-are the meeting's roster in the organisation (A44–A46), and the absent ones are the actors of
-the meeting's ``meeting_leave.requested`` events addressed to the mayor (or the executive VM
-acting for the mayor); observers address theirs to the GO. Important special-topic minutes
-have ``outcome`` ``important`` on ``minutes.drafted``.
+Topic events (``topic.*``, ``meeting.decision``) are on the case of the request they come
+from, with ``value`` = the meeting's case where the event names a meeting; the members
+expected at a meeting are its roster in the organisation (A44–A46), and the absent ones are
+the actors of its ``meeting_leave.requested`` events addressed to the mayor (or the executive
+VM acting for the mayor); observers address theirs to the GO.
 """
 
 from __future__ import annotations

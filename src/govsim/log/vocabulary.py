@@ -245,9 +245,9 @@ CASE_COLUMN_SPECS: tuple[Column, ...] = (
     Column("parent", "int32", "the case a ledger item comes from; −1 if none", default=-1),
     Column("channel", "category", "go, or the A55 direct channel (CHANNELS)", default="go"),
     Column("complex", "bool", "特别复杂的事项 (A59)", default=False),
-    Column("lead_limit_wd", "int16", "the lead's countersign limit, working days (A59)", 0),
+    Column("lead_limit_wd", "int16", "the lead's countersign limit, working days (A59)", default=0),
     Column("topic", "category", "what an outgoing document is (TOPICS)", default="none"),
-    Column("meeting_decided", "bool", "decided at a government meeting (A61(6))", False),
+    Column("meeting_decided", "bool", "decided at a government meeting (A61(6))", default=False),
     Column("urgent", "bool", "special or urgent (A61(7))", default=False),
     Column("wide_ranging", "bool", "涉及面广 (A61(5))", default=False),
 )
