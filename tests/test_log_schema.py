@@ -22,7 +22,7 @@ import pytest
 from govsim.core.org import GO, Organisation
 from govsim.log import ACTIVITIES as LOG_ACTIVITIES
 from govsim.log import OUTCOMES as LOG_OUTCOMES
-from govsim.log import schema
+from govsim.log import schema, schema_doc
 from govsim.log.read import LogError, normalise
 from govsim.log.schema import ACTIVITIES, ACTIVITY_PREFIXES, ACTIVITY_SPECS, ROLES, ActivitySpec
 from govsim.model.world import World, simulate
@@ -284,3 +284,29 @@ def test_the_reader_refuses_what_the_schema_does_not_allow(
     with pytest.raises(LogError) as err:
         normalise(events, w.log.cases_frame(), w.org, w.cal, source="oa.csv", csv=True)
     assert str(err.value) == f"oa.csv: line {line}: {message}"
+
+
+# -- the documentation --------------------------------------------------------------------------
+
+
+def test_the_documented_activity_table_is_the_schema() -> None:
+    """docs/event-log.md's activity table is generated from the schema (regenerate it with
+    ``python -m govsim.log.schema_doc docs/event-log.md``)."""
+    text = (ROOT / "docs" / "event-log.md").read_text(encoding="utf-8")
+    table = schema_doc.current_table(text)
+    assert table, "docs/event-log.md lost its activity table markers"
+    assert table == schema_doc.activity_table()
+    for spec in ACTIVITY_SPECS:
+        assert f"| `{spec.name}` |" in table
+
+
+def test_a_changed_spec_shows_in_the_table(tmp_path: Path, monkeypatch) -> None:
+    doc = tmp_path / "event-log.md"
+    doc.write_text(f"prose\n\n{schema_doc.activity_table()}\n\nmore prose\n", encoding="utf-8")
+    assert not schema_doc.update(doc)
+    broken = _broken("go.reviewed", outcomes=("pass", "return"))
+    monkeypatch.setattr(schema_doc, "ACTIVITY_SPECS", broken)
+    assert schema_doc.update(doc)
+    text = doc.read_text(encoding="utf-8")
+    assert "`pass` / `return` |" in text and "`redirect`" not in text
+    assert text.startswith("prose\n") and text.endswith("\n\nmore prose\n")

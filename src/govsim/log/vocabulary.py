@@ -40,25 +40,25 @@ class Role:
 ROLES: dict[str, Role] = {
     r.name: r
     for r in (
-        Role("go", ("GO",), "the General Office (市政府办公室)"),
-        Role("leader", LEADER_KINDS, "a leader of the city government (A6–A9)"),
+        Role("go", ("GO",), "the GO (市政府办公室)"),
+        Role("leader", LEADER_KINDS, "a leader (A6–A9)"),
         Role("mayor", ("mayor",), "the mayor"),
         Role(
             "mayor_or_stand_in",
             ("mayor", "executive_vice_mayor"),
-            "the mayor, or the executive vice mayor acting for the mayor (A6, A45)",
+            "the mayor, or the executive VM for the mayor (A6, A45)",
         ),
-        Role("chair", LEADER_KINDS, "the leader chairing the meeting (A44–A47)"),
-        Role("unit", UNIT_KINDS, "the unit (department, county, dispatched agency)"),
-        Role("department", ("department",), "a department of the city government"),
+        Role("chair", LEADER_KINDS, "the chair (A44–A47)"),
+        Role("unit", UNIT_KINDS, "the unit (department, county, zone)"),
+        Role("department", ("department",), "a department"),
         Role(
             "principal_head",
             ("department",),
-            "the department, by its principal head (A56, A59 「由主要负责人会签」)",
+            "the department's principal head (A56, A59)",
         ),
         Role("justice_bureau", ("department",), "the justice bureau (A20, A21, A60)"),
         Role("drafter", ("GO", "department"), "the drafting department, or the GO (A59)"),
-        Role("person", (*LEADER_KINDS, *UNIT_KINDS), "the absent person: a leader or unit head"),
+        Role("person", (*LEADER_KINDS, *UNIT_KINDS), "the absent person (a leader or unit head)"),
     )
 }
 """Actor roles by name (:attr:`ActivitySpec.actor`)."""
