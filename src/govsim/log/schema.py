@@ -178,7 +178,7 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        target="the sender returned to, or the department redirected to",
        outcomes=("pass", "return", "redirect"), needs_outcome=True, value=EFFORT, start=True,
        reasons=DEFECTS, actor_qualifier="reviewed by", target_qualifier="returned to"),
-    _S("doc.withdrawn", _IN, "unit", "the sender gives up after repeated returns", ("A63",),
+    _S("doc.withdrawn", _IN, "unit", "the sender gives up after repeated returns", (),
        ends_case=True, actor_qualifier="withdrawn by"),
     _S("doc.routed", _DOC, "go", "GO routes to the leader in charge or the mayor", ("A57",),
        target="the leader", needs_target=True, on_behalf=True, actor_qualifier="routed by",
@@ -298,8 +298,8 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        outcomes=("no_quorum", "no_chair", "not_ready"), needs_outcome=True),
     _S("meeting.opened", _ML, "chair", "the meeting opens (expected = the roster)", ("A45",),
        value="members present"),
-    _S("meeting.decision", _ML, "chair", "decided, on the topic's case", ("A45", "A53"),
-       value=MEETING_CASE),
+    _S("meeting.decision", _ML, "chair", "decided, on the topic's case",
+       ("A44", "A45", "A46", "A47"), value=MEETING_CASE),
     _S("meeting.adjourned", _ML, "chair", "the meeting ends", ("A45",),
        value="length in office minutes (start = the opening)", start=True),
     _S("minutes.drafted", _ML, "go", "minutes drafted by the GO", ("A52", "AMB-51"),
@@ -380,7 +380,7 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("topic.compliance_reviewed", _ML, "department", "legality and compliance review passed "
        "(the justice bureau, else the lead's legal office)", ("A48",)),
     _S("topic.returned", _ML, "chair", "the meeting returns the topic for rework (RULES §5.1 "
-       "row 14)", ("A45",), value=MEETING_CASE),
+       "row 14)", (), value=MEETING_CASE),
     _S("topic.escalated", _ML, "chair", "a mayor's office or special-topic meeting sends it up "
        "to the executive meeting", ("A45(六)", "A46(二)", "A47(三)"), value=MEETING_CASE),
     _S("go.leave_summary", _ML, "go", "the GO reports observers' leave to the mayor",
