@@ -41,6 +41,7 @@ from govsim.core.files import atomic_write
 from govsim.core.org import GO, Organisation
 from govsim.log import ACTIVITIES
 from govsim.log.read import CASE_ATTRIBUTES, EVENT_COLUMNS, OBJECT_COLUMNS, TZ, LoadedLog
+from govsim.log.schema import ACTIVITY_SPECS
 
 __all__ = [
     "FORMATS",
@@ -76,30 +77,14 @@ OCEL_STATIC_TIME = "1970-01-01T00:00:00+00:00"
 convention of OCEL 2.0 tools: the epoch."""
 
 ACTOR_QUALIFIER: dict[str, str] = {
-    "doc.submitted": "submitted by",
-    "go.received": "received by",
-    "go.reviewed": "reviewed by",
-    "doc.withdrawn": "withdrawn by",
-    "doc.routed": "routed by",
-    "leader.approved": "approved by",
-    "leader.circle_read": "read by",
-    "leader.instructed": "instructed by",
-    "go.transferred": "transferred by",
-    "dept.replied": "replied by",
-    "instruction.overdue": "recorded by",
-    "doc.closed": "closed by",
+    s.name: s.actor_qualifier for s in ACTIVITY_SPECS if s.actor_qualifier
 }
-"""OCEL qualifier of the actor's link, per activity (``actor`` otherwise)."""
+"""OCEL qualifier of the actor's link, per activity (``actor`` otherwise), from the schema."""
 
 TARGET_QUALIFIER: dict[str, str] = {
-    "doc.submitted": "addressed to",
-    "go.reviewed": "returned to",
-    "doc.routed": "routed to",
-    "go.transferred": "transferred to",
-    "dept.replied": "replied to",
-    "instruction.overdue": "overdue at",
+    s.name: s.target_qualifier for s in ACTIVITY_SPECS if s.target_qualifier
 }
-"""OCEL qualifier of the target's link, per activity (``target`` otherwise)."""
+"""OCEL qualifier of the target's link, per activity (``target`` otherwise), from the schema."""
 
 
 def actor_role(org: Organisation, actor: str) -> str:

@@ -1,8 +1,10 @@
 """The event log: the contract between the simulation and everything downstream.
 
-:mod:`govsim.log.eventlog` is the columnar writer the simulation appends to, with the log's
-vocabularies; :mod:`govsim.log.read` loads and validates a log from disk (simulated or
-converted from an OA system). Importing this package loads NumPy only, not pandas.
+:mod:`govsim.log.schema` is the schema as data (one specification per activity, the columns,
+the vocabularies and named groups of activities); :mod:`govsim.log.eventlog` is the columnar
+writer the simulation appends to; :mod:`govsim.log.read` loads and validates a log from disk
+(simulated or converted from an OA system). Importing this package loads NumPy only, not
+pandas.
 """
 
 from govsim.log.eventlog import (
@@ -22,9 +24,11 @@ from govsim.log.eventlog import (
     Outcome,
     Reason,
 )
+from govsim.log.schema import ACTIVITY_SPECS, SPEC, ActivitySpec
 
 __all__ = [
     "ACTIVITIES",
+    "ACTIVITY_SPECS",
     "CASE_TYPES",
     "CHANNELS",
     "CHANNEL_CODE",
@@ -33,9 +37,11 @@ __all__ = [
     "OUTCOMES",
     "REASONS",
     "REASON_CODE",
+    "SPEC",
     "TOPICS",
     "TOPIC_CODE",
     "Activity",
+    "ActivitySpec",
     "EventLog",
     "Outcome",
     "Reason",
