@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import simpy
@@ -182,8 +184,37 @@ class World:
             self.meetings.start()
         for absence in self.availability.absences if self.availability else ():
             self.env.process(leave_process(self, absence))
-        self.env.run(until=self.cal.horizon_minutes)
+        with young_collections_only():
+            self.env.run(until=self.cal.horizon_minutes)
         return self
+
+
+#: A gen-2 threshold no run reaches: Python counts gen-1 collections up to it (C ``int``).
+_NEVER = 2**31 - 1
+
+
+@contextmanager
+def young_collections_only() -> Iterator[None]:
+    """Let Python's cyclic collector scan only its young generations while simulating.
+
+    Why: a backlog is long-lived. Every document waiting in a queue is a SimPy process, its
+    lifecycle's generators, its request and its arrival record (about ten tracked objects),
+    and a full collection — run each time the long-lived heap has grown by a quarter —
+    rescans all of them. When the load exceeds what the offices can serve, the backlog grows
+    all year, and the work per simulated event grew with it: at ``load.scale`` 16 on
+    ``jining.toml`` three quarters of the run was full collections, and µs per event was
+    2.9× scale 1 (``benchmarks/load_scaling.py``). Cycles rarely outlive the young
+    generations here (a waiting process and its request form one, broken when the request
+    is granted), so the full collection is left to the collector's own thresholds, restored
+    when the run ends. Nothing simulated depends on when garbage is collected: results are
+    the same.
+    """
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, _NEVER)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
 
 
 def simulate(sc: Scenario, replication: int = 0, seed: int | None = None) -> World:

@@ -1,0 +1,97 @@
+"""Time per event against the load: one year of the default scenario at ``load.scale`` 1–16.
+
+For each ``load.scale`` (default 1, 2, 4, 8, 16) simulates one year of
+``scenarios/jining.toml`` (one replication, the scenario's seed) and prints the events
+logged, CPU seconds of ``simulate()`` (median of ``--repeats``), µs per event and its ratio to
+the first scale. Target: µs per event at scale 16 within 1.5× of scale 1 — the work per event
+must not grow with the backlog (queue lengths, open cases).
+
+``--profile`` prints a cProfile of one replication at the first and the last scale instead
+(functions with most own time), to compare where the extra time per event goes.
+
+Usage: ``python benchmarks/load_scaling.py [--scales 1 2 4 8 16] [--repeats 1] [--profile]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import tomllib
+import warnings
+
+from _common import ROOT, machine, measure, table
+
+
+def scenario(scale: float):
+    """``scenarios/jining.toml`` with ``load.scale`` set (its variants dropped)."""
+    from govsim.scenario.load import apply_overrides
+    from govsim.scenario.models import Scenario
+
+    raw = tomllib.loads((ROOT / "scenarios" / "jining.toml").read_text(encoding="utf-8"))
+    raw.pop("variants", None)
+    return Scenario.model_validate(apply_overrides(raw, {"load.scale": scale}))
+
+
+def sweep(scales: list[float], repeats: int) -> None:
+    """The µs-per-event table over ``scales``."""
+    from govsim.model.world import simulate
+
+    rows, first = [], None
+    for scale in scales:
+        sc = scenario(scale)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = measure(lambda sc=sc: simulate(sc, 0), repeats)
+        n = len(t.result.log)
+        per_event = t.cpu_median / n * 1e6
+        first = per_event if first is None else first
+        rows.append([scale, t.result.log.n_cases, n, t.cpu_median, per_event, per_event / first])
+    headers = ["load.scale", "documents", "events", "CPU s", "µs / event", "ratio to first"]
+    print(f"\nscenarios/jining.toml, one year, replication 0, median of {repeats}")
+    print(table(headers, rows))
+
+
+def profile(scale: float, top: int) -> None:
+    """cProfile of one replication at ``scale``: the ``top`` functions by own time."""
+    from govsim.model.world import simulate
+
+    sc = scenario(scale)
+    prof = cProfile.Profile()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prof.enable()
+        world = simulate(sc, 0)
+        prof.disable()
+    stats = pstats.Stats(prof)
+    total = sum(v[2] for v in stats.stats.values())
+    rows = []
+    for (filename, line, name), (_cc, ncalls, tottime, cumtime, _) in stats.stats.items():
+        where = f"{filename.split('site-packages/')[-1].split('src/')[-1]}:{line}({name})"
+        per_event = tottime / len(world.log) * 1e6
+        rows.append((tottime, per_event, ncalls, cumtime, where))
+    rows.sort(reverse=True)
+    print(f"\nload.scale {scale}: {len(world.log):,} events, {total:.3f} s profiled")
+    headers = ["own s", "own µs / event", "calls", "cumulative s", "function"]
+    print(table(headers, [list(r) for r in rows[:top]]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", type=float, nargs="+", default=[1, 2, 4, 8, 16])
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--top", type=int, default=20)
+    args = ap.parse_args()
+    import govsim.scenario.models  # noqa: F401  (before the model: the scenario package first)
+
+    print(machine())
+    if args.profile:
+        for scale in (args.scales[0], args.scales[-1]):
+            profile(scale, args.top)
+    else:
+        sweep(args.scales, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
