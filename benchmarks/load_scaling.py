@@ -1,15 +1,16 @@
 """Time per event against the load: one year of the default scenario at ``load.scale`` 1–16.
 
-For each ``load.scale`` (default 1, 2, 4, 8, 16) simulates one year of
-``scenarios/jining.toml`` (one replication, the scenario's seed) and prints the events
-logged, CPU seconds of ``simulate()`` (median of ``--repeats``), µs per event and its ratio to
-the first scale. Target: µs per event at scale 16 within 1.5× of scale 1 — the work per event
-must not grow with the backlog (queue lengths, open cases).
+For each ``load.scale`` (default 1, 2, 4, 8, 16) simulates ``scenarios/jining.toml`` (or
+``--scenario``; one replication, the scenario's seed) and prints the events logged, CPU
+seconds of ``simulate()`` (median of ``--repeats``), µs per event and its ratio to the first
+scale. Target: µs per event at scale 16 within 1.5× of scale 1 — the work per event must not
+grow with the backlog (queue lengths, open cases).
 
 ``--profile`` prints a cProfile of one replication at the first and the last scale instead
 (functions with most own time), to compare where the extra time per event goes.
 
-Usage: ``python benchmarks/load_scaling.py [--scales 1 2 4 8 16] [--repeats 1] [--profile]``.
+Usage: ``python benchmarks/load_scaling.py [--scenario scenarios/jining.toml]
+[--scales 1 2 4 8 16] [--repeats 1] [--profile] [--top 20]``.
 """
 
 from __future__ import annotations
@@ -17,29 +18,26 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import tomllib
 import warnings
 
 from _common import ROOT, machine, measure, table
 
 
-def scenario(scale: float):
-    """``scenarios/jining.toml`` with ``load.scale`` set (its variants dropped)."""
-    from govsim.scenario.load import apply_overrides
-    from govsim.scenario.models import Scenario
+def scenario(path: str, scale: float):
+    """The scenario at ``path`` (its base applied, its variants not) with ``load.scale`` set."""
+    from govsim.scenario.load import load_scenario
 
-    raw = tomllib.loads((ROOT / "scenarios" / "jining.toml").read_text(encoding="utf-8"))
-    raw.pop("variants", None)
-    return Scenario.model_validate(apply_overrides(raw, {"load.scale": scale}))
+    sc = load_scenario(ROOT / path)
+    return sc.model_copy(update={"load": sc.load.model_copy(update={"scale": scale})})
 
 
-def sweep(scales: list[float], repeats: int) -> None:
+def sweep(path: str, scales: list[float], repeats: int) -> None:
     """The µs-per-event table over ``scales``."""
     from govsim.model.world import simulate
 
     rows, first = [], None
     for scale in scales:
-        sc = scenario(scale)
+        sc = scenario(path, scale)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             t = measure(lambda sc=sc: simulate(sc, 0), repeats)
@@ -48,15 +46,15 @@ def sweep(scales: list[float], repeats: int) -> None:
         first = per_event if first is None else first
         rows.append([scale, t.result.log.n_cases, n, t.cpu_median, per_event, per_event / first])
     headers = ["load.scale", "documents", "events", "CPU s", "µs / event", "ratio to first"]
-    print(f"\nscenarios/jining.toml, one year, replication 0, median of {repeats}")
+    print(f"\n{path}, replication 0, median of {repeats}")
     print(table(headers, rows))
 
 
-def profile(scale: float, top: int) -> None:
+def profile(path: str, scale: float, top: int) -> None:
     """cProfile of one replication at ``scale``: the ``top`` functions by own time."""
     from govsim.model.world import simulate
 
-    sc = scenario(scale)
+    sc = scenario(path, scale)
     prof = cProfile.Profile()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -71,13 +69,14 @@ def profile(scale: float, top: int) -> None:
         per_event = tottime / len(world.log) * 1e6
         rows.append((tottime, per_event, ncalls, cumtime, where))
     rows.sort(reverse=True)
-    print(f"\nload.scale {scale}: {len(world.log):,} events, {total:.3f} s profiled")
+    print(f"\n{path}, load.scale {scale}: {len(world.log):,} events, {total:.3f} s profiled")
     headers = ["own s", "own µs / event", "calls", "cumulative s", "function"]
     print(table(headers, [list(r) for r in rows[:top]]))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", default="scenarios/jining.toml")
     ap.add_argument("--scales", type=float, nargs="+", default=[1, 2, 4, 8, 16])
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--profile", action="store_true")
@@ -88,9 +87,9 @@ def main() -> None:
     print(machine())
     if args.profile:
         for scale in (args.scales[0], args.scales[-1]):
-            profile(scale, args.top)
+            profile(args.scenario, scale, args.top)
     else:
-        sweep(args.scales, args.repeats)
+        sweep(args.scenario, args.scales, args.repeats)
 
 
 if __name__ == "__main__":
