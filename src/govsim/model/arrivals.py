@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from govsim.core.calendar import WorkCalendar
-from govsim.core.distributions import make_sampler
 from govsim.model.countersign import CountersignPlan, PlanDrawer
 from govsim.model.rng import Streams
 from govsim.rules.intake import applicable_defects
@@ -156,7 +155,17 @@ def annotate(
     if not (use_channels or use_defects or use_cs):
         return iter(arrivals)
     u_channel, u_defect = streams["intake/channel"], streams["intake/defect"]
-    drawer = PlanDrawer(cs, streams.__getitem__, make_sampler(cs.response, working_minutes_per_day))
+    drawer = PlanDrawer(cs, streams.__getitem__, working_minutes_per_day)
+    shares: dict[tuple[str, str], dict[str, float]] = {}  # by (kind, kind of sender)
+
+    def defect_shares(kind: str, sender_kind: str) -> dict[str, float]:
+        """The defects a document can carry and their probabilities (A55, A56), in order."""
+        key = (kind, sender_kind)
+        found = shares.get(key)
+        if found is None:
+            options = applicable_defects(kind, sender_kind)
+            found = shares[key] = {k: p_defect[k] for k in options}
+        return found
 
     def annotated() -> Iterator[Arrival]:
         for a in arrivals:
@@ -167,8 +176,7 @@ def annotate(
             if use_defects:
                 u = float(u_defect.random())
                 if channel == "go":
-                    options = applicable_defects(a.kind, kinds[a.sender])
-                    defect = _pick({k: p_defect[k] for k in options}, u)
+                    defect = _pick(defect_shares(a.kind, kinds[a.sender]), u)
             plan = None
             if use_cs and a.kind == "request" and kinds[a.sender] == "department":
                 plan = drawer.draw(cs.p_cross_dept_request, a.sender, departments)

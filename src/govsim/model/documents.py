@@ -50,10 +50,16 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     if bypasses_go(doc.channel):
         owner, handled = yield from _direct_to_leader(w, case, doc, priority)
     else:
-        routed = yield from _through_go(w, case, doc, priority)
-        if routed is None:
+        # The GO's intake is called from here, not from a step of its own: a backlog waits in
+        # its queue, and each waiting document then holds one generator fewer.
+        if not (yield from _go_intake(w, case, doc, priority)):
             return
-        owner, handled = routed
+        if w.sc.general_office.close_after_review:
+            # The model ends at the GO's review (``close_after_review``, the M/M/c boundary).
+            w.log.add(w.env.now, case, A.DOC_CLOSED, w.org.code[GO])
+            return
+        owner = _owner(w, doc)
+        handled = yield from _go_routes(w, case, doc, owner, priority)
     handler, start, occupied = handled
     venue = None
     if doc.kind == "request" and w.meetings is not None:
@@ -105,19 +111,11 @@ def _direct_to_leader(
     return owner, (owner, start, occupied)
 
 
-def _through_go(
-    w: World, case: int, doc: Arrival, priority: int
-) -> Generator[Any, Any, tuple[str, Handled] | None]:
-    """The GO's intake (A55, A56, A63), co-review by the other leaders concerned (AMB-43),
-    then routing to the owner or a substitute (A57, A8). Returns ``(owner, (handler, start,
-    office_minutes))``, or None when the case ended on the way."""
-    if not (yield from _go_intake(w, case, doc, priority)):
-        return None
-    if w.sc.general_office.close_after_review:
-        # The model ends at the GO's review (``close_after_review``, the M/M/c boundary).
-        w.log.add(w.env.now, case, A.DOC_CLOSED, w.org.code[GO])
-        return None
-    owner = _owner(w, doc)
+def _go_routes(
+    w: World, case: int, doc: Arrival, owner: str, priority: int
+) -> Generator[Any, Any, Handled]:
+    """After the GO's review: co-review by the other leaders concerned (AMB-43), then routing
+    to the owner or a substitute (A57, A8). Returns ``(handler, start, office_minutes)``."""
     involved = doc.cs.involved if doc.cs is not None else ()
     if involved and w.sc.leader_work.co_review_upward:
         others = upward_co_reviewers(w.org, owner, doc.matter, involved)
@@ -125,8 +123,7 @@ def _through_go(
     is_request = doc.kind == "request"
     effort = w.sample_approve() if is_request else w.sample_read()
     needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
-    handled = yield from leader_handles(w, case, owner, needs, priority, effort)
-    return owner, handled
+    return (yield from leader_handles(w, case, owner, needs, priority, effort))
 
 
 def _leader_decides(

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from govsim.core.calendar import WorkCalendar
-from govsim.core.distributions import make_sampler
 from govsim.core.org import GO
 from govsim.log import CASE_TYPES, NONE, REASON_CODE, TOPIC_CODE
 from govsim.log import Activity as A
@@ -86,7 +85,7 @@ def _plan_drawer(sc: Scenario, cal: WorkCalendar, streams: Streams, kind: str) -
     return PlanDrawer(
         sc.countersign,
         lambda name: streams[name.replace("countersign/", f"countersign/{kind}/")],
-        make_sampler(sc.countersign.response, cal.working_minutes_per_day),
+        cal.working_minutes_per_day,
     )
 
 

@@ -184,37 +184,37 @@ class World:
             self.meetings.start()
         for absence in self.availability.absences if self.availability else ():
             self.env.process(leave_process(self, absence))
-        with young_collections_only():
+        with collector_paused():
             self.env.run(until=self.cal.horizon_minutes)
         return self
 
 
-#: A gen-2 threshold no run reaches: Python counts gen-1 collections up to it (C ``int``).
-_NEVER = 2**31 - 1
-
-
 @contextmanager
-def young_collections_only() -> Iterator[None]:
-    """Let Python's cyclic collector scan only its young generations while simulating.
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while simulating; reference counting still frees
+    every object the moment it is no longer used.
 
     Why: a backlog is long-lived. Every document waiting in a queue is a SimPy process, its
-    lifecycle's generators, its request and its arrival record (about ten tracked objects),
-    and a full collection — run each time the long-lived heap has grown by a quarter —
-    rescans all of them. When the load exceeds what the offices can serve, the backlog grows
-    all year, and the work per simulated event grew with it: at ``load.scale`` 16 on
-    ``jining.toml`` three quarters of the run was full collections, and µs per event was
-    2.9× scale 1 (``benchmarks/load_scaling.py``). Cycles rarely outlive the young
-    generations here (a waiting process and its request form one, broken when the request
-    is granted), so the full collection is left to the collector's own thresholds, restored
-    when the run ends. Nothing simulated depends on when garbage is collected: results are
-    the same.
+    lifecycle's generators, its request and its arrival record (about ten tracked objects).
+    The collector scans each new object at least twice before it is old, and a full
+    collection — run each time the old heap has grown by a quarter — rescans all of them.
+    When the load exceeds what the offices can serve, the backlog grows all year and the
+    work per simulated event grew with it: at ``load.scale`` 16 on ``jining.toml`` about
+    two thirds of the run was the collector's, and µs per event was 2.5–3.5× scale 1
+    (``benchmarks/load_scaling.py``). The model leaves no cyclic garbage while it runs
+    (``tests/test_collector.py`` checks it): a waiting process and its request form a
+    cycle only until the request is granted, and whatever is still waiting at the horizon
+    belongs to the World. So the collector has nothing to find during a run, and the
+    caller's setting is restored when the run ends. Nothing simulated depends on when
+    garbage is collected: results are the same.
     """
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(young, middle, _NEVER)
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(young, middle, old)
+        if enabled:
+            gc.enable()
 
 
 def simulate(sc: Scenario, replication: int = 0, seed: int | None = None) -> World:
