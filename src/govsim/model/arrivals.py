@@ -8,7 +8,7 @@ minutes and placed on the calendar, so documents arrive only while offices are o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from typing import Any, NamedTuple
 
@@ -156,16 +156,7 @@ def annotate(
         return iter(arrivals)
     u_channel, u_defect = streams["intake/channel"], streams["intake/defect"]
     drawer = PlanDrawer(cs, streams.__getitem__, working_minutes_per_day)
-    shares: dict[tuple[str, str], dict[str, float]] = {}  # by (kind, kind of sender)
-
-    def defect_shares(kind: str, sender_kind: str) -> dict[str, float]:
-        """The defects a document can carry and their probabilities (A55, A56), in order."""
-        key = (kind, sender_kind)
-        found = shares.get(key)
-        if found is None:
-            options = applicable_defects(kind, sender_kind)
-            found = shares[key] = {k: p_defect[k] for k in options}
-        return found
+    defect_shares = _defect_shares(p_defect)
 
     def annotated() -> Iterator[Arrival]:
         for a in arrivals:
@@ -188,6 +179,21 @@ def annotate(
             yield a._replace(channel=channel, defect=defect, cs=plan, poor_quality=poor)
 
     return annotated()
+
+
+def _defect_shares(p_defect: dict[str, float]) -> Callable[[str, str], dict[str, float]]:
+    """``(kind, kind of sender) ->`` the defects such a document can carry and their
+    probabilities, in the order the GO checks them (A55, A56); worked out once per pair."""
+    shares: dict[tuple[str, str], dict[str, float]] = {}
+
+    def of(kind: str, sender_kind: str) -> dict[str, float]:
+        found = shares.get((kind, sender_kind))
+        if found is None:
+            options = applicable_defects(kind, sender_kind)
+            found = shares[kind, sender_kind] = {k: p_defect[k] for k in options}
+        return found
+
+    return of
 
 
 def _pick(shares: dict[str, float], u: float) -> str | None:
