@@ -34,9 +34,23 @@ class WorkerPool:
     time, which never decreases, so the line of each priority is first-in first-out and the
     whole line is those lines in priority order: adding and serving are O(1), where SimPy
     re-sorts the whole line on every request (quadratic in a growing backlog).
+
+    A withdrawn request (:meth:`cancel`, an item moved to a substitute, A8) stays in its line
+    and is skipped when it reaches the head, and the number waiting is kept as a count, so
+    neither costs time in proportion to the line (the 补位 policies read it on every routing).
     """
 
-    __slots__ = ("_grant_next", "_lines", "_ordered", "_priorities", "capacity", "env", "users")
+    __slots__ = (
+        "_grant_next",
+        "_lines",
+        "_ordered",
+        "_priorities",
+        "_withdrawn",
+        "capacity",
+        "env",
+        "users",
+        "waiting",
+    )
 
     def __init__(self, env: simpy.Environment, capacity: int) -> None:
         if capacity <= 0:
@@ -47,6 +61,8 @@ class WorkerPool:
         self._lines: dict[int, deque[Event]] = {}
         self._priorities: list[int] = []
         self._ordered: list[deque[Event]] = []  # the lines in priority order
+        self._withdrawn: set[Event] = set()  # cancelled, still in a line until its head
+        self.waiting = 0  # requests in line, not counting withdrawn ones
         self._grant_next = self._grant  # the release events' callback
 
     @property
@@ -57,7 +73,8 @@ class WorkerPool:
     @property
     def queue(self) -> list[Event]:
         """The waiting requests, first to be served first (as ``PriorityResource.queue``)."""
-        return [event for p in self._priorities for event in self._lines[p]]
+        withdrawn = self._withdrawn
+        return [e for p in self._priorities for e in self._lines[p] if e not in withdrawn]
 
     def request(self, priority: int) -> Event:
         """An event that triggers when a worker is assigned (lower ``priority`` first)."""
@@ -68,25 +85,28 @@ class WorkerPool:
             self._priorities = sorted(self._lines)
             self._ordered = [self._lines[p] for p in self._priorities]
         line.append(event)
+        self.waiting += 1
         self._grant(None)
         return event
 
     def _grant(self, _: Event | None) -> None:
         if len(self.users) < self.capacity:
             for line in self._ordered:
-                if line:
+                while line:
                     event = line.popleft()
+                    if self._withdrawn and event in self._withdrawn:
+                        self._withdrawn.remove(event)
+                        continue
+                    self.waiting -= 1
                     self.users.append(event)
                     event.succeed()
                     return
 
     def cancel(self, request: Event) -> None:
-        """Withdraw a request that has not been granted (no-op otherwise)."""
-        if not request.triggered:
-            for line in self._lines.values():
-                if request in line:
-                    line.remove(request)
-                    return
+        """Withdraw a request that has not been granted (no-op otherwise, or if withdrawn)."""
+        if not request.triggered and request not in self._withdrawn:
+            self._withdrawn.add(request)
+            self.waiting -= 1
 
     def release(self, request: Event) -> None:
         """Free the worker held by ``request``; the next in line is served by a release event."""
@@ -124,7 +144,7 @@ class Office:
     @property
     def inbox(self) -> int:
         """Items held: being worked on plus waiting."""
-        return self.resource.count + len(self.resource.queue)
+        return len(self.resource.users) + self.resource.waiting
 
     def signal_absence(self) -> None:
         """Wake the items waiting in this inbox (they may move to a substitute, A8)."""

@@ -8,14 +8,13 @@ minutes and placed on the calendar, so documents arrive only while offices are o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from govsim.core.calendar import WorkCalendar
-from govsim.core.distributions import make_sampler
 from govsim.model.countersign import CountersignPlan, PlanDrawer
 from govsim.model.rng import Streams
 from govsim.rules.intake import applicable_defects
@@ -156,7 +155,8 @@ def annotate(
     if not (use_channels or use_defects or use_cs):
         return iter(arrivals)
     u_channel, u_defect = streams["intake/channel"], streams["intake/defect"]
-    drawer = PlanDrawer(cs, streams.__getitem__, make_sampler(cs.response, working_minutes_per_day))
+    drawer = PlanDrawer(cs, streams.__getitem__, working_minutes_per_day)
+    defect_shares = _defect_shares(p_defect)
 
     def annotated() -> Iterator[Arrival]:
         for a in arrivals:
@@ -167,8 +167,7 @@ def annotate(
             if use_defects:
                 u = float(u_defect.random())
                 if channel == "go":
-                    options = applicable_defects(a.kind, kinds[a.sender])
-                    defect = _pick({k: p_defect[k] for k in options}, u)
+                    defect = _pick(defect_shares(a.kind, kinds[a.sender]), u)
             plan = None
             if use_cs and a.kind == "request" and kinds[a.sender] == "department":
                 plan = drawer.draw(cs.p_cross_dept_request, a.sender, departments)
@@ -180,6 +179,21 @@ def annotate(
             yield a._replace(channel=channel, defect=defect, cs=plan, poor_quality=poor)
 
     return annotated()
+
+
+def _defect_shares(p_defect: dict[str, float]) -> Callable[[str, str], dict[str, float]]:
+    """``(kind, kind of sender) ->`` the defects such a document can carry and their
+    probabilities, in the order the GO checks them (A55, A56); worked out once per pair."""
+    shares: dict[tuple[str, str], dict[str, float]] = {}
+
+    def of(kind: str, sender_kind: str) -> dict[str, float]:
+        found = shares.get((kind, sender_kind))
+        if found is None:
+            options = applicable_defects(kind, sender_kind)
+            found = shares[kind, sender_kind] = {k: p_defect[k] for k in options}
+        return found
+
+    return of
 
 
 def _pick(shares: dict[str, float], u: float) -> str | None:

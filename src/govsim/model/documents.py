@@ -32,20 +32,56 @@ if TYPE_CHECKING:
 
 REQUEST, REPORT = 0, 1
 
+Handled = tuple[str, float, float]  # who handled an item for a leader: (handler, start, minutes)
+
 
 def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     """One 请示 or 报告 from submission to closure (RULES §4.1 rows 4–19, §4.2)."""
-    env, log, code = w.env, w.log, w.org.code
-    is_request = doc.kind == "request"
-    sender, go = code[doc.sender], code[GO]
     # A56 「须由报送单位主要负责人签发」: the sender's principal head signs it, on post; the
     # case opens when the document is submitted.
     if w.availability is not None:
         yield from w.wait_for_head(doc.sender)
-    case = log.new_case(
-        REQUEST if is_request else REPORT,
-        env.now,
-        sender,
+    case = _open_case(w, doc)
+    priority = URGENT if doc.urgent else NORMAL
+    agreed = "consensus"
+    if doc.cs is not None:
+        # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
+        agreed = yield from coordinate(w, case, doc.sender, doc.cs)
+    if bypasses_go(doc.channel):
+        owner, handled = yield from _direct_to_leader(w, case, doc, priority)
+    else:
+        # The GO's intake is called from here, not from a step of its own: a backlog waits in
+        # its queue, and each waiting document then holds one generator fewer.
+        if not (yield from _go_intake(w, case, doc, priority)):
+            return
+        if w.sc.general_office.close_after_review:
+            # The model ends at the GO's review (``close_after_review``, the M/M/c boundary).
+            w.log.add(w.env.now, case, A.DOC_CLOSED, w.org.code[GO])
+            return
+        owner = _owner(w, doc)
+        handled = yield from _go_routes(w, case, doc, owner, priority)
+    handler, start, occupied = handled
+    venue = None
+    if doc.kind == "request" and w.meetings is not None:
+        # A7 「重大事项，须经市政府全体会议或常务会议讨论决定」: a topic of the executive meeting,
+        # or of the mayor's office meeting (A46); a disagreement the departments could not
+        # settle, of a special-topic meeting (A47(二)). The meeting's decision closes the case
+        # (RULES §4.4, §5.1).
+        venue = w.meetings.venue(doc.major, agreed == "dissent", handler)
+    if venue is not None:
+        yield from w.meetings.topic(venue, case, doc, handler, owner, start, occupied)
+        return
+    yield from _leader_decides(w, case, doc, owner, handled, priority)
+
+
+def _open_case(w: World, doc: Arrival) -> int:
+    """Open the case of a submitted upward document and record which departments' powers it
+    touches (A56); returns the case."""
+    code = w.org.code
+    case = w.log.new_case(
+        REQUEST if doc.kind == "request" else REPORT,
+        w.env.now,
+        code[doc.sender],
         code[doc.matter],
         doc.major,
         doc.poor_quality,
@@ -55,51 +91,49 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         lead_limit_wd=doc.cs.lead_limit_wd if doc.cs else 0,
         urgent=doc.urgent,
     )
-    involved = ()
     if doc.cs is not None:
         log_involvement(w, case, doc.sender, doc.cs)
-        involved = doc.cs.involved
-    priority = URGENT if doc.urgent else NORMAL
-    agreed = "consensus"
-    if doc.cs is not None:
-        # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
-        agreed = yield from coordinate(w, case, doc.sender, doc.cs)
-    if bypasses_go(doc.channel):
-        # A55's exceptions reach the leader in person (ASSUMPTION: no 补位 on the way up; the
-        # leader deals with it on post). The sender's principal head signs it, on post (A56).
-        owner = _owner(w, doc)
-        yield from w.wait_for_head(doc.sender)
-        log.add(env.now, case, A.DOC_SUBMITTED, sender, target=code[owner])
-        handler = owner
-        effort = w.sample_approve() if is_request else w.sample_read()
-        start, occupied = yield from w.leaders[owner].work(priority, effort)
-    else:
-        if not (yield from _go_intake(w, case, doc, priority)):
-            return
-        if w.sc.general_office.close_after_review:
-            # The model ends at the GO's review (``close_after_review``, the M/M/c boundary).
-            log.add(env.now, case, A.DOC_CLOSED, go)
-            return
-        owner = _owner(w, doc)
-        if involved and w.sc.leader_work.co_review_upward:
-            others = upward_co_reviewers(w.org, owner, doc.matter, involved)
-            yield from co_review(w, case, others, priority)
-        effort = w.sample_approve() if is_request else w.sample_read()
-        needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
-        handler, start, occupied = yield from leader_handles(
-            w, case, owner, needs, priority, effort
-        )
-    venue = None
-    if is_request and w.meetings is not None:
-        # A7 「重大事项，须经市政府全体会议或常务会议讨论决定」: a topic of the executive meeting,
-        # or of the mayor's office meeting (A46); a disagreement the departments could not
-        # settle, of a special-topic meeting (A47(二)). The meeting's decision closes the case
-        # (RULES §4.4, §5.1).
-        venue = w.meetings.venue(doc.major, agreed == "dissent", handler)
-    if venue is not None:
-        yield from w.meetings.topic(venue, case, doc, handler, owner, start, occupied)
-        return
-    act = A.LEADER_APPROVED if is_request else A.LEADER_CIRCLE_READ
+    return case
+
+
+def _direct_to_leader(
+    w: World, case: int, doc: Arrival, priority: int
+) -> Generator[Any, Any, tuple[str, Handled]]:
+    """A55's exceptions reach the leader in person, skipping the GO (ASSUMPTION: no 补位 on
+    the way up; the leader deals with it on post). The sender's principal head signs it, on
+    post (A56). Returns ``(owner, (handler, start, office_minutes))``."""
+    code = w.org.code
+    owner = _owner(w, doc)
+    yield from w.wait_for_head(doc.sender)
+    w.log.add(w.env.now, case, A.DOC_SUBMITTED, code[doc.sender], target=code[owner])
+    effort = w.sample_approve() if doc.kind == "request" else w.sample_read()
+    start, occupied = yield from w.leaders[owner].work(priority, effort)
+    return owner, (owner, start, occupied)
+
+
+def _go_routes(
+    w: World, case: int, doc: Arrival, owner: str, priority: int
+) -> Generator[Any, Any, Handled]:
+    """After the GO's review: co-review by the other leaders concerned (AMB-43), then routing
+    to the owner or a substitute (A57, A8). Returns ``(handler, start, office_minutes)``."""
+    involved = doc.cs.involved if doc.cs is not None else ()
+    if involved and w.sc.leader_work.co_review_upward:
+        others = upward_co_reviewers(w.org, owner, doc.matter, involved)
+        yield from co_review(w, case, others, priority)
+    is_request = doc.kind == "request"
+    effort = w.sample_approve() if is_request else w.sample_read()
+    needs = ItemNeeds(decision=is_request, mayor_only=doc.mayor_only)
+    return (yield from leader_handles(w, case, owner, needs, priority, effort))
+
+
+def _leader_decides(
+    w: World, case: int, doc: Arrival, owner: str, handled: Handled, priority: int
+) -> Generator[Any, Any, None]:
+    """The leader approves the request or reads the report (A57), instructs when the document
+    calls for it (批示, RULES §4.6) and the case closes."""
+    env, log, code = w.env, w.log, w.org.code
+    handler, start, occupied = handled
+    act = A.LEADER_APPROVED if doc.kind == "request" else A.LEADER_CIRCLE_READ
     on_behalf = code[owner] if handler != owner else NONE
     log.add(env.now, case, act, code[handler], on_behalf=on_behalf, start=start, value=occupied)
     if doc.instruction:
@@ -107,7 +141,7 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
         if w.ledger is not None:  # A69(六): instructions the GO supervises (RULES §4.6 row 8)
             w.ledger.instruction_issued(case, handler, doc.matter)
         yield from instruction(w, case, doc, priority)
-    log.add(env.now, case, A.DOC_CLOSED, go)
+    log.add(env.now, case, A.DOC_CLOSED, code[GO])
 
 
 def _owner(w: World, doc: Arrival) -> str:
