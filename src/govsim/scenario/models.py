@@ -9,23 +9,16 @@ reports each problem at its own line.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from govsim.core.distributions import Distribution
+from govsim.scenario.availability_models import Leave, Substitution
 from govsim.scenario.ledger_models import Ledger
+from govsim.scenario.limits import MAX_SEED
 from govsim.scenario.meeting_models import Meetings
-
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Rate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-
-
-class Strict(BaseModel):
-    """Base: unknown keys are errors, models are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from govsim.scenario.types import Identifier, Probability, Rate, Strict, dist
 
 
 class ScenarioMeta(Strict):
@@ -147,23 +140,18 @@ class GeneralOffice(Strict):
     )
 
 
-def _dist(**spec: Any) -> Distribution:
-    """A default distribution, written like a scenario table: ``_dist(dist="fixed", ...)``."""
-    return Distribution.model_validate(spec)
-
-
 class LeaderWork(Strict):
     """``[leader_work]``: how leaders handle documents routed to them (A57, A61)."""
 
     approve: Distribution = Field(description="Working time to decide a request (批示/审批).")
     read: Distribution = Field(description="Working time to read a report (圈阅).")
     co_review: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=20, cv=0.7),
+        default=dist(dist="lognormal", mean_minutes=20, cv=0.7),
         description="Working time of a co-review (审签) by a leader whose portfolio a document "
         "touches (A61(5); upward requests: AMB-43). ASSUMPTION.",
     )
     sign: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=15, cv=0.7),
+        default=dist(dist="lognormal", mean_minutes=15, cv=0.7),
         description="Working time to sign an outgoing document (签发, A61). ASSUMPTION.",
     )
     co_review_upward: bool = Field(
@@ -290,7 +278,7 @@ class Countersign(Strict):
         description="Range of a lead-set limit in working days, drawn uniformly (K33).",
     )
     response: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=2.0, cv=0.8),
+        default=dist(dist="lognormal", mean_days=2.0, cv=0.8),
         description="Co-department's working time to reply (K30). ASSUMPTION.",
     )
     p_object: Probability = Field(
@@ -315,7 +303,7 @@ class Countersign(Strict):
         default=True, description="Deemed consent also at an extended deadline (AMB-19, K34)."
     )
     negotiation: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=2.0, cv=0.5),
+        default=dist(dist="lognormal", mean_days=2.0, cv=0.5),
         description="Working time of the lead principal head's negotiation with an objecting "
         "department (A56). ASSUMPTION.",
     )
@@ -323,7 +311,7 @@ class Countersign(Strict):
         default=0.6, description="Share of objections resolved by negotiation (K21)."
     )
     dissent_drafting: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=1.0, cv=0.5),
+        default=dist(dist="lognormal", mean_days=1.0, cv=0.5),
         description="Working time to list each side's grounds and a proposed handling (A56).",
     )
     recountersign_dissent: bool = Field(
@@ -477,15 +465,15 @@ class Drafts(Strict):
         "(A59 「不得申请以市政府或市政府办公室名义发文」).",
     )
     drafting: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=3.0, cv=0.6),
+        default=dist(dist="lognormal", mean_days=3.0, cv=0.6),
         description="Department's working time to draft. ASSUMPTION.",
     )
     vetting: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=2.0, cv=0.6),
+        default=dist(dist="lognormal", mean_hours=2.0, cv=0.6),
         description="GO working time to vet a draft (审理, A59). ASSUMPTION.",
     )
     revise: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=2.0, cv=0.5),
+        default=dist(dist="lognormal", mean_days=2.0, cv=0.5),
         description="Department's working time to revise a returned draft. ASSUMPTION.",
     )
     p_mayor_authorises: Probability = Field(
@@ -512,12 +500,12 @@ class Legality(Strict):
     )
     reviewers: int = Field(default=2, ge=1, le=100, description="Legality reviewers (K29).")
     review: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=5.0, cv=0.5),
+        default=dist(dist="lognormal", mean_days=5.0, cv=0.5),
         description="Working time of one legality review (K29). ASSUMPTION.",
     )
     p_pass: Probability = Field(default=0.85, description="Share of reviews passed (K29).")
     revise: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=5.0, cv=0.5),
+        default=dist(dist="lognormal", mean_days=5.0, cv=0.5),
         description="Working time to revise after a failed review (ASSUMPTION).",
     )
     max_resubmissions: int = Field(default=3, ge=0, le=20)
@@ -531,7 +519,7 @@ class Legality(Strict):
         description="Share of them that are government rules (规章; A20, A61(2)).",
     )
     evaluation: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=10.0, cv=0.5),
+        default=dist(dist="lognormal", mean_days=10.0, cv=0.5),
         description="Working time of evaluation and argumentation (评估论证, A21). ASSUMPTION.",
     )
     comment_period_days: int = Field(
@@ -553,9 +541,6 @@ class Legality(Strict):
     )
 
 
-MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the results
-
-
 class Experiment(Strict):
     """``[experiment]``: replications and the master seed (see DESIGN, Randomness)."""
 
@@ -568,9 +553,6 @@ class Variant(Strict):
 
     name: Identifier
     set: dict[str, Any] = Field(min_length=1)
-
-
-from govsim.scenario.availability_models import Leave, Substitution  # noqa: E402
 
 
 class Scenario(Strict):
