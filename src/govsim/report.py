@@ -23,20 +23,17 @@ import hashlib
 import html
 import json
 import math
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
 import pandas as pd
 
 from govsim.core.files import atomic_write
 from govsim.rules.meetings import KINDS as MEETING_KINDS
 from govsim.scenario.expand import BASELINE
 
-EXIT_BAD_INPUT = 2
 REPORT_DIR = "report"
 HTML_NAME = "report.html"
 
@@ -513,15 +510,3 @@ def build_report(results_dir: str | Path) -> Report:
     html_path = out / HTML_NAME
     atomic_write(html_path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return Report(html_path, [out / f.file for f in figures], skipped)
-
-
-@click.command()
-@click.argument("results_dir", metavar="RESULTS_DIR")
-def report(results_dir: str) -> None:
-    """Write figures and a one-page HTML summary of a finished run into RESULTS_DIR/report/."""
-    try:
-        written = build_report(results_dir)
-    except ReportError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(str(written.html))
