@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from govsim import __version__
+from govsim.cli_logs import check, export
 from govsim.scenario.limits import MAX_SEED
 
 if TYPE_CHECKING:
@@ -199,9 +200,7 @@ def report(results_dir: str) -> None:
     click.echo(str(written.html))
 
 
-# Commands defined in their own modules are registered below, one line each.
-from govsim.cli_logs import check, export  # noqa: E402
-
+# Commands defined in their own modules are registered here, one line each.
 main.add_command(export)
 main.add_command(check)
 
