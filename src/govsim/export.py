@@ -29,6 +29,7 @@ import json
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -145,7 +146,41 @@ def _events_by_case(events: pd.DataFrame) -> dict[int, np.ndarray]:
     return {int(k): v for k, v in events.groupby("case", sort=False).indices.items()}
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """An event log's columns as Python lists of strings (None where missing), the form both
+    the XES and the OCEL writer walk event by event; times are ISO-8601 local (+08:00)."""
+
+    events: pd.DataFrame  # the log with a fresh 0..n-1 index
+    text: dict[str, list[str | None]]  # time, activity, actor, …, effort (as text)
+    value: np.ndarray  # effort in minutes, NaN where missing
+    objects: dict[str, list[str | None]]  # object columns that hold at least one id
+
+
+def _columns(events: pd.DataFrame, cal: WorkCalendar) -> _Columns:
+    ev = events.reset_index(drop=True)
+    value = ev["value"].to_numpy(dtype=float)
+    text = {col: iso_times(cal, ev[col].to_numpy()) for col in ("time", "deadline", "start")}
+    for col in ("activity", "actor", "on_behalf", "target", "outcome"):
+        text[col] = _text(ev[col])
+    text["effort"] = [None if math.isnan(v) else _float_text(v) for v in value]
+    objects = {
+        col: _text(ev[col]) for col in OBJECT_COLUMNS if col in ev.columns and ev[col].notna().any()
+    }
+    return _Columns(ev, text, value, objects)
+
+
 # -- XES ----------------------------------------------------------------------------------------
+
+XES_OPTIONAL_EVENT_ATTRIBUTES = (
+    ("on_behalf", "string"),
+    ("target", "string"),
+    ("outcome", "string"),
+    ("deadline", "date"),
+    ("start", "date"),
+    ("effort", "float"),
+)
+"""Event attributes an XES event carries only where the log has a value, with their XES type."""
 
 
 def _xes_attr(parent: ET.Element, kind: str, key: str, value: str) -> None:
@@ -177,6 +212,37 @@ def _write_element(fh: IO[str], elem: ET.Element, level: int) -> None:
     fh.write("  " * level + ET.tostring(elem, encoding="unicode") + "\n")
 
 
+def _xes_event(trace: ET.Element, cols: _Columns, i: int, roles: Mapping[str, str]) -> None:
+    """Append event ``i`` of the log to ``trace``: the standard attributes, then those present."""
+    text = cols.text
+    e = ET.SubElement(trace, "event")
+    _xes_attr(e, "string", "concept:name", text["activity"][i] or "")
+    _xes_attr(e, "date", "time:timestamp", text["time"][i] or "")
+    _xes_attr(e, "string", "org:resource", text["actor"][i] or "")
+    _xes_attr(e, "string", "org:role", roles.get(text["actor"][i] or "", "unknown"))
+    _xes_attr(e, "string", "lifecycle:transition", "complete")
+    for key, kind in XES_OPTIONAL_EVENT_ATTRIBUTES:
+        if text[key][i] is not None:
+            _xes_attr(e, kind, key, text[key][i])  # type: ignore[arg-type]
+    for col, ids in cols.objects.items():
+        if ids[i] is not None:
+            _xes_attr(e, "string", col, ids[i])
+
+
+def _xes_trace(row: Any, created: str | None, label: str) -> ET.Element:
+    """A trace element with the case attributes of ``row`` (a row of the cases frame)."""
+    tr = ET.Element("trace")
+    _xes_attr(tr, "string", "concept:name", label)
+    _xes_attr(tr, "string", "case_type", str(row.case_type))
+    _xes_attr(tr, "string", "sender", str(row.sender))
+    _xes_attr(tr, "string", "matter", str(row.matter))
+    _xes_attr(tr, "boolean", "major", "true" if row.major else "false")
+    _xes_attr(tr, "boolean", "poor_quality", "true" if row.poor_quality else "false")
+    if created is not None:
+        _xes_attr(tr, "date", "created", created)
+    return tr
+
+
 def write_xes(
     path: str | Path,
     events: pd.DataFrame,
@@ -190,55 +256,17 @@ def write_xes(
 ) -> Path:
     """Write the log as an XES file: one trace per row of ``cases`` (in its order), its events
     in log order. ``attributes`` are extra log-level string attributes (source, variant…)."""
-    ev = events.reset_index(drop=True)
-    times = iso_times(cal, ev["time"].to_numpy())
-    deadlines = iso_times(cal, ev["deadline"].to_numpy())
-    starts = iso_times(cal, ev["start"].to_numpy())
-    activity = _text(ev["activity"])
-    actor = _text(ev["actor"])
-    on_behalf = _text(ev["on_behalf"])
-    target = _text(ev["target"])
-    outcome = _text(ev["outcome"])
-    value = ev["value"].to_numpy(dtype=float)
-    objects = {col: _text(ev[col]) for col in OBJECT_COLUMNS if col in ev.columns}
+    cols = _columns(events, cal)
     roles = {a: actor_role(org, a) for a in org.actors}
-    by_case = _events_by_case(ev)
+    by_case = _events_by_case(cols.events)
     created = iso_times(cal, cases["created"].to_numpy())
     empty = np.zeros(0, dtype=np.int64)
 
     def trace(k: int, row: Any) -> ET.Element:
-        tr = ET.Element("trace")
         case = int(row.case)
-        _xes_attr(tr, "string", "concept:name", _case_label(case, case_labels))
-        _xes_attr(tr, "string", "case_type", str(row.case_type))
-        _xes_attr(tr, "string", "sender", str(row.sender))
-        _xes_attr(tr, "string", "matter", str(row.matter))
-        _xes_attr(tr, "boolean", "major", "true" if row.major else "false")
-        _xes_attr(tr, "boolean", "poor_quality", "true" if row.poor_quality else "false")
-        if created[k] is not None:
-            _xes_attr(tr, "date", "created", created[k])
+        tr = _xes_trace(row, created[k], _case_label(case, case_labels))
         for i in by_case.get(case, empty):
-            e = ET.SubElement(tr, "event")
-            _xes_attr(e, "string", "concept:name", activity[i] or "")
-            _xes_attr(e, "date", "time:timestamp", times[i] or "")
-            _xes_attr(e, "string", "org:resource", actor[i] or "")
-            _xes_attr(e, "string", "org:role", roles.get(actor[i] or "", "unknown"))
-            _xes_attr(e, "string", "lifecycle:transition", "complete")
-            if on_behalf[i] is not None:
-                _xes_attr(e, "string", "on_behalf", on_behalf[i])
-            if target[i] is not None:
-                _xes_attr(e, "string", "target", target[i])
-            if outcome[i] is not None:
-                _xes_attr(e, "string", "outcome", outcome[i])
-            if deadlines[i] is not None:
-                _xes_attr(e, "date", "deadline", deadlines[i])
-            if starts[i] is not None:
-                _xes_attr(e, "date", "start", starts[i])
-            if not math.isnan(value[i]):
-                _xes_attr(e, "float", "effort", _float_text(value[i]))
-            for col, ids in objects.items():
-                if ids[i] is not None:
-                    _xes_attr(e, "string", col, ids[i])
+            _xes_event(tr, cols, i, roles)
         return tr
 
     def write(tmp: Path) -> None:
@@ -256,6 +284,35 @@ def write_xes(
 
 # -- OCEL 2.0 -----------------------------------------------------------------------------------
 
+OCEL_OPTIONAL_EVENT_ATTRIBUTES = (
+    ("outcome", "string"),
+    ("deadline", "time"),
+    ("start", "time"),
+    ("effort", "float"),
+)
+"""Event attributes an OCEL event carries only where the log has a value, with their type."""
+
+OCEL_ORG_OBJECT_TYPES: list[dict[str, Any]] = [
+    {
+        "name": "document",
+        "attributes": [
+            {"name": "case_type", "type": "string"},
+            {"name": "major", "type": "boolean"},
+            {"name": "poor_quality", "type": "boolean"},
+        ],
+    },
+    {
+        "name": "leader",
+        "attributes": [{"name": "role", "type": "string"}, {"name": "name", "type": "string"}],
+    },
+    {
+        "name": "department",
+        "attributes": [{"name": "kind", "type": "string"}, {"name": "name", "type": "string"}],
+    },
+    {"name": "general_office", "attributes": [{"name": "name", "type": "string"}]},
+]
+"""The object types every OCEL export has: documents (cases) and the organisation."""
+
 
 def _object_type(org: Organisation, actor: str) -> str:
     if actor == GO:
@@ -265,8 +322,137 @@ def _object_type(org: Organisation, actor: str) -> str:
     return "department"
 
 
-def _attr_types(columns: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"name": n, "type": t} for n, t in columns]
+def _obj(org: Organisation, actor: str) -> str:
+    """The OCEL object id of an actor: ``leader:mayor``, ``department:fgw``, …"""
+    return f"{_object_type(org, actor)}:{actor}"
+
+
+def _doc(case: int, labels: Sequence[str] | None) -> str:
+    """The OCEL object id of a case: ``document:<label>``."""
+    return f"document:{_case_label(case, labels)}"
+
+
+def _ocel_event_types(cols: _Columns) -> list[dict[str, Any]]:
+    """Event types (the documented activities first, in their order), each with the optional
+    attributes that occur for it (effort only where it is finite)."""
+    activity = cols.text["activity"]
+    present = [a for a in ACTIVITIES if a in set(activity)]
+    extra = sorted(set(activity) - set(ACTIVITIES) - {None})  # type: ignore[arg-type]
+    act_arr = np.asarray(activity, dtype=object)
+    event_types = []
+    for name in present + extra:
+        rows = np.flatnonzero(act_arr == name)
+        attrs = [
+            {"name": key, "type": kind}
+            for key, kind in OCEL_OPTIONAL_EVENT_ATTRIBUTES
+            if key != "effort" and any(cols.text[key][i] is not None for i in rows)
+        ]
+        if np.isfinite(cols.value[rows]).any():
+            attrs.append({"name": "effort", "type": "float"})
+        event_types.append({"name": name, "attributes": attrs})
+    return event_types
+
+
+def _ocel_org_objects(org: Organisation, names: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    """Leaders (role, portfolio, substitute), units (kind) and the GO, each with its name."""
+    portfolio: dict[str, list[str]] = {}
+    for dept, leader in org.portfolio_owner.items():
+        portfolio.setdefault(leader, []).append(dept)
+    for a in org.actors:
+        kind = _object_type(org, a)
+        attrs: list[dict[str, str]] = []
+        rels: list[dict[str, str]] = []
+        if kind == "leader":
+            attrs.append({"name": "role", "value": org.leader_roles[a]})
+            rels += [
+                {"objectId": _obj(org, d), "qualifier": "in charge of"}
+                for d in portfolio.get(a, [])
+                if d in org.code
+            ]
+            if a in org.substitute:
+                rels.append({"objectId": _obj(org, org.substitute[a]), "qualifier": "substitute"})
+        elif kind == "department":
+            attrs.append({"name": "kind", "value": org.unit_kinds[a]})
+        attrs.append({"name": "name", "value": names.get(a, "市政府办公室" if a == GO else a)})
+        for at in attrs:
+            at["time"] = OCEL_STATIC_TIME
+        yield {"id": _obj(org, a), "type": kind, "attributes": attrs, "relationships": rels}
+
+
+def _ocel_documents(
+    cases: pd.DataFrame, org: Organisation, cal: WorkCalendar, labels: Sequence[str] | None
+) -> Iterator[dict[str, Any]]:
+    """One document object per case, linked to its sender and matter."""
+    created = iso_times(cal, cases["created"].to_numpy())
+    for k, row in enumerate(cases.itertuples(index=False)):
+        at = created[k] or OCEL_STATIC_TIME
+        flags = {"major": row.major, "poor_quality": row.poor_quality}
+        yield {
+            "id": _doc(int(row.case), labels),
+            "type": "document",
+            "attributes": [
+                {"name": "case_type", "value": str(row.case_type), "time": at},
+                *(
+                    {"name": key, "value": "true" if flag else "false", "time": at}
+                    for key, flag in flags.items()
+                ),
+            ],
+            "relationships": [
+                {"objectId": _obj(org, str(row.sender)), "qualifier": "sender"},
+                {"objectId": _obj(org, str(row.matter)), "qualifier": "matter"},
+            ],
+        }
+
+
+def _ocel_column_objects(cols: _Columns) -> Iterator[dict[str, Any]]:
+    """Objects named in the object columns (countersign, meeting, ledger item), once each."""
+    for col, ids in cols.objects.items():
+        for oid in dict.fromkeys(i for i in ids if i is not None):
+            yield {"id": f"{col}:{oid}", "type": OBJECT_COLUMNS[col], "attributes": []}
+
+
+def _ocel_events(
+    cols: _Columns, org: Organisation, labels: Sequence[str] | None
+) -> Iterator[dict[str, Any]]:
+    """Every event of the log, ``e<row>``, with its optional attributes and its links: its
+    document, actor, target, the leader acted for and the objects of the object columns."""
+    text = cols.text
+    activity, actor, target, on_behalf = (
+        text[k] for k in ("activity", "actor", "target", "on_behalf")
+    )
+    optional = [(key, text[key]) for key, _ in OCEL_OPTIONAL_EVENT_ATTRIBUTES]
+    objects = [(col, ids, OBJECT_COLUMNS[col]) for col, ids in cols.objects.items()]
+    cases_arr = cols.events["case"].to_numpy()
+    for i in range(len(cols.events)):
+        act = activity[i] or ""
+        linked = (
+            (actor[i], ACTOR_QUALIFIER.get(act, "actor")),
+            (target[i], TARGET_QUALIFIER.get(act, "target")),
+            (on_behalf[i], "on behalf of"),
+        )
+        rels = [{"objectId": _doc(int(cases_arr[i]), labels), "qualifier": "document"}]
+        rels += [{"objectId": _obj(org, a), "qualifier": q} for a, q in linked if a is not None]
+        rels += [
+            {"objectId": f"{col}:{ids[i]}", "qualifier": q}
+            for col, ids, q in objects
+            if ids[i] is not None
+        ]
+        yield {
+            "id": f"e{i}",
+            "type": act,
+            "time": text["time"][i],
+            "attributes": [{"name": key, "value": c[i]} for key, c in optional if c[i] is not None],
+            "relationships": rels,
+        }
+
+
+def _dump_array(fh: IO[str], items: Iterator[dict[str, Any]]) -> None:
+    """A JSON array written item by item, one compact item a line."""
+    fh.write("[")
+    for n, item in enumerate(items):
+        fh.write(",\n  " if n else "\n  ")
+        fh.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+    fh.write("\n]")
 
 
 def write_ocel(
@@ -285,172 +471,28 @@ def write_ocel(
     ``<type>:<id>`` (``document:12``, ``leader:mayor``, ``department:fgw``,
     ``general_office:GO``). Attribute values are strings, as the published schema requires.
     """
-    names = names or {}
-    ev = events.reset_index(drop=True)
-    times = iso_times(cal, ev["time"].to_numpy())
-    deadlines = iso_times(cal, ev["deadline"].to_numpy())
-    starts = iso_times(cal, ev["start"].to_numpy())
-    activity = _text(ev["activity"])
-    actor = _text(ev["actor"])
-    on_behalf = _text(ev["on_behalf"])
-    target = _text(ev["target"])
-    outcome = _text(ev["outcome"])
-    value = ev["value"].to_numpy(dtype=float)
-    future = {
-        col: _text(ev[col]) for col in OBJECT_COLUMNS if col in ev.columns and ev[col].notna().any()
-    }
-
-    def obj(actor_id: str) -> str:
-        return f"{_object_type(org, actor_id)}:{actor_id}"
-
-    def doc(case: int) -> str:
-        return f"document:{_case_label(case, case_labels)}"
-
-    # Event types with the attributes that occur for each activity.
-    present = [a for a in ACTIVITIES if a in set(activity)]
-    extra = sorted(set(activity) - set(ACTIVITIES) - {None})  # type: ignore[arg-type]
-    act_arr = np.asarray(activity, dtype=object)
-    event_types = []
-    for name in present + extra:
-        rows = act_arr == name
-        attrs = []
-        if any(outcome[i] is not None for i in np.flatnonzero(rows)):
-            attrs.append(("outcome", "string"))
-        if any(deadlines[i] is not None for i in np.flatnonzero(rows)):
-            attrs.append(("deadline", "time"))
-        if any(starts[i] is not None for i in np.flatnonzero(rows)):
-            attrs.append(("start", "time"))
-        if np.isfinite(value[rows]).any():
-            attrs.append(("effort", "float"))
-        event_types.append({"name": name, "attributes": _attr_types(attrs)})
-
-    object_types = [
-        {
-            "name": "document",
-            "attributes": _attr_types(
-                [("case_type", "string"), ("major", "boolean"), ("poor_quality", "boolean")]
-            ),
-        },
-        {"name": "leader", "attributes": _attr_types([("role", "string"), ("name", "string")])},
-        {
-            "name": "department",
-            "attributes": _attr_types([("kind", "string"), ("name", "string")]),
-        },
-        {"name": "general_office", "attributes": _attr_types([("name", "string")])},
-    ]
-    object_types += [
-        {"name": OBJECT_COLUMNS[col], "attributes": []} for col in OBJECT_COLUMNS if col in future
+    cols = _columns(events, cal)
+    object_types = OCEL_ORG_OBJECT_TYPES + [
+        {"name": OBJECT_COLUMNS[col], "attributes": []}
+        for col in OBJECT_COLUMNS
+        if col in cols.objects
     ]
 
-    def org_objects() -> Iterator[dict[str, Any]]:
-        portfolio: dict[str, list[str]] = {}
-        for dept, leader in org.portfolio_owner.items():
-            portfolio.setdefault(leader, []).append(dept)
-        for a in org.actors:
-            kind = _object_type(org, a)
-            attrs: list[dict[str, str]] = []
-            rels: list[dict[str, str]] = []
-            if kind == "leader":
-                attrs.append({"name": "role", "value": org.leader_roles[a]})
-                rels += [
-                    {"objectId": obj(d), "qualifier": "in charge of"}
-                    for d in portfolio.get(a, [])
-                    if d in org.code
-                ]
-                if a in org.substitute:
-                    rels.append({"objectId": obj(org.substitute[a]), "qualifier": "substitute"})
-            elif kind == "department":
-                attrs.append({"name": "kind", "value": org.unit_kinds[a]})
-            attrs.append({"name": "name", "value": names.get(a, "市政府办公室" if a == GO else a)})
-            for at in attrs:
-                at["time"] = OCEL_STATIC_TIME
-            yield {"id": obj(a), "type": kind, "attributes": attrs, "relationships": rels}
-
-    def documents() -> Iterator[dict[str, Any]]:
-        created = iso_times(cal, cases["created"].to_numpy())
-        for k, row in enumerate(cases.itertuples(index=False)):
-            at = created[k] or OCEL_STATIC_TIME
-            yield {
-                "id": doc(int(row.case)),
-                "type": "document",
-                "attributes": [
-                    {"name": "case_type", "value": str(row.case_type), "time": at},
-                    {"name": "major", "value": "true" if row.major else "false", "time": at},
-                    {
-                        "name": "poor_quality",
-                        "value": "true" if row.poor_quality else "false",
-                        "time": at,
-                    },
-                ],
-                "relationships": [
-                    {"objectId": obj(str(row.sender)), "qualifier": "sender"},
-                    {"objectId": obj(str(row.matter)), "qualifier": "matter"},
-                ],
-            }
-
-    def future_objects() -> Iterator[dict[str, Any]]:
-        for col, ids in future.items():
-            for oid in dict.fromkeys(i for i in ids if i is not None):
-                yield {"id": f"{col}:{oid}", "type": OBJECT_COLUMNS[col], "attributes": []}
-
-    def ocel_events() -> Iterator[dict[str, Any]]:
-        cases_arr = ev["case"].to_numpy()
-        for i in range(len(ev)):
-            act = activity[i] or ""
-            attrs = []
-            if outcome[i] is not None:
-                attrs.append({"name": "outcome", "value": outcome[i]})
-            if deadlines[i] is not None:
-                attrs.append({"name": "deadline", "value": deadlines[i]})
-            if starts[i] is not None:
-                attrs.append({"name": "start", "value": starts[i]})
-            if not math.isnan(value[i]):
-                attrs.append({"name": "effort", "value": _float_text(value[i])})
-            rels = [{"objectId": doc(int(cases_arr[i])), "qualifier": "document"}]
-            if actor[i] is not None:
-                rels.append(
-                    {"objectId": obj(actor[i]), "qualifier": ACTOR_QUALIFIER.get(act, "actor")}
-                )
-            if target[i] is not None:
-                rels.append(
-                    {"objectId": obj(target[i]), "qualifier": TARGET_QUALIFIER.get(act, "target")}
-                )
-            if on_behalf[i] is not None:
-                rels.append({"objectId": obj(on_behalf[i]), "qualifier": "on behalf of"})
-            for col, ids in future.items():
-                if ids[i] is not None:
-                    rels.append({"objectId": f"{col}:{ids[i]}", "qualifier": OBJECT_COLUMNS[col]})
-            yield {
-                "id": f"e{i}",
-                "type": act,
-                "time": times[i],
-                "attributes": attrs,
-                "relationships": rels,
-            }
-
-    def dump_array(fh: IO[str], items: Iterator[dict[str, Any]]) -> None:
-        fh.write("[")
-        for n, item in enumerate(items):
-            fh.write(",\n  " if n else "\n  ")
-            fh.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
-        fh.write("\n]")
+    def all_objects() -> Iterator[dict[str, Any]]:
+        yield from _ocel_org_objects(org, names or {})
+        yield from _ocel_documents(cases, org, cal, case_labels)
+        yield from _ocel_column_objects(cols)
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write('{\n"objectTypes": ')
             fh.write(json.dumps(object_types, ensure_ascii=False))
             fh.write(',\n"eventTypes": ')
-            fh.write(json.dumps(event_types, ensure_ascii=False))
+            fh.write(json.dumps(_ocel_event_types(cols), ensure_ascii=False))
             fh.write(',\n"objects": ')
-
-            def all_objects() -> Iterator[dict[str, Any]]:
-                yield from org_objects()
-                yield from documents()
-                yield from future_objects()
-
-            dump_array(fh, all_objects())
+            _dump_array(fh, all_objects())
             fh.write(',\n"events": ')
-            dump_array(fh, ocel_events())
+            _dump_array(fh, _ocel_events(cols, org, case_labels))
             fh.write("\n}\n")
 
     return atomic_write(Path(path), write)
