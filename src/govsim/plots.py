@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -389,6 +390,22 @@ def _holder_short(holder: str) -> str:
     return GO if holder.lower() == GO.lower() else holder
 
 
+def _median_with_band(  # type: ignore[no-untyped-def]
+    ax, stats: pd.DataFrame, colour: str, *, alpha: float, **line: Any
+) -> None:
+    """A step line at the daily median and a shaded band between the quantiles."""
+    ax.fill_between(
+        stats.index,
+        stats["low"],
+        stats["high"],
+        color=colour,
+        alpha=alpha,
+        linewidth=0,
+        step="post",
+    )
+    ax.plot(stats.index, stats["median"], color=colour, drawstyle="steps-post", **line)
+
+
 def backlog_by_design(
     backlog: pd.DataFrame, holder: str = GO, *, band: tuple[float, float] = BAND
 ) -> Figure:
@@ -408,23 +425,12 @@ def backlog_by_design(
         fig = _figure(9, 4.6)
         ax = fig.add_subplot()
         for i, design in enumerate(designs):
-            stats = _band(frame.loc[frame["design"] == design], band)
-            colour = colours[design]
-            ax.fill_between(
-                stats.index,
-                stats["low"],
-                stats["high"],
-                color=colour,
+            _median_with_band(
+                ax,
+                _band(frame.loc[frame["design"] == design], band),
+                colours[design],
                 alpha=0.18,
-                linewidth=0,
-                step="post",
-            )
-            ax.plot(
-                stats.index,
-                stats["median"],
-                color=colour,
                 linestyle=styles[design],
-                drawstyle="steps-post",
                 label=_text(design, f"design {i + 1}"),
                 linewidth=1.6,
             )
@@ -453,46 +459,17 @@ def backlog_by_holder(
     smaller scale than the GO's; pass e.g. ``["GO"]`` or a list of leader ids to choose.
     """
     frame = _backlog_frame(backlog)
-    present = list(dict.fromkeys(frame["holder"]))
-    if holders is None:
-        holders = [h for h in present if h != GO] or present
-    missing = [h for h in holders if h not in present]
-    if missing:
-        raise ValueError(f"no backlog series for holder(s) {missing}; present: {present}")
+    holders = _chosen_holders(frame, holders)
     frame = frame.loc[frame["holder"].isin(holders)]
     designs = _designs(frame)
     ncols = max(1, min(ncols, len(designs)))
     nrows = math.ceil(len(designs) / ncols)
-    colours = {h: f"C{i % 10}" for i, h in enumerate(holders)}
-    styles = ["-", "--", ":", "-."]
-    alpha = 0.15 if len(holders) <= 3 else 0.06
     with _style():
         fig = _figure(5.2 * ncols, 3.4 * nrows + 0.8)
         axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
         for i, design in enumerate(designs):
             ax = axes[i]
-            sub = frame.loc[frame["design"] == design]
-            for j, holder in enumerate(holders):
-                stats = _band(sub.loc[sub["holder"] == holder], band)
-                colour = colours[holder]
-                ax.fill_between(
-                    stats.index,
-                    stats["low"],
-                    stats["high"],
-                    color=colour,
-                    alpha=alpha,
-                    lw=0,
-                    step="post",
-                )
-                ax.plot(
-                    stats.index,
-                    stats["median"],
-                    color=colour,
-                    drawstyle="steps-post",
-                    linestyle=styles[(j // 10) % len(styles)],
-                    label=_holder_name(holder),
-                    linewidth=1.3,
-                )
+            _holder_lines(ax, frame.loc[frame["design"] == design], holders, band)
             ax.set_title(_text(design, f"design {i + 1}"))
             _date_axis(ax)
             ax.set_ylim(bottom=0)
@@ -508,6 +485,35 @@ def backlog_by_holder(
             f"Backlog per holder over time\n{_band_text(band, _reps(frame))}", fontweight="bold"
         )
     return fig
+
+
+def _chosen_holders(frame: pd.DataFrame, holders: Sequence[str] | None) -> list[str]:
+    """The holders asked for (default: all but the GO, or the GO alone), all present."""
+    present = list(dict.fromkeys(frame["holder"]))
+    if holders is None:
+        holders = [h for h in present if h != GO] or present
+    missing = [h for h in holders if h not in present]
+    if missing:
+        raise ValueError(f"no backlog series for holder(s) {missing}; present: {present}")
+    return list(holders)
+
+
+def _holder_lines(  # type: ignore[no-untyped-def]
+    ax, sub: pd.DataFrame, holders: Sequence[str], band: tuple[float, float]
+) -> None:
+    """One median line with its band per holder: ten colours, then the next line style."""
+    styles = ["-", "--", ":", "-."]
+    alpha = 0.15 if len(holders) <= 3 else 0.06
+    for j, holder in enumerate(holders):
+        _median_with_band(
+            ax,
+            _band(sub.loc[sub["holder"] == holder], band),
+            f"C{j % 10}",
+            alpha=alpha,
+            linestyle=styles[(j // 10) % len(styles)],
+            label=_holder_name(holder),
+            linewidth=1.3,
+        )
 
 
 # --------------------------------------------------------------------------- cycle times
@@ -564,35 +570,14 @@ def cycle_time_percentiles(
     with _style():
         fig = _figure(5.0 * len(types), 1.6 + 0.6 * len(designs) + 0.6)
         axes = fig.subplots(1, len(types), squeeze=False).ravel()
-        markers = ["D", "o", "s", "^", "v", "P", "X"]
         for ax, doc_type in zip(axes, types, strict=True):
-            stats_cols = [
-                c
-                for c in frame.columns
-                if re.fullmatch(rf"cycle_{re.escape(doc_type)}_(mean|p\d+)_{unit}", c)
-            ]
-            if not stats_cols:
-                raise ValueError(f"no cycle-time columns for document type {doc_type!r}")
-            stats_cols.sort(
-                key=lambda c: (0, 0) if "_mean_" in c else (1, int(c.split("_p")[-1].split("_")[0]))
-            )
+            stats_cols = _cycle_stat_columns(frame, doc_type, unit)
             table = summarise(frame, by=["design"], metrics=stats_cols, confidence=confidence)
-            y = np.arange(len(designs))
-            offsets = np.linspace(-0.2, 0.2, len(stats_cols)) if len(stats_cols) > 1 else [0.0]
-            for k, col in enumerate(stats_cols):
-                rows = table.loc[table["metric"] == col].set_index("design").loc[designs]
-                stat = col.split("_")[-2]
-                ax.errorbar(
-                    rows["mean"],
-                    y + offsets[k],
-                    xerr=rows["half_width"].fillna(0.0),
-                    fmt=markers[k % len(markers)],
-                    color=f"C{k}",
-                    capsize=3,
-                    markersize=5,
-                    label=stat,
-                )
-            ax.set_yticks(y, [_text(d, f"design {i + 1}") for i, d in enumerate(designs)])
+            _statistic_markers(ax, table, stats_cols, designs)
+            ax.set_yticks(
+                np.arange(len(designs)),
+                [_text(d, f"design {i + 1}") for i, d in enumerate(designs)],
+            )
             ax.invert_yaxis()
             ax.set_xlim(left=0)
             ax.set_xlabel(f"cycle time ({_unit_name(unit)})")
@@ -605,6 +590,43 @@ def cycle_time_percentiles(
             fontweight="bold",
         )
     return fig
+
+
+def _cycle_stat_columns(frame: pd.DataFrame, doc_type: str, unit: str) -> list[str]:
+    """The ``cycle_<type>_{mean,p<q>}_<unit>`` columns of one type: the mean, then by q."""
+    stats_cols = [
+        c
+        for c in frame.columns
+        if re.fullmatch(rf"cycle_{re.escape(doc_type)}_(mean|p\d+)_{unit}", c)
+    ]
+    if not stats_cols:
+        raise ValueError(f"no cycle-time columns for document type {doc_type!r}")
+    stats_cols.sort(
+        key=lambda c: (0, 0) if "_mean_" in c else (1, int(c.split("_p")[-1].split("_")[0]))
+    )
+    return stats_cols
+
+
+def _statistic_markers(  # type: ignore[no-untyped-def]
+    ax, table: pd.DataFrame, stats_cols: list[str], designs: list[str]
+) -> None:
+    """One row per design point, a marker with its t-interval per statistic, side by side."""
+    markers = ["D", "o", "s", "^", "v", "P", "X"]
+    y = np.arange(len(designs))
+    offsets = np.linspace(-0.2, 0.2, len(stats_cols)) if len(stats_cols) > 1 else [0.0]
+    for k, col in enumerate(stats_cols):
+        rows = table.loc[table["metric"] == col].set_index("design").loc[designs]
+        stat = col.split("_")[-2]
+        ax.errorbar(
+            rows["mean"],
+            y + offsets[k],
+            xerr=rows["half_width"].fillna(0.0),
+            fmt=markers[k % len(markers)],
+            color=f"C{k}",
+            capsize=3,
+            markersize=5,
+            label=stat,
+        )
 
 
 def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -769,17 +791,7 @@ def metric_bars(
                 label=_text(design, f"design {i + 1}"),
                 error_kw={"elinewidth": 1.0},
             )
-        ax.set_xticks(x, [_text(lab, m) for lab, m in zip(labels, metrics, strict=True)])
-        if len(metrics) > 4:
-            for tick in ax.get_xticklabels():
-                tick.set_rotation(30)
-                tick.set_horizontalalignment("right")
-        if share:
-            ax.yaxis.set_major_formatter(PercentFormatter(100.0))
-        units = {metric_unit(m) for m in metrics}
-        unit = units.pop() if len(units) == 1 else ""
-        ax.set_ylabel(ylabel or (f"mean ({unit})" if unit else "mean"))
-        ax.set_ylim(bottom=0)
+        _metric_axes(ax, metrics, labels, share=share, ylabel=ylabel)
         ax.legend(title="design point")
         ax.grid(axis="x", visible=False)
         _titles(
@@ -789,6 +801,26 @@ def metric_bars(
             f"bar: mean of {_reps(frame)} replications, error bar: {confidence:.0%} t-interval",
         )
     return fig
+
+
+def _metric_axes(  # type: ignore[no-untyped-def]
+    ax, metrics: list[str], labels: list[str], *, share: bool, ylabel: str | None
+) -> None:
+    """Metric names under the groups (slanted when many), the y axis in % for shares, and a
+    y label with the metrics' common unit."""
+    ax.set_xticks(
+        np.arange(len(metrics)), [_text(lab, m) for lab, m in zip(labels, metrics, strict=True)]
+    )
+    if len(metrics) > 4:
+        for tick in ax.get_xticklabels():
+            tick.set_rotation(30)
+            tick.set_horizontalalignment("right")
+    if share:
+        ax.yaxis.set_major_formatter(PercentFormatter(100.0))
+    units = {metric_unit(m) for m in metrics}
+    unit = units.pop() if len(units) == 1 else ""
+    ax.set_ylabel(ylabel or (f"mean ({unit})" if unit else "mean"))
+    ax.set_ylim(bottom=0)
 
 
 def rates_by_design(
@@ -825,25 +857,53 @@ def utilisation_by_design(
 # --------------------------------------------------------------------------- paired differences
 
 
-def paired_forest(
-    kpis: pd.DataFrame,
-    metrics: Sequence[str] | None = None,
-    *,
-    baseline: str = BASELINE,
-    confidence: float = CONFIDENCE,
-) -> Figure:
-    """Forest plot of paired differences against ``baseline``: one panel per metric, one row per
-    other design point, the mean difference over replications paired on ``replication``
-    (common random numbers) with its ``confidence`` paired-t interval.
+def _forest_panel(  # type: ignore[no-untyped-def]
+    ax, rows: pd.DataFrame, designs: list[str], colours: dict[str, str], metric: str
+) -> None:
+    """One metric's panel: a row per design point with the mean paired difference and its
+    interval, annotated with the difference relative to the baseline mean; the x axis is
+    symmetric about zero so the sign reads at a glance."""
+    scale = 100.0 if _is_share(metric) else 1.0
+    for k, design in enumerate(designs):
+        row = rows.loc[design]
+        hw = row["half_width"]
+        ax.errorbar(
+            [row["mean_diff"] * scale],
+            [k],
+            xerr=[[0.0 if math.isnan(hw) else hw * scale]],
+            fmt="o",
+            color=colours[design],
+            capsize=4,
+        )
+        rel = row["relative_diff"]
+        if not math.isnan(rel):
+            ax.annotate(
+                f"{rel:+.1%} of baseline",
+                (1.0, k),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    names = [_text(d, f"design {i + 2}") for i, d in enumerate(designs)]
+    ax.set_yticks(np.arange(len(designs)), names)
+    ax.set_ylim(len(designs) - 0.5, -0.5)
+    unit = metric_unit(metric)
+    unit_text = "percentage points" if unit == "%" else unit
+    ax.set_xlabel(f"difference in {metric_label(metric)} ({unit_text})", fontsize=9)
+    ax.grid(axis="y", visible=False)
+    lo, hi = ax.get_xlim()
+    span = max(abs(lo), abs(hi))
+    ax.set_xlim(-span, span)
 
-    Each row is annotated with the difference relative to the baseline mean. A sweep is paired
-    point by point. ``metrics=None`` takes the headline KPIs in :data:`FOREST_DEFAULT` that the
-    frame has.
-    """
-    frame = _with_design(kpis)
-    if metrics is None:
-        metrics = [m for m in FOREST_DEFAULT if m in frame.columns]
-    metrics = list(metrics)
+
+def _paired_by_design(
+    frame: pd.DataFrame, metrics: list[str], baseline: str, confidence: float
+) -> tuple[pd.DataFrame, list[str]]:
+    """Paired differences of every design point but the baseline, labelled by design, and
+    those design points in order; a ValueError when there is nothing to compare."""
     if not metrics:
         raise ValueError("no metrics to compare")
     if baseline not in set(frame["variant"]):
@@ -863,47 +923,36 @@ def paired_forest(
     diffs["design"] = [
         design_label(v, p) for v, p in zip(diffs["variant"], diffs["point"], strict=True)
     ]
-    designs = list(dict.fromkeys(others))
+    return diffs, list(dict.fromkeys(others))
+
+
+def paired_forest(
+    kpis: pd.DataFrame,
+    metrics: Sequence[str] | None = None,
+    *,
+    baseline: str = BASELINE,
+    confidence: float = CONFIDENCE,
+) -> Figure:
+    """Forest plot of paired differences against ``baseline``: one panel per metric, one row per
+    other design point, the mean difference over replications paired on ``replication``
+    (common random numbers) with its ``confidence`` paired-t interval.
+
+    Each row is annotated with the difference relative to the baseline mean. A sweep is paired
+    point by point. ``metrics=None`` takes the headline KPIs in :data:`FOREST_DEFAULT` that the
+    frame has.
+    """
+    frame = _with_design(kpis)
+    if metrics is None:
+        metrics = [m for m in FOREST_DEFAULT if m in frame.columns]
+    metrics = list(metrics)
+    diffs, designs = _paired_by_design(frame, metrics, baseline, confidence)
     colours = _colours(_designs(frame))
     with _style():
         fig = _figure(7.5, 0.9 + len(metrics) * (0.45 * len(designs) + 0.75))
         axes = fig.subplots(len(metrics), 1, squeeze=False).ravel()
-        y = np.arange(len(designs))
         for ax, metric in zip(axes, metrics, strict=True):
             rows = diffs.loc[diffs["metric"] == metric].set_index("design").loc[designs]
-            scale = 100.0 if _is_share(metric) else 1.0
-            for k, design in enumerate(designs):
-                row = rows.loc[design]
-                hw = row["half_width"]
-                ax.errorbar(
-                    [row["mean_diff"] * scale],
-                    [y[k]],
-                    xerr=[[0.0 if math.isnan(hw) else hw * scale]],
-                    fmt="o",
-                    color=colours[design],
-                    capsize=4,
-                )
-                rel = row["relative_diff"]
-                if not math.isnan(rel):
-                    ax.annotate(
-                        f"{rel:+.1%} of baseline",
-                        (1.0, y[k]),
-                        xycoords=("axes fraction", "data"),
-                        xytext=(4, 0),
-                        textcoords="offset points",
-                        va="center",
-                        fontsize=8,
-                    )
-            ax.axvline(0.0, color="black", linewidth=0.8)
-            ax.set_yticks(y, [_text(d, f"design {i + 2}") for i, d in enumerate(designs)])
-            ax.set_ylim(len(designs) - 0.5, -0.5)
-            unit = metric_unit(metric)
-            unit_text = "percentage points" if unit == "%" else unit
-            ax.set_xlabel(f"difference in {metric_label(metric)} ({unit_text})", fontsize=9)
-            ax.grid(axis="y", visible=False)
-            lo, hi = ax.get_xlim()
-            span = max(abs(lo), abs(hi))
-            ax.set_xlim(-span, span)
+            _forest_panel(ax, rows, designs, colours, metric)
         n = int(diffs["n_pairs"].min()) if len(diffs) else 0
         fig.suptitle(
             f"Paired differences vs {_text(baseline, 'baseline')}\n"
