@@ -34,7 +34,7 @@ def test_ruff_check_is_clean() -> None:
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]' brings it)")
     proc = subprocess.run(
-        [ruff, "check", "--no-cache", "src", "tests"],
+        [ruff, "check", "--no-cache", "--output-format", "concise", "src", "tests"],
         cwd=ROOT,
         capture_output=True,
         text=True,
