@@ -8,6 +8,7 @@ complexity, because a reader must be able to hold it whole.
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,15 +19,13 @@ MAX_FUNCTION_LINES = 100
 
 
 def ruff_binary() -> str | None:
-    """The ruff executable of the installed ``ruff`` package, or None without one."""
+    """The ruff executable of the installed ``ruff`` package, else one on PATH, else None."""
     try:
         from ruff.__main__ import find_ruff_bin
-    except ImportError:
-        return None
-    try:
+
         return str(find_ruff_bin())
-    except FileNotFoundError:
-        return None
+    except (ImportError, FileNotFoundError):
+        return shutil.which("ruff")
 
 
 def test_ruff_check_is_clean() -> None:
