@@ -307,7 +307,7 @@ def test_cjk_font_really_has_the_glyphs():
         from matplotlib import font_manager
 
         path = font_manager.findfont(name, fallback_to_default=False)
-        charmap = plots._charmap(path)
+        charmap = plots.style._charmap(path)
         assert all(ord(ch) in charmap for ch in plots.CJK_PROBE)
         assert plots.term("General Office", "市政府办公室") == "General Office (市政府办公室)"
 

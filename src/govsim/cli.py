@@ -10,19 +10,27 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from govsim import __version__
-from govsim.scenario.expand import expand
-from govsim.scenario.load import ScenarioError, load_scenario
-from govsim.scenario.models import MAX_SEED, Scenario
+from govsim.cli_logs import check, export
+from govsim.scenario.limits import MAX_SEED
+
+if TYPE_CHECKING:
+    from govsim.scenario.models import Scenario
 
 EXIT_BAD_INPUT = 2
 
+# Start-up stays light: ``govsim --version``, ``--help`` and ``validate`` load neither pandas,
+# pyarrow nor matplotlib. Every command imports what it needs inside its own body, and the
+# modules that define commands (``cli_logs``) do the same.
+
 
 def _load_or_exit(path: str) -> Scenario:
+    from govsim.scenario.load import ScenarioError, load_scenario
+
     try:
         return load_scenario(path)
     except ScenarioError as exc:
@@ -41,6 +49,8 @@ def main() -> None:
 @click.argument("scenario_file", metavar="FILE")
 def validate(scenario_file: str) -> None:
     """Check a scenario file without running it."""
+    from govsim.scenario.expand import expand
+
     sc = _load_or_exit(scenario_file)
     points = expand(sc)
     click.echo(
@@ -133,6 +143,8 @@ def run(
     """Run every variant × sweep point × replication of a scenario and write the results."""
     import os
 
+    import pandas as pd
+
     from govsim.experiment.executors import SchedulerError
     from govsim.experiment.runner import RunDirError, run_experiment
     from govsim.experiment.summary import headline_table
@@ -174,12 +186,21 @@ def run(
         sys.exit(1)
 
 
-# Commands defined in their own modules are registered below, one line each.
-from govsim.report import report  # noqa: E402
+@main.command()
+@click.argument("results_dir", metavar="RESULTS_DIR")
+def report(results_dir: str) -> None:
+    """Write figures and a one-page HTML summary of a finished run into RESULTS_DIR/report/."""
+    from govsim.report import ReportError, build_report
 
-main.add_command(report)
-from govsim.cli_logs import check, export  # noqa: E402
+    try:
+        written = build_report(results_dir)
+    except ReportError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(str(written.html))
 
+
+# Commands defined in their own modules are registered here, one line each.
 main.add_command(export)
 main.add_command(check)
 

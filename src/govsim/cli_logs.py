@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import click
 
-from govsim.checks import INVARIANTS, NOT_YET_CHECKED, audit, format_violation
-from govsim.log.read import LoadedLog, LogError, load_log
-from govsim.scenario.load import ScenarioError
+if TYPE_CHECKING:
+    from govsim.log.read import LoadedLog
 
 EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
@@ -54,6 +54,9 @@ def _load_or_exit(
     replication: int | None,
     command: str,
 ) -> LoadedLog:
+    from govsim.log.read import LogError, load_log
+    from govsim.scenario.load import ScenarioError
+
     try:
         log = load_log(
             source,
@@ -129,6 +132,8 @@ def check(
     EVENTS is a results folder, or a Parquet or CSV events file (with --scenario). Prints every
     violation with its invariant, article, case and the events involved; exits 1 if any.
     """
+    from govsim.checks import INVARIANTS, NOT_YET_CHECKED, audit, format_violation
+
     log = _load_or_exit(source, scenario_file, variant, point, replication, "check")
     click.echo(f"checking {_describe(log)}")
     violations = audit(log)

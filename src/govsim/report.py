@@ -23,20 +23,18 @@ import hashlib
 import html
 import json
 import math
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, NamedTuple
 
-import click
 import pandas as pd
 
 from govsim.core.files import atomic_write
 from govsim.rules.meetings import KINDS as MEETING_KINDS
 from govsim.scenario.expand import BASELINE
 
-EXIT_BAD_INPUT = 2
 REPORT_DIR = "report"
 HTML_NAME = "report.html"
 
@@ -159,57 +157,49 @@ def _warmup_days(results: Results) -> float | None:
 # --------------------------------------------------------------------------- figures
 
 
-def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]:
-    """Draw and save every figure that the folder's data allow; returns (written, skipped)."""
-    from govsim import plots
+class _Figure(NamedTuple):
+    """A figure the data allow: its file, heading, caption and how to draw it."""
 
-    kpis = results.kpis
-    reps = int(kpis.groupby(["variant", "point"])["replication"].nunique().min())
-    has_variants = kpis["variant"].nunique() > 1 and BASELINE in set(kpis["variant"])
-    specs: list[tuple[str, str, str, Callable[[], Any]]] = []
-    if results.backlog is not None and not results.backlog.empty:
-        backlog = results.backlog
-        specs.append(
-            (
-                "backlog_go.png",
-                "General Office backlog over time",
-                "Documents and instructions held by the GO at the end of each day: the median "
-                f"over {reps} replications and the 10–90% band, one line per design point.",
-                lambda: plots.backlog_by_design(backlog),
+    file: str
+    title: str
+    caption: str
+    draw: Callable[[], Any]
+
+
+def _backlog_figures(results: Results, plots: ModuleType) -> list[_Figure]:
+    """The GO's backlog per design point and, when leaders hold documents, theirs."""
+    backlog = results.backlog
+    if backlog is None or backlog.empty:
+        return []
+    reps = int(results.kpis.groupby(["variant", "point"])["replication"].nunique().min())
+    figures = [
+        _Figure(
+            "backlog_go.png",
+            "General Office backlog over time",
+            "Documents and instructions held by the GO at the end of each day: the median "
+            f"over {reps} replications and the 10–90% band, one line per design point.",
+            lambda: plots.backlog_by_design(backlog),
+        )
+    ]
+    if (backlog["holder"].astype(str) != plots.GO).any():
+        figures.append(
+            _Figure(
+                "backlog_leaders.png",
+                "Leaders' backlog over time",
+                "Documents waiting for each leader at the end of each day (median and "
+                "10–90% band across replications), one panel per design point.",
+                lambda: plots.backlog_by_holder(backlog),
             )
         )
-        if (backlog["holder"].astype(str) != plots.GO).any():
-            specs.append(
-                (
-                    "backlog_leaders.png",
-                    "Leaders' backlog over time",
-                    "Documents waiting for each leader at the end of each day (median and "
-                    "10–90% band across replications), one panel per design point.",
-                    lambda: plots.backlog_by_holder(backlog),
-                )
-            )
-    if results.events is not None and not results.events.empty:
-        events, cases = results.events, results.cases
-        warmup = _warmup_days(results)
-        note = (
-            f"documents created in the warm-up ({warmup:g} days) are left out"
-            if warmup
-            else "no warm-up removed"
-            if warmup == 0
-            else "warm-up unknown (the scenario file changed or is gone), nothing removed"
-        )
-        specs.append(
-            (
-                "cycle_times.png",
-                "Cycle-time distribution",
-                "Share of closed documents whose cycle (creation to close, calendar days) is at "
-                f"most x, from the event log (all the replications it holds, pooled); {note}.",
-                lambda: plots.cycle_time_ecdf(events, cases, warmup_days=warmup or 0.0),
-            )
-        )
-    else:
-        specs.append(
-            (
+    return figures
+
+
+def _cycle_time_figures(results: Results, plots: ModuleType) -> list[_Figure]:
+    """The full distribution from the event log when there is one, else the KPI percentiles."""
+    if results.events is None or results.events.empty:
+        kpis = results.kpis
+        return [
+            _Figure(
                 "cycle_times.png",
                 "Cycle-time percentiles",
                 "Mean, median (p50), p90 and p95 cycle time per document type (creation to "
@@ -217,10 +207,34 @@ def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]
                 "t-interval. Run with --events all for the full distributions.",
                 lambda: plots.cycle_time_percentiles(kpis),
             )
+        ]
+    events, cases = results.events, results.cases
+    warmup = _warmup_days(results)
+    note = (
+        f"documents created in the warm-up ({warmup:g} days) are left out"
+        if warmup
+        else "no warm-up removed"
+        if warmup == 0
+        else "warm-up unknown (the scenario file changed or is gone), nothing removed"
+    )
+    return [
+        _Figure(
+            "cycle_times.png",
+            "Cycle-time distribution",
+            "Share of closed documents whose cycle (creation to close, calendar days) is at "
+            f"most x, from the event log (all the replications it holds, pooled); {note}.",
+            lambda: plots.cycle_time_ecdf(events, cases, warmup_days=warmup or 0.0),
         )
+    ]
+
+
+def _rate_and_utilisation_figures(results: Results, plots: ModuleType) -> list[_Figure]:
+    """Return and breach rates (A63, A57) and utilisation, when the KPIs hold them."""
+    kpis = results.kpis
+    figures = []
     if [c for c in kpis.columns if c.endswith("_rate")]:
-        specs.append(
-            (
+        figures.append(
+            _Figure(
                 "rates.png",
                 "Return and breach rates",
                 "Share of GO reviews that returned the document (A63) and share of instruction "
@@ -230,8 +244,8 @@ def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]
             )
         )
     if [c for c in kpis.columns if c.startswith("util_")]:
-        specs.append(
-            (
+        figures.append(
+            _Figure(
                 "utilisation.png",
                 "Utilisation",
                 "Busy share of office time: the GO's review staff, and each leader's time on "
@@ -239,15 +253,24 @@ def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]
                 lambda: plots.utilisation_by_design(kpis),
             )
         )
-    wait_labels = {
-        "topic_wait_mean_days": "executive and plenary",
-        "mayor_office_wait_mean_days": "mayor's office",
-        "special_topic_wait_mean_days": "special topic",
-    }
-    waits = [m for m in wait_labels if m in kpis.columns and kpis[m].notna().any()]
+    return figures
+
+
+_WAIT_LABELS = {
+    "topic_wait_mean_days": "executive and plenary",
+    "mayor_office_wait_mean_days": "mayor's office",
+    "special_topic_wait_mean_days": "special topic",
+}
+
+
+def _meeting_figures(results: Results, plots: ModuleType) -> list[_Figure]:
+    """Topic waits to decision (A49) and leader hours in meetings (A44–A47), when measured."""
+    kpis = results.kpis
+    figures = []
+    waits = [m for m in _WAIT_LABELS if m in kpis.columns and kpis[m].notna().any()]
     if waits:
-        specs.append(
-            (
+        figures.append(
+            _Figure(
                 "meeting_waits.png",
                 "Meeting topic waits",
                 "Calendar days from a topic's materials reaching the GO (executive and plenary "
@@ -257,7 +280,7 @@ def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]
                 lambda: plots.metric_bars(
                     kpis,
                     waits,
-                    labels=[wait_labels[m] for m in waits],
+                    labels=[_WAIT_LABELS[m] for m in waits],
                     ylabel="days",
                     title="Topic wait to decision, by meeting",
                 ),
@@ -265,8 +288,8 @@ def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]
         )
     hours = [f"leader_meeting_hours_{k}" for k in MEETING_KINDS]
     if all(m in kpis.columns for m in hours):
-        specs.append(
-            (
+        figures.append(
+            _Figure(
                 "meeting_hours.png",
                 "Leader hours in meetings",
                 "Office hours of the members present (a special topic: its chair) times each "
@@ -281,27 +304,51 @@ def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]
                 ),
             )
         )
-    if has_variants:
-        specs.append(
-            (
-                "paired_differences.png",
-                "Paired differences against the baseline",
-                "Each variant minus the baseline, replication by replication (common random "
-                "numbers), with the 95% paired-t interval; an interval that does not cross "
-                "zero is a difference the replications resolve.",
-                lambda: plots.paired_forest(kpis),
-            )
+    return figures
+
+
+def _paired_figures(results: Results, plots: ModuleType) -> list[_Figure]:
+    """Variants against the baseline on common random numbers, when there are variants."""
+    kpis = results.kpis
+    if not (kpis["variant"].nunique() > 1 and BASELINE in set(kpis["variant"])):
+        return []
+    return [
+        _Figure(
+            "paired_differences.png",
+            "Paired differences against the baseline",
+            "Each variant minus the baseline, replication by replication (common random "
+            "numbers), with the 95% paired-t interval; an interval that does not cross "
+            "zero is a difference the replications resolve.",
+            lambda: plots.paired_forest(kpis),
         )
+    ]
+
+
+FIGURES: tuple[Callable[[Results, ModuleType], list[_Figure]], ...] = (
+    _backlog_figures,
+    _cycle_time_figures,
+    _rate_and_utilisation_figures,
+    _meeting_figures,
+    _paired_figures,
+)
+"""The report's figures, in page order: each entry gives those the folder's data allow."""
+
+
+def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]:
+    """Draw and save every figure that the folder's data allow; returns (written, skipped)."""
+    from govsim import plots
+
     written: list[FigureEntry] = []
     skipped: list[str] = []
-    for name, title, caption, draw in specs:
-        try:
-            fig = draw()
-        except ValueError as exc:
-            skipped.append(f"{title}: {exc}")
-            continue
-        plots.save(fig, out / name)
-        written.append(FigureEntry(name, title, caption))
+    for figures_of in FIGURES:
+        for name, title, caption, draw in figures_of(results, plots):
+            try:
+                fig = draw()
+            except ValueError as exc:
+                skipped.append(f"{title}: {exc}")
+                continue
+            plots.save(fig, out / name)
+            written.append(FigureEntry(name, title, caption))
     return written, skipped
 
 
@@ -513,15 +560,3 @@ def build_report(results_dir: str | Path) -> Report:
     html_path = out / HTML_NAME
     atomic_write(html_path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     return Report(html_path, [out / f.file for f in figures], skipped)
-
-
-@click.command()
-@click.argument("results_dir", metavar="RESULTS_DIR")
-def report(results_dir: str) -> None:
-    """Write figures and a one-page HTML summary of a finished run into RESULTS_DIR/report/."""
-    try:
-        written = build_report(results_dir)
-    except ReportError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(str(written.html))

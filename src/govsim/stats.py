@@ -35,7 +35,7 @@ choice of how much to delete (MSER-5, White 1997).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -309,6 +309,26 @@ def paired_differences(
     _check_confidence(confidence)
     by_cols = _as_name_list(by, "by")
     pair_cols = _as_name_list(pair_on, "pair_on")
+    _check_paired_columns(kpis, variant_col, by_cols, pair_cols)
+    metric_cols = _resolve_metrics(kpis, metrics, [*by_cols, *pair_cols, variant_col])
+    _require_baseline(kpis, variant_col, baseline)
+    rows: list[dict[str, Any]] = []
+    for key, sub in _groups(kpis, by_cols):
+        group_desc = dict(zip(by_cols, key, strict=True))
+        pairs = _pairs_in_group(sub, variant_col, baseline, pair_cols, metric_cols, group_desc)
+        for variant, paired in pairs:
+            for metric in metric_cols:
+                row: dict[str, Any] = dict(group_desc)
+                row[variant_col] = variant
+                row.update(metric=metric, **_paired_statistics(paired, metric, confidence))
+                rows.append(row)
+    return _frame(rows, [*by_cols, variant_col, *_PAIRED_COLUMNS], count_col="n_pairs")
+
+
+def _check_paired_columns(
+    kpis: pd.DataFrame, variant_col: str, by_cols: list[str], pair_cols: list[str]
+) -> None:
+    """Refuse missing or overlapping columns."""
     if not pair_cols:
         raise ValueError("pair_on must name at least one column (e.g. ['replication'])")
     _require_columns(kpis, [variant_col], "variant")
@@ -320,8 +340,10 @@ def paired_differences(
             "variant_col, by and pair_on must name distinct columns; "
             f"got variant_col={variant_col!r}, by={by_cols}, pair_on={pair_cols}"
         )
-    metric_cols = _resolve_metrics(kpis, metrics, [*by_cols, *pair_cols, variant_col])
 
+
+def _require_baseline(kpis: pd.DataFrame, variant_col: str, baseline: Any) -> None:
+    """Refuse a baseline absent from the whole frame (nothing could be paired)."""
     is_base = (kpis[variant_col] == baseline).to_numpy(dtype=bool)
     if not is_base.any():
         present = list(pd.unique(kpis[variant_col]))
@@ -330,52 +352,55 @@ def paired_differences(
             f"variants present: {present}"
         )
 
-    rows: list[dict[str, Any]] = []
-    for key, sub in _groups(kpis, by_cols):
-        group_desc = dict(zip(by_cols, key, strict=True))
-        variants = [v for v in pd.unique(sub[variant_col]) if not _same(v, baseline)]
-        if not variants:
-            continue
-        if not (sub[variant_col] == baseline).any():
-            raise ValueError(
-                f"baseline {baseline!r} is absent from group {group_desc} "
-                f"which has variants {variants}"
-            )
-        sub_keyed = sub.dropna(subset=pair_cols)  # a NaN key cannot be paired
-        sub_is_base = (sub_keyed[variant_col] == baseline).to_numpy(dtype=bool)
-        base = sub_keyed.loc[sub_is_base, [*pair_cols, *metric_cols]]
-        _check_unique_keys(base, pair_cols, baseline, group_desc)
-        for variant in variants:
-            var_rows = sub_keyed.loc[_mask_equal(sub_keyed[variant_col], variant)]
-            var_rows = var_rows[[*pair_cols, *metric_cols]]
-            _check_unique_keys(var_rows, pair_cols, variant, group_desc)
-            paired = var_rows.merge(base, on=pair_cols, how="inner", suffixes=("_v", "_b"))
-            for metric in metric_cols:
-                xv = _metric_values(paired, f"{metric}_v")
-                xb = _metric_values(paired, f"{metric}_b")
-                ok = ~(np.isnan(xv) | np.isnan(xb))
-                ci = t_interval(xv[ok] - xb[ok], confidence)
-                base_mean = float(np.mean(xb[ok])) if ok.any() else math.nan
-                rel = (
-                    ci.mean / base_mean
-                    if base_mean != 0.0 and not math.isnan(base_mean)
-                    else math.nan
-                )
-                row: dict[str, Any] = dict(group_desc)
-                row[variant_col] = variant
-                row.update(
-                    metric=metric,
-                    n_pairs=ci.n,
-                    mean_diff=ci.mean,
-                    sd_diff=ci.sd,
-                    half_width=ci.half_width,
-                    low=ci.low,
-                    high=ci.high,
-                    baseline_mean=base_mean,
-                    relative_diff=rel,
-                )
-                rows.append(row)
-    return _frame(rows, [*by_cols, variant_col, *_PAIRED_COLUMNS], count_col="n_pairs")
+
+def _pairs_in_group(
+    sub: pd.DataFrame,
+    variant_col: str,
+    baseline: Any,
+    pair_cols: list[str],
+    metric_cols: list[str],
+    group_desc: dict[str, Any],
+) -> Iterator[tuple[Any, pd.DataFrame]]:
+    """Each variant of one ``by`` group with its rows merged to the baseline's on the
+    ``pair_on`` key (columns ``<metric>_v`` and ``<metric>_b``); unpaired rows dropped."""
+    variants = [v for v in pd.unique(sub[variant_col]) if not _same(v, baseline)]
+    if not variants:
+        return
+    if not (sub[variant_col] == baseline).any():
+        raise ValueError(
+            f"baseline {baseline!r} is absent from group {group_desc} which has variants {variants}"
+        )
+    sub_keyed = sub.dropna(subset=pair_cols)  # a NaN key cannot be paired
+    sub_is_base = (sub_keyed[variant_col] == baseline).to_numpy(dtype=bool)
+    base = sub_keyed.loc[sub_is_base, [*pair_cols, *metric_cols]]
+    _check_unique_keys(base, pair_cols, baseline, group_desc)
+    for variant in variants:
+        var_rows = sub_keyed.loc[_mask_equal(sub_keyed[variant_col], variant)]
+        var_rows = var_rows[[*pair_cols, *metric_cols]]
+        _check_unique_keys(var_rows, pair_cols, variant, group_desc)
+        yield variant, var_rows.merge(base, on=pair_cols, how="inner", suffixes=("_v", "_b"))
+
+
+def _paired_statistics(paired: pd.DataFrame, metric: str, confidence: float) -> dict[str, float]:
+    """The paired-t interval of ``metric`` over the pairs where both sides have a value, and
+    the baseline mean over those same pairs (so the relative difference compares like with
+    like)."""
+    xv = _metric_values(paired, f"{metric}_v")
+    xb = _metric_values(paired, f"{metric}_b")
+    ok = ~(np.isnan(xv) | np.isnan(xb))
+    ci = t_interval(xv[ok] - xb[ok], confidence)
+    base_mean = float(np.mean(xb[ok])) if ok.any() else math.nan
+    rel = ci.mean / base_mean if base_mean != 0.0 and not math.isnan(base_mean) else math.nan
+    return {
+        "n_pairs": ci.n,
+        "mean_diff": ci.mean,
+        "sd_diff": ci.sd,
+        "half_width": ci.half_width,
+        "low": ci.low,
+        "high": ci.high,
+        "baseline_mean": base_mean,
+        "relative_diff": rel,
+    }
 
 
 def _same(a: Any, b: Any) -> bool:

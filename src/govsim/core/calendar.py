@@ -129,6 +129,22 @@ def _as_dates(days: Iterable[dt.date], name: str) -> frozenset[dt.date]:
     return frozenset(out)
 
 
+def _check_arguments(
+    start: object, days: int, margin_days: int, kind: str, beyond_data: str
+) -> None:
+    """Refuse a calendar's arguments of the wrong type or range, with a one-line message."""
+    if isinstance(start, dt.datetime) or not isinstance(start, dt.date):
+        raise ValueError(f"start must be a date, got {start!r}")
+    if int(days) != days or days < 1:
+        raise ValueError(f"days must be a positive whole number, got {days!r}")
+    if int(margin_days) != margin_days or margin_days < 0:
+        raise ValueError(f"margin_days must be a whole number >= 0, got {margin_days!r}")
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {', '.join(_KINDS)}; got {kind!r}")
+    if beyond_data not in ("error", "estimate"):
+        raise ValueError(f"beyond_data must be 'error' or 'estimate', got {beyond_data!r}")
+
+
 class WorkCalendar:
     """Dates, office hours and working days over ``[start, start + days + margin_days)``.
 
@@ -186,17 +202,7 @@ class WorkCalendar:
         extra_holidays: Iterable[dt.date] = (),
         margin_days: int = 400,
     ) -> None:
-        if isinstance(start, dt.datetime) or not isinstance(start, dt.date):
-            raise ValueError(f"start must be a date, got {start!r}")
-        if int(days) != days or days < 1:
-            raise ValueError(f"days must be a positive whole number, got {days!r}")
-        if int(margin_days) != margin_days or margin_days < 0:
-            raise ValueError(f"margin_days must be a whole number >= 0, got {margin_days!r}")
-        if kind not in _KINDS:
-            raise ValueError(f"kind must be one of {', '.join(_KINDS)}; got {kind!r}")
-        if beyond_data not in ("error", "estimate"):
-            raise ValueError(f"beyond_data must be 'error' or 'estimate', got {beyond_data!r}")
-
+        _check_arguments(start, days, margin_days, kind, beyond_data)
         self.start = start
         self.days = int(days)
         self.margin_days = int(margin_days)
@@ -219,6 +225,36 @@ class WorkCalendar:
         self._open_min = float(blocks[0][0])
         self._close_min = float(blocks[-1][1])
 
+        self._flags: list[bool] = self._working_day_flags(
+            beyond_data, extra_workdays, extra_holidays
+        )
+        self._wd_index: list[int] = [i for i, f in enumerate(self._flags) if f]
+        self._build_office_intervals(blocks)
+
+    @property
+    def first_official_year(self) -> int:
+        """The first year with official 调休 data in the holidays package."""
+        return min(_official_years())
+
+    @property
+    def last_official_year(self) -> int:
+        """The last year with official 调休 data in the holidays package."""
+        return max(_official_years())
+
+    # -- construction helpers ---------------------------------------------------------------
+
+    def _working_day_flags(
+        self,
+        beyond_data: BeyondData,
+        extra_workdays: Iterable[dt.date],
+        extra_holidays: Iterable[dt.date],
+    ) -> list[bool]:
+        """One flag per covered day, True on a working day (K01).
+
+        The kind gives the base week (every day, or Monday to Friday); ``cn_official`` then
+        applies each year's statutory rest days and 调休 make-up days; ``extra_workdays`` and
+        ``extra_holidays`` come last and override everything.
+        """
         extra_work = _as_dates(extra_workdays, "extra_workdays")
         extra_rest = _as_dates(extra_holidays, "extra_holidays")
         both = sorted(extra_work & extra_rest)
@@ -227,35 +263,31 @@ class WorkCalendar:
                 "a day cannot be both in extra_workdays and extra_holidays: "
                 + ", ".join(d.isoformat() for d in both)
             )
-
-        # Working-day flags, one per covered day.
         dates = self._dates
-        flags = [True] * n_days if kind == "continuous" else [d.weekday() < 5 for d in dates]
-        if kind == "cn_official":
+        if self.kind == "continuous":
+            flags = [True] * self._n_days
+        else:
+            flags = [d.weekday() < 5 for d in dates]
+        if self.kind == "cn_official":
             self._check_data(beyond_data, extra_work | extra_rest)
             for year in range(dates[0].year, dates[-1].year + 1):
                 off, make_up = _cn_year(year)
-                for d in off:
-                    i = d.toordinal() - self._ord0
-                    if 0 <= i < n_days:
-                        flags[i] = False
-                for d in make_up:
-                    i = d.toordinal() - self._ord0
-                    if 0 <= i < n_days:
-                        flags[i] = True
-        for d in extra_work:
-            i = d.toordinal() - self._ord0
-            if 0 <= i < n_days:
-                flags[i] = True
-        for d in extra_rest:
-            i = d.toordinal() - self._ord0
-            if 0 <= i < n_days:
-                flags[i] = False
-        self._flags: list[bool] = flags
-        self._wd_index: list[int] = [i for i, f in enumerate(flags) if f]
+                self._set_flags(flags, off, False)
+                self._set_flags(flags, make_up, True)
+        self._set_flags(flags, extra_work, True)
+        self._set_flags(flags, extra_rest, False)
+        return flags
 
-        # Office intervals [S[k], E[k]) on the clock, merged where they touch (24:00 → 00:00),
-        # with the working minutes before each one (C) and up to its end (CE).
+    def _set_flags(self, flags: list[bool], days: Iterable[dt.date], value: bool) -> None:
+        """Set the flag of each of ``days`` that the calendar covers to ``value``."""
+        for d in days:
+            i = d.toordinal() - self._ord0
+            if 0 <= i < self._n_days:
+                flags[i] = value
+
+    def _build_office_intervals(self, blocks: Sequence[tuple[int, int]]) -> None:
+        """Office intervals ``[S[k], E[k])`` on the clock, merged where they touch (24:00 →
+        00:00), with the working minutes before each one (C) and up to its end (CE)."""
         starts: list[float] = []
         ends: list[float] = []
         for i in self._wd_index:
@@ -283,18 +315,6 @@ class WorkCalendar:
         self._C_np = np.asarray(before, dtype=float)
         self._E_np = np.asarray(ends, dtype=float)
         self._CE_np = np.asarray(upto, dtype=float)
-
-    @property
-    def first_official_year(self) -> int:
-        """The first year with official 调休 data in the holidays package."""
-        return min(_official_years())
-
-    @property
-    def last_official_year(self) -> int:
-        """The last year with official 调休 data in the holidays package."""
-        return max(_official_years())
-
-    # -- construction helpers ---------------------------------------------------------------
 
     def _check_data(self, beyond_data: BeyondData, extras: frozenset[dt.date]) -> None:
         """Apply ``beyond_data`` to the years of the horizon without official 调休 data."""

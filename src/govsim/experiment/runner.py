@@ -243,7 +243,32 @@ def run_experiment(
     clear_temporary(run_dir)
     tasks = make_tasks(points, reps, seed, events, run_dir)
     todo = [t for t in tasks if not is_done(run_dir, t.point_index, t.replication)]
-    manifest: dict[str, object] = {
+    manifest = _first_manifest(identity, scenario_path, points, started)
+    write_json(manifest, run_dir / MANIFEST)
+
+    tick = progress(len(tasks), len(tasks) - len(todo)) if progress else (lambda: None)
+    failures = _run_tasks(todo, workers, scheduler, tick)
+    kpis, summary = _consolidate_run(run_dir, tasks)
+    manifest.update(
+        status="failed" if failures else "complete",
+        resumed=resume,
+        workers=workers if not scheduler else None,
+        scheduler=scheduler,
+        finished=dt.datetime.now(dt.UTC).isoformat(),
+        tasks=_task_entries(tasks, failures),
+    )
+    write_json(manifest, run_dir / MANIFEST)
+    return RunResult(run_dir, kpis, summary, failures, skipped=len(tasks) - len(todo))
+
+
+def _first_manifest(
+    identity: dict[str, object],
+    scenario_path: Path | None,
+    points: list[DesignPoint],
+    started: dt.datetime,
+) -> dict[str, object]:
+    """The manifest written before any task runs: what is run, with which software, where."""
+    return {
         "govsim_version": __version__,
         **identity,
         "scenario_file": str(scenario_path) if scenario_path else None,
@@ -256,9 +281,12 @@ def run_experiment(
         "platform": platform.platform(),
         "argv": sys.argv,
     }
-    write_json(manifest, run_dir / MANIFEST)
 
-    tick = progress(len(tasks), len(tasks) - len(todo)) if progress else (lambda: None)
+
+def _run_tasks(
+    todo: list[Task], workers: int, scheduler: str | None, tick: Callable[[], None]
+) -> list[TaskFailure]:
+    """Run ``todo`` on the executor, ticking once per finished task; the failures by task."""
     failures: list[TaskFailure] = []
     if todo:
         with open_executor(workers, scheduler) as executor:
@@ -267,7 +295,11 @@ def run_experiment(
                     failures.append(TaskFailure(task, f"{type(exc).__name__}: {exc}"))
                 tick()
     failures.sort(key=lambda f: f.task.index)
+    return failures
 
+
+def _consolidate_run(run_dir: Path, tasks: list[Task]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Join every task's parts into the run's files; the KPI table and its summary."""
     clear_temporary(run_dir)
     keys = [(t.point_index, t.replication) for t in tasks]
     for kind in ("backlog", "ledger_daily", "ledger_year", "events", "cases"):
@@ -276,28 +308,24 @@ def run_experiment(
     summary = summary_table(kpis) if not kpis.empty else pd.DataFrame()
     if not summary.empty:
         write_csv(summary, run_dir / "summary.csv")
+    return kpis, summary
+
+
+def _task_entries(tasks: list[Task], failures: list[TaskFailure]) -> list[dict[str, object]]:
+    """The manifest's line per task: its design point, replication, seed and status."""
     failed = {f.task.index: f.error for f in failures}
-    manifest.update(
-        status="failed" if failures else "complete",
-        resumed=resume,
-        workers=workers if not scheduler else None,
-        scheduler=scheduler,
-        finished=dt.datetime.now(dt.UTC).isoformat(),
-        tasks=[
-            {
-                "point": t.point_index,
-                "variant": t.variant,
-                "sweep": t.point,
-                "replication": t.replication,
-                "seed": t.seed,
-                "status": "failed" if t.index in failed else "done",
-                **({"error": failed[t.index]} if t.index in failed else {}),
-            }
-            for t in tasks
-        ],
-    )
-    write_json(manifest, run_dir / MANIFEST)
-    return RunResult(run_dir, kpis, summary, failures, skipped=len(tasks) - len(todo))
+    return [
+        {
+            "point": t.point_index,
+            "variant": t.variant,
+            "sweep": t.point,
+            "replication": t.replication,
+            "seed": t.seed,
+            "status": "failed" if t.index in failed else "done",
+            **({"error": failed[t.index]} if t.index in failed else {}),
+        }
+        for t in tasks
+    ]
 
 
 def _point_entry(index: int, p: DesignPoint) -> dict[str, object]:

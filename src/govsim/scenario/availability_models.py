@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from govsim.core.distributions import Distribution
-from govsim.scenario.models import Identifier, Probability, Rate, Strict
+from govsim.scenario.types import Identifier, Probability, Rate, Strict
 
 AbsenceReason = Literal["out_of_city", "visit", "vacation", "study", "family_visit", "medical"]
 """A80's list 「出差（出访）、学习、离岗休假、探亲、就医」 with 出差 read as out of the city

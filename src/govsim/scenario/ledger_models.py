@@ -15,26 +15,17 @@ text is in ``docs/scenario.md``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from govsim.core.distributions import Distribution
+from govsim.scenario.types import Probability, Rate, Strict, dist
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Rate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 MAX_DEADLINE_WORKING_DAYS = 250  # a sampled deadline is capped here (one working year)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _dist(**kw: float | str) -> Distribution:
-    return Distribution.model_validate(kw)
-
-
-class _Source(_Strict):
+class _Source(Strict):
     """What every source of ledger items has: a deadline and an amount of work (K65)."""
 
     deadline: Distribution
@@ -56,11 +47,11 @@ class InstructionItems(_Source):
         description="Share of leader instructions registered on the ledger when issued.",
     )
     deadline: Distribution = Field(
-        default=_dist(dist="triangular", low_days=10, mode_days=20, high_days=40),
+        default=dist(dist="triangular", low_days=10, mode_days=20, high_days=40),
         description="Working days from 立项 to the item's deadline (AMB-50, K65).",
     )
     work: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=3, cv=0.5),
+        default=dist(dist="lognormal", mean_days=3, cv=0.5),
         description="Department work the item needs, working time (at the full office day).",
     )
 
@@ -77,11 +68,11 @@ class KeyTaskItems(_Source):
         default=0.0, description="Further key tasks per week, city-wide (Poisson, working time)."
     )
     deadline: Distribution = Field(
-        default=_dist(dist="triangular", low_days=120, mode_days=200, high_days=240),
+        default=dist(dist="triangular", low_days=120, mode_days=200, high_days=240),
         description="Working days from 立项 to the deadline (AMB-50, K65).",
     )
     work: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=15, cv=0.5),
+        default=dist(dist="lognormal", mean_days=15, cv=0.5),
         description="Department work a key task needs, working time.",
     )
 
@@ -93,11 +84,11 @@ class AuditItems(_Source):
         default=0.0, description="Audit findings per week, city-wide (Poisson, working time)."
     )
     deadline: Distribution = Field(
-        default=_dist(dist="triangular", low_days=30, mode_days=60, high_days=90),
+        default=dist(dist="triangular", low_days=30, mode_days=60, high_days=90),
         description="Working days from 立项 to the deadline (AMB-50, K65).",
     )
     work: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=8, cv=0.5),
+        default=dist(dist="lognormal", mean_days=8, cv=0.5),
         description="Department work a rectification needs, working time.",
     )
 
@@ -109,16 +100,16 @@ class MeetingItems(_Source):
     """
 
     deadline: Distribution = Field(
-        default=_dist(dist="triangular", low_days=20, mode_days=40, high_days=60),
+        default=dist(dist="triangular", low_days=20, mode_days=40, high_days=60),
         description="Working days from 立项 to the deadline (AMB-50, K65).",
     )
     work: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=5, cv=0.5),
+        default=dist(dist="lognormal", mean_days=5, cv=0.5),
         description="Department work a decision needs, working time.",
     )
 
 
-class ColourRule(_Strict):
+class ColourRule(Strict):
     """``[ledger.colour]``: the 蓝黄红 rule (A70; RULES §7.4; K62; AMB-14)."""
 
     behind_yellow: float = Field(
@@ -141,15 +132,15 @@ class ColourRule(_Strict):
         return self
 
 
-class Rhythm(_Strict):
+class Rhythm(Strict):
     """``[ledger.rhythm]``: 周盘点, 旬推进, 月调度 and escalation (A70, A74; K63)."""
 
     dekad_push: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=1.0, cv=0.3),
+        default=dist(dist="lognormal", mean_hours=1.0, cv=0.3),
         description="Office time of one VM's 旬推进 session, before the per-item time.",
     )
     monthly_dispatch: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=2.0, cv=0.3),
+        default=dist(dist="lognormal", mean_hours=2.0, cv=0.3),
         description="Office time of the mayor's 月调度 session, before the per-item time.",
     )
     minutes_per_item: float = Field(
@@ -183,7 +174,7 @@ class Rhythm(_Strict):
     )
 
 
-class Scoring(_Strict):
+class Scoring(Strict):
     """``[ledger.scoring]``: year-end points per department (A74 「加减分」; K68)."""
 
     on_time: float = Field(default=1.0, allow_inf_nan=False, description="Per on-time closure.")
@@ -193,7 +184,7 @@ class Scoring(_Strict):
     criticism: float = Field(default=-3.0, allow_inf_nan=False, description="Per 通报批评.")
 
 
-class Ledger(_Strict):
+class Ledger(Strict):
     """``[ledger]``: the supervision ledger (A53, A57, A69–A74)."""
 
     enabled: bool = Field(default=True, description="false: the section is ignored.")
@@ -208,15 +199,15 @@ class Ledger(_Strict):
         description="How a department splits that time among its items (ASSUMPTION).",
     )
     assign: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
+        default=dist(dist="lognormal", mean_minutes=30, cv=0.5),
         description="GO working time to assign one item to its department (交办).",
     )
     accept: Distribution = Field(
-        default=_dist(dist="exponential", mean_days=1),
+        default=dist(dist="exponential", mean_days=1),
         description="Department's working time from 交办 to 承办 (a delay).",
     )
     verify: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=1.5, cv=0.5),
+        default=dist(dist="lognormal", mean_hours=1.5, cv=0.5),
         description="GO working time to verify one completed item (核查).",
     )
     p_verify_fail: Probability = Field(

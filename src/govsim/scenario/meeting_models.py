@@ -21,22 +21,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from govsim.core.distributions import Distribution
-
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from govsim.scenario.types import Probability, Strict, dist
 
 
-def _dist(**kw: float | str) -> Distribution:
-    return Distribution.model_validate(kw)
-
-
-class ExecutiveMeetings(_Strict):
+class ExecutiveMeetings(Strict):
     """``[meetings.executive]``: cadence, agenda size, chair and quorum (A45, A50; K39–K48)."""
 
     cadence: Literal["monthly", "fortnightly"] = Field(
@@ -108,7 +99,7 @@ class ExecutiveMeetings(_Strict):
     )
 
 
-class Topics(_Strict):
+class Topics(Strict):
     """``[meetings.topics]``: the A48–A49 pipeline of a topic (RULES §5.1; K44, K45, K52)."""
 
     p_refer: Probability = Field(
@@ -130,17 +121,17 @@ class Topics(_Strict):
         description="One VM act instead of confirm (A48) and sign-off (A49) (K52, AMB-41).",
     )
     research: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=10, cv=0.5),
+        default=dist(dist="lognormal", mean_days=10, cv=0.5),
         description="Working time the lead department needs to research the topic (A48 "
         "「提前充分研究论证」).",
     )
     coordinate: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=3, cv=0.5),
+        default=dist(dist="lognormal", mean_days=3, cv=0.5),
         description="Working time to agree it with the related departments (A48 "
         "「与相关部门协调一致」; a topic not consulted is not submitted).",
     )
     compliance_review: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=2, cv=0.5),
+        default=dist(dist="lognormal", mean_days=2, cv=0.5),
         description="Working time of the legality and compliance review (A48 "
         "「经合法合规性审查后」; by the justice bureau, ASSUMPTION).",
     )
@@ -155,7 +146,7 @@ class Topics(_Strict):
         "rework; they go through the A48 pipeline again (RULES §5.1 row 14, ASSUMPTION).",
     )
     rework: Distribution = Field(
-        default=_dist(dist="lognormal", mean_days=5, cv=0.5),
+        default=dist(dist="lognormal", mean_days=5, cv=0.5),
         description="Working time the lead department needs to rework a returned topic.",
     )
 
@@ -169,45 +160,45 @@ class Topics(_Strict):
         return self
 
     confirm: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
+        default=dist(dist="lognormal", mean_minutes=30, cv=0.5),
         description="VM in charge's effort to confirm the topic (A48).",
     )
     agree: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
+        default=dist(dist="lognormal", mean_minutes=30, cv=0.5),
         description="Mayor's effort to agree to the topic (A48).",
     )
     sign_off: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=30, cv=0.5),
+        default=dist(dist="lognormal", mean_minutes=30, cv=0.5),
         description="VM in charge's effort to sign the materials off (A49).",
     )
 
 
-class Agenda(_Strict):
+class Agenda(Strict):
     """``[meetings.agenda]``: the A50 arrangement, GO → SG → mayor."""
 
     propose: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=2, cv=0.3),
+        default=dist(dist="lognormal", mean_hours=2, cv=0.3),
         description="GO effort to propose the agenda (A50 「提出安排意见」).",
     )
     review: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=1, cv=0.3),
+        default=dist(dist="lognormal", mean_hours=1, cv=0.3),
         description="SG effort to review it (A50 「审定」).",
     )
     fix: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=30, cv=0.3),
+        default=dist(dist="lognormal", mean_minutes=30, cv=0.3),
         description="Mayor's effort to fix it (A50 「确定」).",
     )
 
 
-class Minutes(_Strict):
+class Minutes(Strict):
     """``[meetings.minutes]``: drafting and signing (A52; AMB-10, AMB-51, K49)."""
 
     draft: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=4, cv=0.3),
+        default=dist(dist="lognormal", mean_hours=4, cv=0.3),
         description="GO effort to draft the minutes (AMB-51).",
     )
     sign: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=30, cv=0.3),
+        default=dist(dist="lognormal", mean_minutes=30, cv=0.3),
         description="Signer's effort to sign them (A52).",
     )
     exec_vm_may_sign_when_entrusted: bool = Field(
@@ -217,7 +208,7 @@ class Minutes(_Strict):
     )
 
 
-class Plenary(_Strict):
+class Plenary(Strict):
     """``[meetings.plenary]``: the plenary meeting (全体会议, A44; RULES §3.5, §5.6)."""
 
     months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
@@ -253,7 +244,7 @@ class Plenary(_Strict):
     )
 
 
-class MayorOffice(_Strict):
+class MayorOffice(Strict):
     """``[meetings.mayor_office]``: the mayor's office meeting (市长办公会议, A46; RULES §5.6)."""
 
     p_take: Probability = Field(
@@ -292,7 +283,7 @@ class MayorOffice(_Strict):
     )
 
 
-class SpecialTopic(_Strict):
+class SpecialTopic(Strict):
     """``[meetings.special_topic]``: special-topic meetings (专题会议, A47, A52; RULES §4.4)."""
 
     p_convene_on_dissent: Probability = Field(
@@ -334,12 +325,12 @@ class SpecialTopic(_Strict):
         "they are issued (A52 「须经市长审定后印发」).",
     )
     review: Distribution = Field(
-        default=_dist(dist="lognormal", mean_minutes=30, cv=0.3),
+        default=dist(dist="lognormal", mean_minutes=30, cv=0.3),
         description="Mayor's effort to review important minutes (A52).",
     )
 
 
-class Meetings(_Strict):
+class Meetings(Strict):
     """``[meetings]``: the government's meetings and their topics (A43–A53)."""
 
     enabled: bool = Field(default=True, description="false ignores the section.")
@@ -350,7 +341,7 @@ class Meetings(_Strict):
         "a decision has been issued; none: no reports.",
     )
     report: Distribution = Field(
-        default=_dist(dist="lognormal", mean_hours=2, cv=0.3),
+        default=dist(dist="lognormal", mean_hours=2, cv=0.3),
         description="GO effort to prepare one report (A53).",
     )
     postpone_working_days: int = Field(

@@ -1,0 +1,187 @@
+"""Backlog over time: items held at the end of each day, median and band across replications."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
+
+from govsim.core.org import GO
+from govsim.plots.style import (
+    BAND,
+    design_colours,
+    design_linestyles,
+    designs_of,
+    holder_name,
+    n_reps,
+    new_figure,
+    plot_style,
+    safe_text,
+    set_titles,
+    with_design,
+)
+
+
+def _backlog_frame(backlog: pd.DataFrame) -> pd.DataFrame:
+    for col in ("day", "holder", "backlog"):
+        if col not in backlog.columns:
+            raise ValueError(f"backlog frame has no {col!r} column")
+    out = with_design(backlog)
+    out["day"] = pd.to_datetime(out["day"])
+    out["holder"] = out["holder"].astype(str)
+    return out
+
+
+def _band(sub: pd.DataFrame, band: tuple[float, float]) -> pd.DataFrame:
+    """Median and quantile band across replications, per day."""
+    grouped = sub.groupby("day")["backlog"]
+    return pd.DataFrame(
+        {
+            "median": grouped.median(),
+            "low": grouped.quantile(band[0]),
+            "high": grouped.quantile(band[1]),
+        }
+    )
+
+
+def _date_axis(ax) -> None:  # type: ignore[no-untyped-def]
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _band_text(band: tuple[float, float], reps: int) -> str:
+    return (
+        f"line: median, band: {band[0]:.0%}–{band[1]:.0%} across {reps} replication"
+        f"{'s' if reps != 1 else ''}"
+    )
+
+
+def _median_with_band(  # type: ignore[no-untyped-def]
+    ax, stats: pd.DataFrame, colour: str, *, alpha: float, **line: Any
+) -> None:
+    """A step line at the daily median and a shaded band between the quantiles."""
+    ax.fill_between(
+        stats.index,
+        stats["low"],
+        stats["high"],
+        color=colour,
+        alpha=alpha,
+        linewidth=0,
+        step="post",
+    )
+    ax.plot(stats.index, stats["median"], color=colour, drawstyle="steps-post", **line)
+
+
+def backlog_by_design(
+    backlog: pd.DataFrame, holder: str = GO, *, band: tuple[float, float] = BAND
+) -> Figure:
+    """One holder's backlog over time, one line per design point (median across replications)
+    with a shaded quantile band (default 10–90%).
+
+    ``backlog`` is ``backlog.parquet``: ``variant``, ``point``, ``replication``, ``day``,
+    ``holder``, ``backlog`` (items held at the end of the day).
+    """
+    frame = _backlog_frame(backlog)
+    frame = frame.loc[frame["holder"] == holder]
+    if frame.empty:
+        raise ValueError(f"no backlog series for holder {holder!r}")
+    designs = designs_of(frame)
+    colours, styles = design_colours(designs), design_linestyles(designs)
+    with plot_style():
+        fig = new_figure(9, 4.6)
+        ax = fig.add_subplot()
+        for i, design in enumerate(designs):
+            _median_with_band(
+                ax,
+                _band(frame.loc[frame["design"] == design], band),
+                colours[design],
+                alpha=0.18,
+                linestyle=styles[design],
+                label=safe_text(design, f"design {i + 1}"),
+                linewidth=1.6,
+            )
+        _date_axis(ax)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("items held at end of day")
+        ax.set_xlabel("date")
+        set_titles(
+            fig, ax, f"{holder_name(holder)}: backlog over time", _band_text(band, n_reps(frame))
+        )
+        ax.legend(title="design point", loc="upper left")
+    return fig
+
+
+def backlog_by_holder(
+    backlog: pd.DataFrame,
+    holders: Sequence[str] | None = None,
+    *,
+    band: tuple[float, float] = BAND,
+    ncols: int = 2,
+) -> Figure:
+    """One panel per design point, one line per holder (median across replications, with a
+    shaded quantile band); all panels share the y axis.
+
+    ``holders=None`` plots every holder except the GO (the leaders), whose backlog is on a much
+    smaller scale than the GO's; pass e.g. ``["GO"]`` or a list of leader ids to choose.
+    """
+    frame = _backlog_frame(backlog)
+    holders = _chosen_holders(frame, holders)
+    frame = frame.loc[frame["holder"].isin(holders)]
+    designs = designs_of(frame)
+    ncols = max(1, min(ncols, len(designs)))
+    nrows = math.ceil(len(designs) / ncols)
+    with plot_style():
+        fig = new_figure(5.2 * ncols, 3.4 * nrows + 0.8)
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
+        for i, design in enumerate(designs):
+            ax = axes[i]
+            _holder_lines(ax, frame.loc[frame["design"] == design], holders, band)
+            ax.set_title(safe_text(design, f"design {i + 1}"))
+            _date_axis(ax)
+            ax.set_ylim(bottom=0)
+            if i % ncols == 0:
+                ax.set_ylabel("items held at end of day")
+        for ax in axes[len(designs) :]:
+            ax.set_visible(False)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(
+            handles, labels, loc="outside lower center", ncols=min(len(holders), 6), title="holder"
+        )
+        fig.suptitle(
+            f"Backlog per holder over time\n{_band_text(band, n_reps(frame))}", fontweight="bold"
+        )
+    return fig
+
+
+def _chosen_holders(frame: pd.DataFrame, holders: Sequence[str] | None) -> list[str]:
+    """The holders asked for (default: all but the GO, or the GO alone), all present."""
+    present = list(dict.fromkeys(frame["holder"]))
+    if holders is None:
+        holders = [h for h in present if h != GO] or present
+    missing = [h for h in holders if h not in present]
+    if missing:
+        raise ValueError(f"no backlog series for holder(s) {missing}; present: {present}")
+    return list(holders)
+
+
+def _holder_lines(  # type: ignore[no-untyped-def]
+    ax, sub: pd.DataFrame, holders: Sequence[str], band: tuple[float, float]
+) -> None:
+    """One median line with its band per holder: ten colours, then the next line style."""
+    styles = ["-", "--", ":", "-."]
+    alpha = 0.15 if len(holders) <= 3 else 0.06
+    for j, holder in enumerate(holders):
+        _median_with_band(
+            ax,
+            _band(sub.loc[sub["holder"] == holder], band),
+            f"C{j % 10}",
+            alpha=alpha,
+            linestyle=styles[(j // 10) % len(styles)],
+            label=holder_name(holder),
+            linewidth=1.3,
+        )
