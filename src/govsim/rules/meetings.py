@@ -10,14 +10,122 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from govsim.core.calendar import WorkCalendar
 from govsim.core.org import Organisation
 
 MEMBER_ROLES = ("mayor", "executive_vice_mayor", "vice_mayor", "secretary_general")
-KINDS = ("executive", "plenary", "mayor_office", "special_topic")
-"""The four meetings of A43 「全体会议、常务会议、市长办公会议和专题会议」."""
-MAYORS_MEETINGS = ("executive", "plenary", "mayor_office")
+
+
+@dataclass(frozen=True)
+class MeetingKind:
+    """What one of the four meetings of A43 is, as data read by the model, the checks and the
+    KPIs, so that no code branches on a meeting's name (RULES §3.5, §5.2–§5.6).
+
+    ``section`` names the kind's table in the scenario's ``[meetings]`` section, and the
+    ``*_knob`` fields the names of that table's fields for the stand-in and the quorum base,
+    so the model reads a kind's knobs without knowing which kind it is."""
+
+    name: str
+    article: str
+    member_roles: tuple[str, ...]  # leaders who are members (组成), by role
+    observer_roles: tuple[str, ...]  # leaders who attend (列席) without being members
+    observer_departments: bool  # the departments' principal heads attend too (A44)
+    mayors: bool  # convened and chaired by the mayor (A44–A46); else by the VM in charge (A47)
+    stand_in: str  # whom an absent convener may entrust: executive_vice_mayor | sg_or_deputy
+    entrust_knob: str  # the field of the kind's table that allows the entrustment
+    quorum_knob: str | None  # the field holding the A45 「应到人数」 base; None: no quorum rule
+    agenda: str  # a49_cutoff | ready | referred | convener_waiting (how the agenda is drawn)
+    agenda_at_opening: bool  # the agenda is drawn at the opening (else when it is planned)
+    arrangement: tuple[str, ...]  # the A50 steps before the meeting: go_propose, sg_review, fix
+    regular: bool  # held on a calendar (A44, A45) besides any ad-hoc or on-demand meeting
+    at_meeting: str  # what may befall a topic besides its decision: defer_or_return | escalate
+    minutes_by: str  # mayor (A52 「由市长签发」) | mayor_or_entrusted (K49) | knob (`signer`)
+    important_minutes: bool  # important minutes are reviewed by the mayor first (A52)
+
+
+MEETING_KINDS: dict[str, MeetingKind] = {
+    k.name: k
+    for k in (
+        MeetingKind(
+            name="plenary",
+            article="A44",
+            member_roles=MEMBER_ROLES,
+            observer_roles=("deputy_secretary_general",),  # ASSUMPTION: always extended
+            observer_departments=True,  # 「市政府组成部门的主要负责人」; ASSUMPTION: departments
+            mayors=True,
+            stand_in="executive_vice_mayor",  # only under the AMB-26 knob
+            entrust_knob="entrust_when_mayor_away",
+            quorum_knob=None,
+            agenda="ready",  # A44(二): A48 topics ready now, no A49 cut-off
+            agenda_at_opening=False,
+            arrangement=("go_propose", "fix"),  # procedure not stated (AMB-24, ASSUMPTION)
+            regular=True,
+            at_meeting="defer_or_return",
+            minutes_by="mayor",
+            important_minutes=False,
+        ),
+        MeetingKind(
+            name="executive",
+            article="A45",
+            member_roles=MEMBER_ROLES,  # 「由市长、副市长、市政府秘书长组成」
+            observer_roles=("deputy_secretary_general",),  # 「市政府副秘书长列席」
+            observer_departments=False,
+            mayors=True,
+            stand_in="executive_vice_mayor",  # 「可委托负责常务工作的副市长召集和主持」
+            entrust_knob="entrust_when_mayor_away",
+            quorum_knob="quorum_base",  # 「出席人数须超过应到人数的二分之一」
+            agenda="a49_cutoff",  # A49 「应于会前5个工作日报送」, capacity K43
+            agenda_at_opening=False,
+            arrangement=("go_propose", "sg_review", "fix"),  # A50
+            regular=True,
+            at_meeting="defer_or_return",
+            minutes_by="mayor_or_entrusted",  # the entrusted VM may sign under K49
+            important_minutes=False,
+        ),
+        MeetingKind(
+            name="mayor_office",
+            article="A46",
+            member_roles=("mayor", "executive_vice_mayor", "vice_mayor"),  # 「由市长、副市长组成」
+            observer_roles=("secretary_general", "deputy_secretary_general"),
+            observer_departments=False,
+            mayors=True,
+            stand_in="executive_vice_mayor",
+            entrust_knob="entrust_when_mayor_away",
+            quorum_knob=None,
+            agenda="referred",  # the topics waiting when it is convened (RULES §5.6)
+            agenda_at_opening=False,
+            arrangement=("go_propose", "fix"),  # AMB-24, ASSUMPTION
+            regular=False,
+            at_meeting="escalate",  # A46(二): 「提请市政府常务会议研究」
+            minutes_by="mayor",
+            important_minutes=False,
+        ),
+        MeetingKind(
+            name="special_topic",
+            article="A47",
+            member_roles=(),  # its chair and the departments concerned sit
+            observer_roles=(),  # A51 does not cover it
+            observer_departments=False,
+            mayors=False,  # 「由市长、副市长…召集」: the leader who took the matter
+            stand_in="sg_or_deputy",  # 「委托市政府秘书长、副秘书长等有关负责同志」
+            entrust_knob="entrust_when_away",
+            quorum_knob=None,
+            agenda="convener_waiting",  # the convener's topics waiting on the day
+            agenda_at_opening=True,
+            arrangement=(),
+            regular=False,
+            at_meeting="escalate",  # A47(三)
+            minutes_by="knob",  # A52 「由市长或分管有关工作的副市长签发」 (K49 signer)
+            important_minutes=True,  # A52 「重要的…须经市长审定后印发」
+        ),
+    )
+}
+"""The four meetings of A43 「全体会议、常务会议、市长办公会议和专题会议」, in the order of
+A44–A47."""
+KINDS = tuple(MEETING_KINDS)
+MAYORS_MEETINGS = tuple(k for k, spec in MEETING_KINDS.items() if spec.mayors)
 """The meetings the mayor convenes (A44, A45, A46 「由市长召集和主持」), whose minutes the mayor
 signs (A52) and for which leaders ask the mayor for leave (A51)."""
 
@@ -26,7 +134,7 @@ def executive_members(org: Organisation) -> tuple[str, ...]:
     """A45 「市政府常务会议由市长、副市长、市政府秘书长组成」: the roster, in scenario order.
 
     Deputy secretaries-general attend (列席) but are not members (INV-M12, AMB-11)."""
-    return tuple(ld for ld, role in org.leader_roles.items() if role in MEMBER_ROLES)
+    return members(org, "executive")
 
 
 def members(org: Organisation, kind: str) -> tuple[str, ...]:
@@ -35,12 +143,8 @@ def members(org: Organisation, kind: str) -> tuple[str, ...]:
     Plenary (A44) and executive (A45): mayor, vice mayors, secretary-general. Mayor's office
     (A46 「由市长、副市长组成」): mayor and vice mayors. Special topic (A47): none — its chair
     and the departments concerned sit (the model adds the chair)."""
-    if kind in ("executive", "plenary"):
-        return executive_members(org)
-    if kind == "mayor_office":
-        roles = ("mayor", "executive_vice_mayor", "vice_mayor")
-        return tuple(ld for ld, role in org.leader_roles.items() if role in roles)
-    return ()
+    roles = MEETING_KINDS[kind].member_roles
+    return tuple(ld for ld, role in org.leader_roles.items() if role in roles)
 
 
 def observers(org: Organisation, kind: str) -> tuple[str, ...]:
@@ -52,13 +156,19 @@ def observers(org: Organisation, kind: str) -> tuple[str, ...]:
     plenary also the principal heads of the constituent departments (A44 「市政府组成部门的主要
     负责人」; ASSUMPTION: the units of kind ``department``), named by their unit. None at a
     special topic (A51 does not cover it)."""
-    roles: tuple[str, ...] = ()
-    if kind in ("executive", "plenary"):
-        roles = ("deputy_secretary_general",)
-    elif kind == "mayor_office":
-        roles = ("secretary_general", "deputy_secretary_general")
-    leaders = tuple(ld for ld, role in org.leader_roles.items() if role in roles)
-    return leaders + (org.departments if kind == "plenary" else ())
+    spec = MEETING_KINDS[kind]
+    leaders = tuple(ld for ld, role in org.leader_roles.items() if role in spec.observer_roles)
+    return leaders + (org.departments if spec.observer_departments else ())
+
+
+def stand_in(org: Organisation, kind: str, away: Callable[[str], object]) -> str | None:
+    """Whom the absent convener of a ``kind`` meeting may entrust (RULES §5.3): the executive
+    vice mayor for the mayor's meetings (A45, AMB-26, AMB-40), the secretary-general or a
+    deputy on post for a special topic (A47); whether the scenario allows it is the kind's
+    ``entrust_knob``."""
+    if MEETING_KINDS[kind].stand_in == "sg_or_deputy":
+        return special_topic_delegate(org, away)
+    return org.executive_vice_mayor
 
 
 def chair_now(convener: str, delegate: str | None, away: Callable[[str], object]) -> str | None:
@@ -199,8 +309,9 @@ def minutes_signer(
     entrustment (AMB-10), unless the K49 knob lets that VM sign an executive meeting's. A
     special topic's are signed by the leader in charge who convened it (``special_signer =
     "convener"``) or by the mayor."""
-    if kind == "special_topic":
+    signs = MEETING_KINDS[kind].minutes_by
+    if signs == "knob":
         return convener if special_signer == "convener" and convener else org.mayor
-    if kind == "executive" and exec_vm_may_sign and chair == org.executive_vice_mayor:
+    if signs == "mayor_or_entrusted" and exec_vm_may_sign and chair == org.executive_vice_mayor:
         return chair
     return org.mayor
