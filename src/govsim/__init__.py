@@ -1,7 +1,40 @@
 """govsim — a discrete-event simulator of a city government's administrative flow.
 
-The model follows the 济宁市人民政府工作规则 (2022); see ``RULES.md`` in the shared design
-folder for the article-by-article catalogue that the code cites.
+The model follows the 济宁市人民政府工作规则 (2022); ``docs/`` describes what is modelled,
+article by article. The public Python API (:mod:`govsim.api`) is available from the package
+itself — ``govsim.load_scenario``, ``simulate``, ``run``, ``load_results``, ``load_log``,
+``check``, ``export``, ``summary_table``, ``paired_differences``, ``report``,
+``work_calendar`` — with :mod:`govsim.plots` for figures; it is imported on first use, so
+``import govsim`` stays light.
 """
 
+from typing import Any
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "check",
+    "design_points",
+    "export",
+    "headline_table",
+    "load_log",
+    "load_results",
+    "load_scenario",
+    "paired_differences",
+    "parse_scenario",
+    "report",
+    "run",
+    "simulate",
+    "summary_table",
+    "work_calendar",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """The API's functions, imported when first asked for (PEP 562)."""
+    if name in __all__:
+        from govsim import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'govsim' has no attribute {name!r}")

@@ -113,12 +113,10 @@ def _tag(frame: pd.DataFrame, task: Task) -> pd.DataFrame:
     return frame
 
 
-def run_task(task: Task) -> int:
-    """Simulate one replication, reduce its log, and write its parts; returns the task index.
-
-    Runs on the worker side (local process or Dask worker), so the parent never holds a
-    replication's data: its memory stays flat in the number of replications.
-    """
+def replicate(task: Task) -> dict[str, pd.DataFrame]:
+    """Simulate one replication and reduce its log to its frames: ``kpis`` (one row), every
+    series that applies (tagged with variant, point and replication) and, when the task keeps
+    them, ``events`` and ``cases``."""
     world = simulate(task.scenario, task.replication, task.seed)
     events, cases = world.log.to_frame(), world.log.cases_frame()
     # every KPI family and series that applies to the scenario (govsim.kpis registry)
@@ -135,8 +133,52 @@ def run_task(task: Task) -> int:
     if task.keep_events:
         frames["events"] = _tag(events, task)
         frames["cases"] = _tag(cases, task)
-    write_parts(task.run_dir, task.point_index, task.replication, frames)
+    return frames
+
+
+def run_task(task: Task) -> int:
+    """Simulate one replication, reduce its log, and write its parts; returns the task index.
+
+    Runs on the worker side (local process or Dask worker), so the parent never holds a
+    replication's data: its memory stays flat in the number of replications.
+    """
+    write_parts(task.run_dir, task.point_index, task.replication, replicate(task))
     return task.index
+
+
+def run_in_memory(
+    scenario: Scenario,
+    *,
+    reps: int,
+    seed: int,
+    workers: int = 1,
+    events: EventsMode = "none",
+    progress: Callable[[int, int], Callable[[], None]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame], list[str]]:
+    """Every design point × replication without writing anything: the KPI table, its
+    summary, each series (and the event log with ``events``) concatenated in task order, and
+    one line per failed replication. The numbers are those of :func:`run_experiment`."""
+    tasks = make_tasks(expand(scenario), reps, seed, events, Path())
+    tick = progress(len(tasks), 0) if progress else (lambda: None)
+    parts: dict[str, list[pd.DataFrame]] = {}
+    failures: list[str] = []
+    with open_executor(workers) as executor:
+        futures = [executor.submit(replicate, task) for task in tasks]
+        for task, fut in zip(tasks, futures, strict=True):
+            exc = fut.exception()
+            if exc is not None:
+                failures.append(
+                    f"{task.variant} {task.point} rep {task.replication}: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+            else:
+                for kind, frame in fut.result().items():
+                    parts.setdefault(kind, []).append(frame)
+            tick()
+    frames = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
+    kpis = frames.pop("kpis", pd.DataFrame())
+    summary = summary_table(kpis) if not kpis.empty else pd.DataFrame()
+    return kpis, summary, frames, failures
 
 
 def new_run_dir(base: Path, scenario_name: str) -> Path:

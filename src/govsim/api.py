@@ -1,0 +1,257 @@
+"""The public Python API: what a notebook or a script needs, without the command line.
+
+Each function is a thin front to one layer of the package, so a notebook never reaches into
+internal modules::
+
+    import govsim
+
+    sc = govsim.load_scenario("scenarios/jining.toml")
+    sim = govsim.simulate(sc)                     # one replication, in memory
+    sim.kpis["instr_breach_rate"], sim.events.head()
+    govsim.check(sim)                             # the rules' invariants on its log
+    res = govsim.run(sc, reps=5)                  # every design point × replication, in memory
+    res.summary                                   # mean, 95% interval, paired differences
+    res = govsim.run(sc, reps=5, out="results")   # the same, written to a results folder
+    res = govsim.load_results(res.path)           # … and read back later
+    govsim.export(sim, "log.xes", format="xes")   # for process-mining tools
+
+Heavy libraries (pandas, pyarrow) are imported when a function needs them, so ``import
+govsim`` stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from govsim.checks import Violation
+    from govsim.core.calendar import WorkCalendar
+    from govsim.core.org import Organisation
+    from govsim.log.read import LoadedLog
+    from govsim.report import Report, Results
+    from govsim.scenario.expand import DesignPoint
+    from govsim.scenario.models import Scenario
+
+EventsMode = Literal["none", "sample", "all"]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (with its ``base`` files); raises
+    :class:`govsim.scenario.load.ScenarioError`, whose ``problems`` are one line each."""
+    from govsim.scenario.load import load_scenario as _load
+
+    return _load(path)
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as TOML text (``base`` paths are relative to the current
+    folder)."""
+    from govsim.scenario.load import parse_scenario as _parse
+
+    return _parse(text, source)
+
+
+def design_points(scenario: Scenario) -> list[DesignPoint]:
+    """The scenario's variants × sweep points, each with its own :class:`Scenario`."""
+    from govsim.scenario.expand import expand
+
+    return expand(scenario)
+
+
+@dataclass
+class Simulation:
+    """One replication simulated in memory: its event log, case table, KPIs and series."""
+
+    scenario: Scenario
+    replication: int
+    seed: int
+    events: pd.DataFrame
+    cases: pd.DataFrame
+    kpis: dict[str, Any]
+    series: dict[str, pd.DataFrame]
+    calendar: WorkCalendar
+    org: Organisation
+
+    def check(self) -> list[Violation]:
+        """The rules' invariants over this replication's log."""
+        return check(self)
+
+
+def _scenario(scenario: Scenario | str | Path) -> Scenario:
+    return load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
+
+
+def simulate(
+    scenario: Scenario | str | Path, replication: int = 0, seed: int | None = None
+) -> Simulation:
+    """Simulate one replication of ``scenario`` (its baseline design point; pick another
+    with :func:`design_points`) and compute its KPIs, all in memory.
+
+    ``seed`` defaults to the scenario's ``[experiment] seed``; replication ``r`` draws from
+    ``SeedSequence(seed, spawn_key=(r, stream))``, as in :func:`run`."""
+    from govsim.kpis import compute
+    from govsim.model.world import simulate as _simulate
+
+    sc = _scenario(scenario)
+    world = _simulate(sc, replication, seed)
+    events, cases = world.log.to_frame(), world.log.cases_frame()
+    result = compute(events, cases, sc, world.cal, world.org)
+    return Simulation(
+        sc,
+        replication,
+        world.seed,
+        events,
+        cases,
+        result.kpis,
+        result.series,
+        world.cal,
+        world.org,
+    )
+
+
+@dataclass
+class RunOutcome:
+    """A finished experiment: the KPI table (one row per replication), the summary, the
+    series (in memory only; on disk they are the folder's Parquet files), and the results
+    folder when it was written to disk."""
+
+    kpis: pd.DataFrame
+    summary: pd.DataFrame
+    series: dict[str, pd.DataFrame] = field(default_factory=dict)
+    path: Path | None = None
+    failures: list[str] = field(default_factory=list)
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    out: str | Path | None = None,
+    events: EventsMode = "none",
+    progress: Callable[[int, int], Callable[[], None]] | None = None,
+) -> RunOutcome:
+    """Run every design point × replication of ``scenario``.
+
+    With ``out`` the results folder is written exactly as ``govsim run`` writes it (and
+    ``path`` names it); without, everything stays in memory and nothing is written.
+    Same seed, same numbers, whatever ``workers``."""
+    from govsim.experiment.runner import run_experiment, run_in_memory
+
+    sc = _scenario(scenario)
+    path = Path(scenario) if isinstance(scenario, str | Path) else None
+    reps = sc.experiment.replications if reps is None else reps
+    seed = sc.experiment.seed if seed is None else seed
+    if out is None:
+        kpis, summary, series, failures = run_in_memory(
+            sc, reps=reps, seed=seed, workers=workers, events=events, progress=progress
+        )
+        return RunOutcome(kpis, summary, series, None, failures)
+    result = run_experiment(
+        sc,
+        scenario_path=path,
+        reps=reps,
+        seed=seed,
+        out=Path(out),
+        workers=workers,
+        events=events,
+        progress=progress,
+    )
+    failures = [
+        f"{f.task.variant} {f.task.point} rep {f.task.replication}: {f.error}"
+        for f in result.failures
+    ]
+    return RunOutcome(result.kpis, result.summary, {}, result.out_dir, failures)
+
+
+def load_results(path: str | Path) -> Results:
+    """Read a results folder written by ``govsim run`` (manifest, KPIs, backlog, and the
+    event log when it was kept); raises :class:`govsim.report.ReportError` with one line if
+    it is not one."""
+    from govsim.report import load_results as _load
+
+    return _load(path)
+
+
+def load_log(source: str | Path, **selection: Any) -> LoadedLog:
+    """Read and validate an event log from disk — a results folder or an events file,
+    simulated or converted from an OA system — as ``govsim check`` does; ``selection``:
+    ``scenario``, ``variant``, ``point``, ``replication``."""
+    from govsim.log.read import load_log as _load
+
+    return _load(source, **selection)
+
+
+def check(log: Simulation | LoadedLog | str | Path, **selection: Any) -> list[Violation]:
+    """The rules' invariants over a log: a :class:`Simulation`, a loaded log, or a path
+    (read with :func:`load_log`). An empty list means every checked rule holds."""
+    from govsim.checks import audit, check_log
+
+    if isinstance(log, Simulation):
+        return check_log(log.events, log.cases, log.org, log.calendar, scenario=log.scenario)
+    loaded = load_log(log, **selection) if isinstance(log, str | Path) else log
+    return audit(loaded)
+
+
+def export(
+    log: Simulation | LoadedLog | str | Path,
+    path: str | Path,
+    format: Literal["xes", "ocel", "csv"] = "xes",  # the command's option name
+    **selection: Any,
+) -> Path:
+    """Write a log for process-mining tools: XES (IEEE 1849-2016), OCEL 2.0 JSON or CSV."""
+    from govsim.export import export_log
+    from govsim.log.read import LoadedLog
+
+    if isinstance(log, Simulation):
+        loaded = LoadedLog(
+            log.events, log.cases, log.org, log.calendar, log.scenario, "<simulation>"
+        )
+    else:
+        loaded = load_log(log, **selection) if isinstance(log, str | Path) else log
+    return export_log(loaded, format, path)
+
+
+def work_calendar(scenario: Scenario) -> WorkCalendar:
+    """The scenario's work calendar: clock minutes to local date-times (``datetime_of``),
+    working days and office hours, as the simulation used them."""
+    from govsim.core.calendar import build_calendar
+
+    return build_calendar(scenario)
+
+
+def summary_table(kpis: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Per design point and KPI: n, mean, sd and the Student-t interval (``summary.csv``)."""
+    from govsim.experiment.summary import summary_table as _summary
+
+    return _summary(kpis, confidence)
+
+
+def headline_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The few headline KPIs of a summary, as ``govsim run`` prints them."""
+    from govsim.experiment.summary import headline_table as _headline
+
+    return _headline(summary)
+
+
+def paired_differences(kpis: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Each variant against the baseline, replication by replication on common random
+    numbers (:func:`govsim.stats.paired_differences`)."""
+    from govsim.stats import paired_differences as _paired
+
+    return _paired(kpis, *args, **kwargs)
+
+
+def report(results_dir: str | Path) -> Report:
+    """Write the figures and the one-page HTML summary of a results folder into its
+    ``report/`` folder (as ``govsim report``); returns the page (``html``) and the
+    ``figures`` written."""
+    from govsim.report import build_report
+
+    return build_report(results_dir)
