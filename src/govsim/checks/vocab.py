@@ -8,9 +8,20 @@ machine (INV-S01), which are tables over the same names.
 
 from __future__ import annotations
 
+from govsim.log import schema as _schema
+from govsim.log.schema import (
+    DECISION_ACTS,
+    HANDOVER_ACTS,
+    UPWARD_LEADER_ACTS,
+)
+from govsim.log.vocabulary import OUTGOING_CASE_TYPES, UPWARD_CASE_TYPES
+
+LEDGER_STEPS = _schema.LEDGER_STEPS  # the ledger's steps (A73), from the log's schema
+LEDGER_MARKS = _schema.LEDGER_MARKS  # the ledger's marks (A70, A74), from the log's schema
+
 # -- case types ---------------------------------------------------------------------------
-UPWARD = ("request", "report")
-OUTGOING = ("draft", "normative")
+UPWARD = UPWARD_CASE_TYPES  # from the log's schema
+OUTGOING = OUTGOING_CASE_TYPES  # from the log's schema
 
 # -- whole-case ---------------------------------------------------------------------------
 TERMINAL = ("doc.closed", "doc.withdrawn", "ledger.closed")
@@ -24,7 +35,7 @@ WORKING_DAY_DEADLINES = (
 )
 
 # -- intake and leaders' acts on documents (A55, A57, A59, A63) ---------------------------
-LEADER_ACTS = ("leader.approved", "leader.circle_read", "leader.instructed")
+LEADER_ACTS = UPWARD_LEADER_ACTS  # from the log's schema
 # Reaching a leader through the GO (A55): routing, co-review and the leaders' acts.
 REACH_LEADER = ("doc.routed", "doc.co_review_signed", *LEADER_ACTS)
 # A leader's act on a document, which the GO's review comes before (A57 「由市政府办公室审核」,
@@ -98,21 +109,6 @@ NORMATIVE_CHAIN = (
 )
 
 # -- supervision ledger (A70, A73) ---------------------------------------------------------
-LEDGER_STEPS = (
-    "ledger.registered",
-    "ledger.assigned",
-    "ledger.undertaken",
-    "ledger.feedback",
-    "ledger.verified",
-    "ledger.closed",
-)
-LEDGER_MARKS = (
-    "ledger.colour",
-    "ledger.pushed",
-    "outcome.supervise",
-    "outcome.admonish",
-    "outcome.criticise",
-)
 # 立项 → 交办 → 承办 → 反馈 → 核查 → 销号, with 核查 failing back to 承办 (A73, AMB-16).
 LEDGER_NEXT: dict[str | None, tuple[str, ...]] = {
     None: ("ledger.registered",),
@@ -129,14 +125,8 @@ ITEM_OWNER_ACTS = ("ledger.undertaken", "ledger.feedback", "ledger.colour", "led
 
 # -- leave and substitution (A6, A8, A80) --------------------------------------------------
 BACK_ON_POST = ("absence.end", "absence.on_post")
-SUBSTITUTABLE_ACTS = (
-    "leader.approved",
-    "leader.circle_read",
-    "doc.co_review_signed",  # 审签 (A61(5), AMB-43)
-    "doc.signed",  # A61(5) and A61(8) business signatures (K59)
-    "gov.consented",  # consent to a contract (A60)
-)
-HAND_OVERS = ("doc.routed", "doc.rerouted", "doc.sent_for_review", "doc.sent_for_signature")
+SUBSTITUTABLE_ACTS = DECISION_ACTS  # from the log's schema
+HAND_OVERS = HANDOVER_ACTS  # from the log's schema
 MAYOR_ONLY_ACTS = ("leader.approved", "leader.circle_read")
 SUBSTITUTION_MARKS = ("substitution.start", "substitution.end")
 # What an absent person does not do (A6, A8, A80; principal heads' signatures, A56, A59).

@@ -7,9 +7,11 @@ document type is one edit here. The four meeting kinds come from :mod:`govsim.ru
 
 from __future__ import annotations
 
+from govsim.log.schema import DECISION_ACTS, HANDOVER_ACTS
+from govsim.log.vocabulary import COLOURS, DEFECTS, DOCUMENT_CASE_TYPES
 from govsim.rules.meetings import KINDS
 
-CASE_TYPES = ("request", "report", "draft", "normative", "contract")
+CASE_TYPES = DOCUMENT_CASE_TYPES  # from the log's schema
 """The document case types with per-type counts and cycle times (A55–A63)."""
 
 CLOSED = "doc.closed"
@@ -28,29 +30,12 @@ GO_WORK = (GO_REVIEWED, GO_TRANSFERRED)
 GO_HOLDS = ((GO_RECEIVED, GO_REVIEWED), (LEADER_INSTRUCTED, GO_TRANSFERRED))
 """When the GO holds a work item: a submission, then an instruction to transfer (A55, A57)."""
 
-RETURN_REASONS = (
-    "non_submitting_body",
-    "skip_level",
-    "multi_addressee",
-    "dept_scope",
-    "informal_form",
-    "unsigned",
-    "multi_matter",
-    "embedded_request",
-    "poor_quality",
-    "redundant",
-)
+RETURN_REASONS = DEFECTS  # from the log's schema
 """Reasons the GO returns a submission for (A55, A56, A59, A63), one KPI column each."""
 
-LEADER_ACTS = (
-    "leader.approved",
-    "leader.circle_read",
-    "doc.co_review_signed",  # 审签 (A61(5), AMB-43)
-    "doc.signed",  # 签发 (A61)
-    "gov.consented",  # consent to a contract (A60)
-)
+LEADER_ACTS = DECISION_ACTS  # from the log's schema
 """A leader's timed acts on a document: they end the leader's hold and count as work."""
-ROUTING = ("doc.routed", "doc.rerouted", "doc.sent_for_review", "doc.sent_for_signature")
+ROUTING = HANDOVER_ACTS  # from the log's schema
 """The moves that put a document into a leader's hands."""
 
 CS_REQUESTED = "cs.requested"
@@ -84,7 +69,7 @@ LEDGER_REGISTERED = "ledger.registered"
 LEDGER_CLOSED = "ledger.closed"
 LEDGER_VERIFIED = "ledger.verified"
 LEDGER_COLOUR = "ledger.colour"
-LEDGER_COLOURS = ("blue", "yellow", "red")
+LEDGER_COLOURS = COLOURS  # from the log's schema
 LEDGER_SOURCES = ("instruction", "key_task", "audit", "meeting")
 DEKAD_PUSH = "cadence.dekad_push"
 MONTHLY_DISPATCH = "cadence.monthly_dispatch"
