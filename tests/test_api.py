@@ -59,7 +59,7 @@ def test_simulate_matches_the_runner_replication() -> None:
 
 def test_export_a_simulation(tmp_path: Path) -> None:
     sim = govsim.simulate(_short())
-    out = govsim.export(sim, tmp_path / "log.csv", format="csv")
+    out = govsim.export_log(sim, tmp_path / "log.csv", format="csv")
     assert out.is_file() and out.stat().st_size > 1000
 
 

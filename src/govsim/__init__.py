@@ -3,7 +3,7 @@
 The model follows the 济宁市人民政府工作规则 (2022); ``docs/`` describes what is modelled,
 article by article. The public Python API (:mod:`govsim.api`) is available from the package
 itself — ``govsim.load_scenario``, ``simulate``, ``run``, ``load_results``, ``load_log``,
-``check``, ``export``, ``summary_table``, ``paired_differences``, ``report``,
+``check``, ``export_log``, ``summary_table``, ``paired_differences``, ``build_report``,
 ``work_calendar`` — with :mod:`govsim.plots` for figures; it is imported on first use, so
 ``import govsim`` stays light.
 """
@@ -14,16 +14,16 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "build_report",
     "check",
     "design_points",
-    "export",
+    "export_log",
     "headline_table",
     "load_log",
     "load_results",
     "load_scenario",
     "paired_differences",
     "parse_scenario",
-    "report",
     "run",
     "simulate",
     "summary_table",

@@ -13,7 +13,7 @@ internal modules::
     res.summary                                   # mean, 95% interval, paired differences
     res = govsim.run(sc, reps=5, out="results")   # the same, written to a results folder
     res = govsim.load_results(res.path)           # … and read back later
-    govsim.export(sim, "log.xes", format="xes")   # for process-mining tools
+    govsim.export_log(sim, "log.xes", format="xes")   # for process-mining tools
 
 Heavy libraries (pandas, pyarrow) are imported when a function needs them, so ``import
 govsim`` stays light.
@@ -199,14 +199,14 @@ def check(log: Simulation | LoadedLog | str | Path, **selection: Any) -> list[Vi
     return audit(loaded)
 
 
-def export(
+def export_log(
     log: Simulation | LoadedLog | str | Path,
     path: str | Path,
     format: Literal["xes", "ocel", "csv"] = "xes",  # the command's option name
     **selection: Any,
 ) -> Path:
     """Write a log for process-mining tools: XES (IEEE 1849-2016), OCEL 2.0 JSON or CSV."""
-    from govsim.export import export_log
+    from govsim.export import export_log as _export
     from govsim.log.read import LoadedLog
 
     if isinstance(log, Simulation):
@@ -215,7 +215,7 @@ def export(
         )
     else:
         loaded = load_log(log, **selection) if isinstance(log, str | Path) else log
-    return export_log(loaded, format, path)
+    return _export(loaded, format, path)
 
 
 def work_calendar(scenario: Scenario) -> WorkCalendar:
@@ -248,10 +248,10 @@ def paired_differences(kpis: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.Data
     return _paired(kpis, *args, **kwargs)
 
 
-def report(results_dir: str | Path) -> Report:
+def build_report(results_dir: str | Path) -> Report:
     """Write the figures and the one-page HTML summary of a results folder into its
     ``report/`` folder (as ``govsim report``); returns the page (``html``) and the
     ``figures`` written."""
-    from govsim.report import build_report
+    from govsim.report import build_report as _build
 
-    return build_report(results_dir)
+    return _build(results_dir)

@@ -9,19 +9,19 @@ machine (INV-S01), which are tables over the same names.
 from __future__ import annotations
 
 from govsim.log import schema as _schema
+from govsim.log import vocabulary as _vocabulary
 from govsim.log.schema import (
     DECISION_ACTS,
     HANDOVER_ACTS,
     UPWARD_LEADER_ACTS,
 )
-from govsim.log.vocabulary import OUTGOING_CASE_TYPES, UPWARD_CASE_TYPES
 
 LEDGER_STEPS = _schema.LEDGER_STEPS  # the ledger's steps (A73), from the log's schema
 LEDGER_MARKS = _schema.LEDGER_MARKS  # the ledger's marks (A70, A74), from the log's schema
 
 # -- case types ---------------------------------------------------------------------------
-UPWARD = UPWARD_CASE_TYPES  # from the log's schema
-OUTGOING = OUTGOING_CASE_TYPES  # from the log's schema
+UPWARD = _vocabulary.UPWARD_CASE_TYPES  # from the log's schema
+OUTGOING = _vocabulary.OUTGOING_CASE_TYPES  # from the log's schema
 
 # -- whole-case ---------------------------------------------------------------------------
 TERMINAL = ("doc.closed", "doc.withdrawn", "ledger.closed")
