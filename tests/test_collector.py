@@ -1,5 +1,5 @@
 """A run leaves no cyclic garbage, so pausing Python's collector while simulating loses no
-memory (``govsim.model.world.collector_paused``); the caller's collector setting comes back."""
+memory (``govsim.core.runtime.collector_paused``); the caller's collector setting comes back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govsim.model.world import World, collector_paused
+from govsim.core.runtime import collector_paused
+from govsim.model.world import World
 from govsim.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,9 +3,6 @@ over a loaded log, and :func:`format_violation` for one line of ``govsim check``
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -14,6 +11,7 @@ from govsim.checks.context import LogContext, Violation
 from govsim.checks.registry import INVARIANTS
 from govsim.core.calendar import WorkCalendar
 from govsim.core.org import Organisation
+from govsim.core.runtime import collector_paused
 from govsim.log.read import LoadedLog
 from govsim.scenario.models import Scenario
 
@@ -38,24 +36,11 @@ def check_log(
         events.reset_index(drop=True), cases, org, cal, colour_rule=colour_rule, sc=scenario
     )
     out: list[Violation] = []
-    with _no_cyclic_gc():
+    with collector_paused():
         for name, spec in INVARIANTS.items():
             if only is None or name in only:
                 out += spec.check(ctx)
     return out
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """The checks build many small acyclic objects (per-case event tuples); the cyclic
-    collector's passes over them are wasted time, so it waits until the checks are done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def audit(log: LoadedLog) -> list[Violation]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
-from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 import simpy
@@ -13,6 +11,7 @@ import simpy
 from govsim.core.calendar import build_calendar
 from govsim.core.distributions import bound_sampler
 from govsim.core.org import GO, Organisation
+from govsim.core.runtime import collector_paused
 from govsim.log import CASE_TYPES, EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import iter_arrivals
@@ -187,34 +186,6 @@ class World:
         with collector_paused():
             self.env.run(until=self.cal.horizon_minutes)
         return self
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while simulating; reference counting still frees
-    every object the moment it is no longer used.
-
-    Why: a backlog is long-lived. Every document waiting in a queue is a SimPy process, its
-    lifecycle's generators, its request and its arrival record (about ten tracked objects).
-    The collector scans each new object at least twice before it is old, and a full
-    collection — run each time the old heap has grown by a quarter — rescans all of them.
-    When the load exceeds what the offices can serve, the backlog grows all year and the
-    work per simulated event grew with it: at ``load.scale`` 16 on ``jining.toml`` about
-    two thirds of the run was the collector's, and µs per event was 2.5–3.5× scale 1
-    (``benchmarks/load_scaling.py``). The model leaves no cyclic garbage while it runs
-    (``tests/test_collector.py`` checks it): a waiting process and its request form a
-    cycle only until the request is granted, and whatever is still waiting at the horizon
-    belongs to the World. So the collector has nothing to find during a run, and the
-    caller's setting is restored when the run ends. Nothing simulated depends on when
-    garbage is collected: results are the same.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def simulate(sc: Scenario, replication: int = 0, seed: int | None = None) -> World:
