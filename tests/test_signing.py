@@ -174,3 +174,26 @@ def test_every_class_has_an_item_and_a_signer(org: Organisation) -> None:
         plan = signing_plan(cls, org, "d_2", mayor_authorises=True)
         assert plan.signer in org.leaders
         assert plan.signer in permitted_signers(cls, org, "d_2")
+
+
+@pytest.mark.parametrize(
+    ("topic", "meeting_decided", "urgent", "expected"),
+    [
+        ("gov_rule", True, True, ("gov_rule", 2)),  # A61(2) before everything
+        ("personnel", True, False, ("personnel", 3)),
+        ("overseas_approval", False, True, ("overseas_approval", 4)),
+        ("major_policy", True, True, ("major_policy", 1)),  # (1) before (6) and (7)
+        ("other", True, True, ("meeting_decided", 6)),  # (6) before (7)
+        ("routine_approval", False, True, ("routine_approval", 6)),
+        ("other", False, True, ("special_urgent", 7)),
+        ("go_daily", True, True, ("go_daily", 8)),  # the GO's own business: no flags
+        ("other", False, False, ("other_gov", 5)),
+    ],
+)
+def test_a61_class_tries_items_in_the_documented_order(
+    topic: str, meeting_decided: bool, urgent: bool, expected: tuple[str, int]
+) -> None:
+    """A61 as read by AMB-29 (K75): items (2), (3), (4), (1), (6), (7), (8), else (5)."""
+    from govsim.checks.signing import a61_class
+
+    assert a61_class(topic, meeting_decided, urgent) == expected

@@ -81,26 +81,34 @@ def inv_o03(ctx: LogContext) -> list[Violation]:
     return findings_of(ctx, submission_findings, "INV-O03")
 
 
+#: A61's items in the order they are tried (AMB-29, K75): (2), (3), (4), (1), (6), (7), (8),
+#: then (5) for anything else. An item matches a set of topics (the class is the topic) or a
+#: flag of the document (the class is the flag's name); the flags never apply to the GO's own
+#: business, which A61(8) signs whatever else is true of it.
+_A61_ORDER: tuple[tuple[int, frozenset[str] | str], ...] = (
+    (2, frozenset({"motion_to_npc", "gov_rule"})),
+    (3, frozenset({"personnel"})),
+    (4, frozenset({"overseas_approval"})),
+    (1, frozenset({"to_province", "major_policy"})),
+    (6, "meeting_decided"),
+    (6, frozenset({"routine_approval"})),
+    (7, "special_urgent"),
+    (8, frozenset({"go_business", "go_daily"})),
+)
+_GO_TOPICS = frozenset({"go_business", "go_daily"})
+
+
 def a61_class(topic: str, meeting_decided: bool, urgent: bool) -> tuple[str, int]:
-    """The A61 class of an outgoing document and its item, trying the items in the order
-    (2), (3), (4), (1), (6), (7), (8), (5) (AMB-29, K75)."""
-    go_name = topic in ("go_business", "go_daily")
-    if topic in ("motion_to_npc", "gov_rule"):
-        return topic, 2
-    if topic == "personnel":
-        return topic, 3
-    if topic == "overseas_approval":
-        return topic, 4
-    if topic in ("to_province", "major_policy"):
-        return topic, 1
-    if not go_name and meeting_decided:
-        return "meeting_decided", 6
-    if topic == "routine_approval":
-        return topic, 6
-    if not go_name and urgent:
-        return "special_urgent", 7
-    if go_name:
-        return topic, 8
+    """The A61 class of an outgoing document and its item, the first of :data:`_A61_ORDER` that
+    matches, else A61(5) 「以市政府名义发出的其他公文」."""
+    own = topic not in _GO_TOPICS
+    flags = {"meeting_decided": own and meeting_decided, "special_urgent": own and urgent}
+    for item, match in _A61_ORDER:
+        if isinstance(match, str):
+            if flags[match]:
+                return match, item
+        elif topic in match:
+            return topic, item
     return "other_gov", 5
 
 
