@@ -29,7 +29,7 @@ from govsim.log import CASE_TYPES, NONE, REASON_CODE, TOPIC_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT, until
-from govsim.model.arrivals import poisson_working_times
+from govsim.model.arrivals import stream_times
 from govsim.model.countersign import CountersignPlan, PlanDrawer, coordinate, log_involvement
 from govsim.model.desks import desk_work
 from govsim.model.documents import co_review, leader_acts, leader_handles, log_review_outcome
@@ -93,9 +93,8 @@ def _plan_drawer(sc: Scenario, cal: WorkCalendar, streams: Streams, kind: str) -
 def _arrival_times(
     sc: Scenario, cal: WorkCalendar, streams: Streams, kind: str, per_week: float
 ) -> np.ndarray:
-    """Poisson times over working time at ``per_week × load.scale``."""
-    rate = per_week * sc.load.scale
-    return poisson_working_times(streams[f"arrivals/{kind}"], cal, rate, sc.load.seasonality)
+    """Poisson times over working time at ``per_week × load.scale`` (:func:`stream_times`)."""
+    return stream_times(sc, cal, streams[f"arrivals/{kind}"], per_week)
 
 
 def _drafts(
