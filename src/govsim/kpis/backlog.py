@@ -62,9 +62,19 @@ def _held(view: LogView) -> np.ndarray:
 def backlog_frame(view: LogView) -> pd.DataFrame:
     """Items held at the end of each simulated day, per holder (long format).
 
-    Columns: ``day`` (date), ``holder`` (categorical, GO then the leaders), ``backlog``.
+    Columns: ``day`` (date), ``holder`` (categorical, GO then the leaders, then each unit
+    with a desk: its jobs waiting or in work, :mod:`govsim.kpis.desks`), ``backlog``.
     """
-    return _frame(view.cal, holders_of(view), _held(view))
+    frame = _frame(view.cal, holders_of(view), _held(view))
+    if not view.count("desk.staffed"):
+        return frame
+    from govsim.kpis.desks import desk_backlog_frame
+
+    units = desk_backlog_frame(view)
+    holders = [*frame["holder"].cat.categories, *units["holder"].unique()]
+    both = pd.concat([frame.assign(holder=frame["holder"].astype(object)), units])
+    both["holder"] = pd.Categorical(both["holder"], categories=holders)
+    return both.reset_index(drop=True)
 
 
 def backlog_series(events: pd.DataFrame, cal: WorkCalendar, holders: Sequence[str]) -> pd.DataFrame:

@@ -398,8 +398,8 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("meeting.standing_item", _ML, "chair", "a standing key matter decided at an executive "
        "meeting (安全生产、生态环保), on the meeting's case", ("A45(七)",),
        target="the department", needs_target=True),
-    _S("desk.staffed", _DK, "unit", "the unit's desk and its staff, logged when it takes its "
-       "first job", (), value="staff of the desk", actor_qualifier="staffed by"),
+    _S("desk.staffed", _DK, "unit", "the unit's desk and its staff, logged on the case of "
+       "its first job", (), value="staff of the desk", actor_qualifier="staffed by"),
     _S("desk.job_queued", _DK, "unit", "a job joins the unit's desk (its kind is the reason)",
        ("A57", "A59", "A63"), deadline="the job's deadline, if it has one",
        reasons=DESK_JOB_KINDS, actor_qualifier="queued at"),

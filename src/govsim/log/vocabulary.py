@@ -174,7 +174,7 @@ CASE_TYPES: tuple[str, ...] = (
     "normative",  # 规范性文件 (A21)
     "contract",  # A60
     "go_reports",  # the GO's periodic reports on meeting decisions (A53), one case
-    "desk",  # one per unit: its desk's staffing and jobs (A56, A57, A59, A63)
+    "desk",  # one job at a unit's desk; a desk's first also logs its staff (A57, A59, A63)
 )
 """Case types, in code order."""
 DOCUMENT_CASE_TYPES: tuple[str, ...] = ("request", "report", "draft", "normative", "contract")

@@ -314,9 +314,7 @@ def _known_by(
     return math.inf
 
 
-def _late_from_now(
-    w: World, c: CoDeptPlan, answer: Any, reply_at: float, deadline: float
-) -> bool:
+def _late_from_now(w: World, c: CoDeptPlan, answer: Any, reply_at: float, deadline: float) -> bool:
     """Whether the answer would be late: known, or (still at the desk) even if work on it
     started now."""
     if answer is None or math.isfinite(reply_at):

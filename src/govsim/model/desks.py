@@ -9,10 +9,11 @@ evenings, weekends and holidays). The order in which waiting jobs are taken up i
 queue discipline, a registered strategy chosen by ``[desks] discipline``: first come first
 served, urgent first, or earliest deadline first. A job, once started, is not interrupted.
 
-What a desk does is logged on the unit's desk case (case type ``desk``): ``desk.staffed``
-(its staff, when it takes its first job), ``desk.job_queued`` and ``desk.job_done`` (start,
-effort, the job's kind as ``reason`` and its deadline) — what the capacity invariant and the
-per-unit KPIs read. The principal head's signature that follows a job (A56) is not desk work.
+Each job is a case of its own (case type ``desk``, sender and matter the unit):
+``desk.job_queued`` and ``desk.job_done`` (start, effort, the job's kind as ``reason`` and its
+deadline); the first job of a desk also carries ``desk.staffed`` (its staff) — what the
+capacity invariant and the per-unit KPIs read. The principal head's signature that follows a
+job (A56) is not desk work.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class Job:
     deadline: float
     urgent: bool
     seq: int
+    case: int
     done: simpy.Event = field(repr=False)
 
 
@@ -104,31 +106,26 @@ class Desk:
         self.busy = 0
         self.line: list[tuple[tuple[float, ...], Job]] = []
         self._seq = 0
-        self._case = -1
 
     @property
     def held(self) -> int:
         """Jobs at the desk: being worked on plus waiting."""
         return self.busy + len(self.line)
 
-    def _desk_case(self) -> int:
-        if self._case < 0:
-            now = self.env.now
-            self._case = self.log.new_case(DESK_CASE, now, self.code, self.code, False, False)
-            self.log.add(now, self._case, A.DESK_STAFFED, self.code, value=float(self.staff))
-        return self._case
-
     def submit(
         self, kind: str, effort: float, *, deadline: float = math.inf, urgent: bool = False
     ) -> simpy.Event:
         """Queue a job; the returned event succeeds, with the clock, when it is done."""
-        case = self._desk_case()
+        now, log, me = self.env.now, self.log, self.code
+        case = log.new_case(DESK_CASE, now, me, me, False, False, urgent=urgent)
+        if not self._seq:
+            log.add(now, case, A.DESK_STAFFED, me, value=float(self.staff))
         self._seq += 1
-        job = Job(kind, max(0.0, float(effort)), deadline, urgent, self._seq, self.env.event())
-        dl = deadline if math.isfinite(deadline) else math.nan
-        self.log.add(
-            self.env.now, case, A.DESK_JOB_QUEUED, self.code, deadline=dl, reason=REASON_CODE[kind]
+        job = Job(
+            kind, max(0.0, float(effort)), deadline, urgent, self._seq, case, self.env.event()
         )
+        dl = deadline if math.isfinite(deadline) else math.nan
+        log.add(now, case, A.DESK_JOB_QUEUED, me, deadline=dl, reason=REASON_CODE[kind])
         heapq.heappush(self.line, (self.key(job), job))
         self._dispatch()
         return job.done
@@ -152,7 +149,7 @@ class Desk:
         dl = job.deadline if math.isfinite(job.deadline) else math.nan
         self.log.add(
             now,
-            self._case,
+            job.case,
             A.DESK_JOB_DONE,
             self.code,
             start=begin,

@@ -41,9 +41,7 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     # The sender's desk drafts it (``[desks] submission_drafting``); A56 「须由报送单位主要负责人
     # 签发」: the sender's principal head signs it, on post; the case opens when it is submitted.
     if w.sample_submission is not None:
-        yield from desk_work(
-            w, doc.sender, "submission", w.sample_submission(), urgent=doc.urgent
-        )
+        yield from desk_work(w, doc.sender, "submission", w.sample_submission(), urgent=doc.urgent)
     if w.availability is not None:
         yield from w.wait_for_head(doc.sender)
     case = _open_case(w, doc)
