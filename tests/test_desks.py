@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import copy
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 import simpy
-from factory import BASE, make_scenario
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
+import govsim.model.arrivals as arrivals
+from factory import BASE, make_scenario, scenario_dicts
 from govsim.checks import check_log
 from govsim.core.calendar import build_calendar
 from govsim.core.org import Organisation
 from govsim.log import EventLog
 from govsim.model.desks import DISCIPLINES, Desk
+from govsim.model.drafts import generate_outgoing
+from govsim.model.world import World, simulate
 from govsim.scenario.department_models import Discipline
+from govsim.scenario.load import load_scenario
 
 DAY = 1440.0
 # Monday 2024-11-04 is day 0; no holiday that month. Office 08:30–12:00, 13:30–17:30.
@@ -40,7 +47,7 @@ def _run(discipline: str) -> tuple[dict[str, float], EventLog, object, object]:
     """One staff member; a 60-minute job at Friday 09:00, then three jobs at the same
     instant: J1 600 min (deadline Wednesday), J2 300 min urgent (Tuesday), J3 120 min
     (Monday). Returns each job's finish clock."""
-    sc, cal, org = _setting()
+    _sc, cal, org = _setting()
     env = simpy.Environment()
     log = EventLog(org.actors)
     desk = Desk(env, cal, log, ("d_a", org.code["d_a"]), 1, DISCIPLINES[discipline])
@@ -135,7 +142,7 @@ def test_staff_from_the_scenario_when_the_log_has_none() -> None:
 
 
 def test_zero_effort_and_no_deadline() -> None:
-    sc, cal, org = _setting()
+    _sc, cal, org = _setting()
     env = simpy.Environment()
     log = EventLog(org.actors)
     desk = Desk(env, cal, log, ("d_a", org.code["d_a"]), 1, DISCIPLINES["edf"])
@@ -144,3 +151,84 @@ def test_zero_effort_and_no_deadline() -> None:
     assert [e.value for e in done] == [0.0, clock(0, 9, 0)]
     assert desk.held == 0
     assert np.isnan(log.to_frame()["deadline"]).all()
+
+
+# -- property tests over generated scenarios ------------------------------------------------
+
+
+@st.composite
+def desk_scenarios(draw: st.DrawFn) -> dict:
+    """A generated scenario with small desks (1–2 staff) and any discipline; countersigns and
+    instructions frequent, so desks queue."""
+    raw = draw(scenario_dicts(name="desks", max_rate=6.0, horizon=(15, 45)))
+    raw["desks"] = {
+        "staff": {
+            "department": draw(st.integers(1, 2)),
+            "county": draw(st.integers(1, 2)),
+            "dispatched_agency": 1,
+        },
+        "discipline": draw(st.sampled_from(sorted(DISCIPLINES))),
+    }
+    raw["countersign"] = {"p_cross_dept_request": draw(st.floats(0.0, 1.0))}
+    return raw
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=desk_scenarios(), replication=st.integers(0, 2))
+def test_generated_desks_lose_no_job_and_keep_capacity(raw: dict, replication: int) -> None:
+    world = simulate(make_scenario(raw), replication)
+    events, cases = world.log.to_frame(), world.log.cases_frame()
+    found = check_log(events, cases, world.org, world.cal)
+    assert found == [], "\n".join(map(str, found[:10]))
+    # No job lost: every job queued is done, in work or waiting at the horizon.
+    queued = (events["activity"] == "desk.job_queued").sum()
+    done = (events["activity"] == "desk.job_done").sum()
+    assert queued == done + sum(d.held for d in world.desks.values())
+    assert all(d.busy <= d.staff for d in world.desks.values())
+    # A broken desk: one staff member on two jobs at once is caught (INV-U01).
+    jobs = events.loc[events["activity"] == "desk.job_done"]
+    staff = {u: d.staff for u, d in world.desks.items()}
+    by_unit = jobs.groupby(jobs["actor"].astype(str))
+    unit = next((u for u, g in by_unit if len(g) > staff[u]), None)
+    event("broken desk injected" if unit is not None else "no desk with more jobs than staff")
+    if unit is None:
+        return
+    mine = jobs.loc[jobs["actor"].astype(str) == unit]
+    broken = events.copy()
+    broken.loc[mine.index[1 : staff[unit] + 1], "start"] = mine["start"].iloc[0]
+    broken.loc[mine.index[1 : staff[unit] + 1], "time"] = mine["time"].iloc[0]
+    caught = check_log(broken, cases, world.org, world.cal, only=["INV-U01"])
+    assert [v.invariant for v in caught] == ["INV-U01"]
+
+
+# -- one arrival helper for every stream ----------------------------------------------------
+
+
+def _stream_rates(sc, monkeypatch) -> list[tuple[float, tuple[float, ...] | None]]:
+    """(weekly rate, seasonality) each exogenous stream of ``sc`` asks the Poisson helper for."""
+    asked: list[tuple[float, tuple[float, ...] | None]] = []
+
+    def spy(rng, cal, per_week, seasonality):
+        asked.append((per_week, tuple(seasonality) if seasonality else None))
+        return np.empty(0)
+
+    monkeypatch.setattr(arrivals, "poisson_working_times", spy)
+    world = World(sc)
+    list(arrivals.iter_arrivals(sc, world.cal, world.streams))
+    generate_outgoing(sc, world.cal, world.streams)
+    world.ledger._exogenous()
+    return asked
+
+
+def test_every_arrival_stream_follows_load_scale_and_seasonality(monkeypatch) -> None:
+    """Requests, reports, drafts, normative documents, contracts, the ledger's key tasks and
+    audit findings (A69(五), A70): each scales with ``load.scale`` and gets the seasonality."""
+
+    sc = load_scenario(Path(__file__).parents[1] / "scenarios" / "ledger.toml")
+    scaled = sc.model_copy(update={"load": sc.load.model_copy(update={"scale": 2.5})})
+    base, more = _stream_rates(sc, monkeypatch), _stream_rates(scaled, monkeypatch)
+    assert len(base) == len(more) == 7
+    season = tuple(sc.load.seasonality)
+    for (r1, s1), (r2, s2) in zip(base, more, strict=True):
+        assert r1 > 0 and r2 == pytest.approx(2.5 * r1, rel=1e-12)
+        assert s1 == s2 == season

@@ -99,7 +99,7 @@ def desks_frame(view: LogView) -> pd.DataFrame:
     return desk_table(view)
 
 
-@kpi_family("desks", rank=75, applies=WITH_DESKS)
+@kpi_family("desks", rank=120, applies=WITH_DESKS)
 def desk_kpis(view: LogView) -> dict[str, float]:
     """Totals across units: jobs, utilisation (mean and busiest unit), mean wait, breaches by
     deadline kind and in all."""
