@@ -150,3 +150,19 @@ def desk_backlog_frame(view: LogView) -> pd.DataFrame:
             "backlog": held.reshape(-1),
         }
     )
+
+
+def top_breaching_units(desks: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The ``n`` units that breach most, from ``desks.parquet`` (any number of design points
+    and replications): per unit, its staff, mean utilisation and mean breaches per
+    replication by deadline kind and in all, over the rows given (pass one design point's
+    rows for that point alone). Ties keep the unit order of the file."""
+    cols = [*BREACH_KINDS, "breaches", "utilisation"]
+    for col in ("unit", "staff", *cols):
+        if col not in desks.columns:
+            raise ValueError(f"desks frame has no {col!r} column")
+    per_unit = desks.groupby("unit", sort=False).agg(
+        staff=("staff", "first"), **{c: (c, "mean") for c in cols}
+    )
+    top = per_unit.sort_values("breaches", ascending=False, kind="stable").head(n)
+    return top.reset_index()
