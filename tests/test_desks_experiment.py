@@ -19,7 +19,7 @@ METRICS = ["instr_breach_rate", "cs_deemed_share", "desk_breaches"]
 def test_heavier_load_breaches_more_department_deadlines() -> None:
     text = (ROOT / "scenarios" / "jining.toml").read_text(encoding="utf-8")
     text = text.split("[[variants]]")[0]
-    text += '\n[[variants]]\nname = "load-1.6"\nset = { "load.scale" = 1.6 }\n'
+    text += '\n[[variants]]\nname = "load-16"\nset = { "load.scale" = 1.6 }\n'
     sc = govsim.parse_scenario(text, str(ROOT / "scenarios" / "load16.toml"))
     res = govsim.run(sc, reps=20, workers=2)
     diffs = paired_differences(

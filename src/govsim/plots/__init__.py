@@ -21,7 +21,7 @@ no available font can draw are left out, so a figure never shows empty boxes.
 from govsim.core.org import GO
 from govsim.plots.backlog import backlog_by_design, backlog_by_holder
 from govsim.plots.cycles import cycle_time_distribution, cycle_time_ecdf, cycle_time_percentiles
-from govsim.plots.desks import breaches_by_unit
+from govsim.plots.desks import breaches_by_unit, top_breaching_units
 from govsim.plots.kpis import (
     FOREST_DEFAULT,
     metric_bars,
@@ -68,5 +68,6 @@ __all__ = [
     "rates_by_design",
     "save",
     "term",
+    "top_breaching_units",
     "utilisation_by_design",
 ]

@@ -1,4 +1,7 @@
-"""Units' desks: which units breach their deadlines as load grows (A57, A59, A70)."""
+"""Units' desks: which units breach their deadlines as load grows (A57, A59, A70).
+
+:func:`top_breaching_units` (the table, from :mod:`govsim.kpis.desks`) is re-exported here
+for notebooks."""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from govsim.plots.style import (
     with_design,
 )
 from govsim.stats import t_interval
+
+__all__ = ["breaches_by_unit", "top_breaching_units"]
 
 
 def breaches_by_unit(desks: pd.DataFrame, n: int = 8, variant: str | None = None) -> Figure:
