@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import simpy
 from hypothesis import HealthCheck, event, given, settings
@@ -232,3 +233,35 @@ def test_every_arrival_stream_follows_load_scale_and_seasonality(monkeypatch) ->
     for (r1, s1), (r2, s2) in zip(base, more, strict=True):
         assert r1 > 0 and r2 == pytest.approx(2.5 * r1, rel=1e-12)
         assert s1 == s2 == season
+
+
+def test_top_breaching_units_and_their_figure() -> None:
+    from govsim.plots import breaches_by_unit, top_breaching_units
+
+    rows = []
+    for point, scale in (("load.scale=1.0", 1), ("load.scale=1.6", 2)):
+        for rep in range(2):
+            for unit, base in (("a", 1), ("b", 5), ("c", 3)):
+                rows.append(
+                    {
+                        "variant": "baseline",
+                        "point": point,
+                        "replication": rep,
+                        "unit": unit,
+                        "staff": 2,
+                        "utilisation": 0.1 * base,
+                        "cs_deemed": base * scale,
+                        "instr_overdue": rep,
+                        "ledger_overdue": 0,
+                        "breaches": base * scale + rep,
+                    }
+                )
+    desks = pd.DataFrame(rows)
+    top = top_breaching_units(desks, 2)
+    assert list(top["unit"]) == ["b", "c"]
+    assert top.loc[0, "breaches"] == pytest.approx((5 + 10 + 2 * 0.5) / 2)
+    assert top.loc[0, "cs_deemed"] == pytest.approx(7.5)
+    fig = breaches_by_unit(desks, n=2)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["b", "c"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["load.scale=1.0", "load.scale=1.6"]

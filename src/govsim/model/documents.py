@@ -382,11 +382,18 @@ def _reply_at_desk(
     """The department's desk drafts the formal report (A57); it may wait behind other work.
     The breach is recorded at the deadline if the report is not ready then. Returns
     ``(clock when it is ready, whether the breach was recorded)``."""
-    env = w.env
     done = desk.submit("reply", effort, deadline=deadline, urgent=urgent)
-    yield done | until(env, deadline)
-    if done.triggered:
-        return done.value, False
-    go = w.org.code[GO]
-    w.log.add(env.now, case, A.INSTRUCTION_OVERDUE, go, target=desk.code, deadline=deadline)
-    return (yield done), True
+    recorded: list[bool] = []
+
+    def at_deadline(_: Any) -> None:
+        if not done.triggered:
+            go = w.org.code[GO]
+            w.log.add(
+                w.env.now, case, A.INSTRUCTION_OVERDUE, go, target=desk.code, deadline=deadline
+            )
+            recorded.append(True)
+
+    # A callback, not a condition event: the reply's process sleeps until the report is done.
+    until(w.env, deadline).callbacks.append(at_deadline)
+    ready = yield done
+    return ready, bool(recorded)

@@ -41,11 +41,12 @@ def breaches_by_unit(desks: pd.DataFrame, n: int = 8, variant: str | None = None
         fig = new_figure(8.0, 4.6)
         ax = fig.add_subplot()
         x = np.arange(len(points))
-        for unit in units:
+        dodge = np.linspace(-0.12, 0.12, len(units)) if len(units) > 1 else [0.0]
+        for unit, dx in zip(units, dodge, strict=True):
             rows = mine.loc[mine["unit"] == unit]
             cis = [t_interval(rows.loc[rows["point"] == p, "breaches"]) for p in points]
             ax.errorbar(
-                x,
+                x + dx,
                 [ci.mean for ci in cis],
                 yerr=np.nan_to_num([ci.half_width for ci in cis]),
                 marker="o",
