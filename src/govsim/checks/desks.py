@@ -29,9 +29,16 @@ def staff_by_unit(ctx: LogContext) -> dict[str, int]:
     if sc is not None and sc.desks is not None:
         staff = {u: sc.desks.staff_of(u, k) for u, k in ctx.org.unit_kinds.items()}  # type: ignore[arg-type]
     logged = rows(ctx, STAFFED)
+    logged = logged.loc[logged["value"].notna()]  # a log without values: the scenario's
     for unit, value in zip(logged["actor"].astype(str), logged["value"].tolist(), strict=True):
         staff[unit] = int(value)
     return staff
+
+
+def _jobs(ctx: LogContext) -> pd.DataFrame:
+    """The ``desk.job_done`` rows that say when work began (a log may leave ``start`` out)."""
+    done = rows(ctx, JOB_DONE)
+    return done.loc[done["start"].notna()]
 
 
 def peak_concurrency(starts: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
@@ -54,7 +61,7 @@ def inv_u01(ctx: LogContext) -> list[Violation]:
     """A unit never works on more jobs at once than its desk has staff (A57, A59, A63: the
     department's own staff do its replies, countersign answers and revisions)."""
     staff = staff_by_unit(ctx)
-    done = rows(ctx, JOB_DONE)
+    done = _jobs(ctx)
     out = []
     for unit, jobs in done.groupby(done["actor"].astype(str), sort=True):
         if unit not in staff:
@@ -83,7 +90,7 @@ def inv_u02(ctx: LogContext) -> list[Violation]:
     """A job's effort is spent in office hours: the working minutes between its start and its
     end are its effort (work pauses only while the office is closed), and it starts while the
     office is open (A57, A59 count in working days)."""
-    done = rows(ctx, JOB_DONE)
+    done = _jobs(ctx)
     done = done.loc[done["value"] > 0]
     if done.empty:
         return []
