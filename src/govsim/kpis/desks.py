@@ -117,9 +117,9 @@ def desk_kpis(view: LogView) -> dict[str, float]:
 
 
 def desk_held_per_day(view: LogView) -> tuple[list[str], np.ndarray]:
-    """Jobs held (waiting or in work) at the end of each day, per unit with a desk."""
-    staffed = view.at(STAFFED)
-    units = [str(u) for u in staffed["actor"]]
+    """Jobs held (waiting or in work) at the end of each day, per unit of the organisation
+    (else per unit whose desk took a job), so every replication has the same rows."""
+    units = list(view.setting.units) or [str(u) for u in view.at(STAFFED)["actor"]]
     ends = (np.arange(view.cal.days) + 1) * 1440.0
     queued, done = view.at(QUEUED), view.at(DONE)
     held = np.empty((len(units), view.cal.days), dtype=np.int32)
