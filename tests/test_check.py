@@ -268,6 +268,29 @@ def inject_e04(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     raise AssertionError("no transfer whose deadline can move")
 
 
+def inject_u01(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """A unit whose desk worked two jobs at once claims one staff member (A59)."""
+    jobs = rows_of(f, "desk.job_done", used)
+    for unit, mine in jobs.groupby("actor"):
+        start, end = num(mine, "start").to_numpy(), num(mine, "time").to_numpy()
+        if any(((start < e) & (end > s)).sum() > 1 for s, e in zip(start, end, strict=True)):
+            used.update(mine["case"])
+            row = f.index[(f["activity"] == "desk.staffed") & (f["actor"] == unit)][0]
+            used.add(f.at[row, "case"])
+            f.at[row, "value"] = "1.0"
+            return f
+    raise AssertionError("no unit worked two jobs at once")
+
+
+def inject_u02(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """A job whose effort is twice the office minutes between its start and its end (A57)."""
+    jobs = rows_of(f, "desk.job_done", used)
+    row = jobs.index[num(jobs, "value") > 60][0]
+    used.add(f.at[row, "case"])
+    f.at[row, "value"] = repr(2 * float(f.at[row, "value"]))
+    return f
+
+
 INJECTIONS: dict[str, tuple[Callable[[pd.DataFrame, set[str]], pd.DataFrame], set[str]]] = {
     "INV-D01": (inject_d01, {"INV-D01"}),
     "INV-D13": (inject_d13, {"INV-D13"}),
@@ -279,6 +302,8 @@ INJECTIONS: dict[str, tuple[Callable[[pd.DataFrame, set[str]], pd.DataFrame], se
     "INV-E02": (inject_e02, {"INV-E02"}),
     "INV-E03": (inject_e03, {"INV-E03"}),
     "INV-E04": (inject_e04, {"INV-E04"}),
+    "INV-U01": (inject_u01, {"INV-U01"}),
+    "INV-U02": (inject_u02, {"INV-U02"}),
 }
 
 
@@ -327,7 +352,7 @@ def test_all_injections_together_report_exactly_their_invariants(
 ) -> None:
     used: set[str] = set()
     order = ["INV-D13", "INV-D14", "INV-D16", "INV-D17", "INV-E03", "INV-E04", "INV-D01"]
-    order += ["INV-E02", "INV-E01"]
+    order += ["INV-U01", "INV-U02", "INV-E02", "INV-E01"]
     for invariant in order:
         frame = INJECTIONS[invariant][0](frame, used)
     result = invoke("check", write(frame, tmp_path / "bad.csv"), "--scenario", run["scenario"])

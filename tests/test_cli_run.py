@@ -66,6 +66,7 @@ def test_run_writes_complete_results(tmp_path):
         "manifest.json",
         "kpis.parquet",
         "backlog.parquet",
+        "desks.parquet",  # the default scenario's [desks]
         "summary.csv",
         "events.parquet",
         "cases.parquet",
@@ -87,7 +88,11 @@ def test_run_writes_complete_results(tmp_path):
     events = pd.read_parquet(run / "events.parquet")
     assert set(events["variant"]) == {"baseline", "growth-30"}
     backlog = pd.read_parquet(run / "backlog.parquet")
-    assert len(backlog) == 4 * 45 * 10  # 4 replications × 45 days × (GO + 9 leaders)
+    offices = backlog.loc[backlog["holder_kind"] != "unit"]
+    assert len(offices) == 4 * 45 * 10  # 4 replications × 45 days × (GO + 9 leaders)
+    # … then every unit's desk (the default scenario's [desks]: 55 units).
+    units = backlog.loc[backlog["holder_kind"] == "unit"]
+    assert len(units) == 4 * 45 * 55
     summary = pd.read_csv(run / "summary.csv")
     growth = summary.loc[
         (summary["variant"] == "growth-30") & (summary["metric"] == "arrived_request")

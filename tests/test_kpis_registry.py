@@ -24,7 +24,9 @@ def test_families_apply_iff_their_section(name: str) -> None:
     names = [f.name for f in families_for(sc)]
     assert ("ledger" in names) == (sc.ledger is not None)
     assert ("meetings" in names) == (sc.meetings is not None)
+    assert ("desks" in names) == (sc.desks is not None)
     series = {s.name for s in series_for(sc)}
+    assert ("desks" in series) == (sc.desks is not None)
     assert ("ledger_daily" in series) == (sc.ledger is not None)
     assert ("ledger_year" in series) == (sc.ledger is not None)
     assert "backlog" in series
@@ -38,7 +40,7 @@ def test_ledger_family_follows_the_section_on_one_scenario() -> None:
     without = sc.model_copy(update={"ledger": None})
     assert "ledger" in [f.name for f in families_for(sc)]
     assert "ledger" not in [f.name for f in families_for(without)]
-    assert {s.name for s in series_for(without)} == {"backlog"}
+    assert {s.name for s in series_for(without)} == {"backlog", "desks"}  # jining's [desks]
 
 
 def test_registry_entries() -> None:
@@ -59,6 +61,7 @@ def test_registry_entries() -> None:
         "backlog": "backlog.parquet",
         "ledger_daily": "ledger_daily.parquet",
         "ledger_year": "ledger_year.parquet",
+        "desks": "desks.parquet",
     }
     with pytest.raises(ValueError, match="registered twice"):
         kpi_family("ledger", rank=1)(lambda view: {})

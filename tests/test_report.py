@@ -60,10 +60,12 @@ def test_report_end_to_end(run_dir):
         "backlog_go.png",
         "backlog_leaders.png",
         "cycle_times.png",
+        "desk_breaches.png",  # the default scenario's [desks]
         "paired_differences.png",
         "rates.png",
         "utilisation.png",
     ]
+    assert "Units that breach most" in page
     for name in pngs:
         assert f'href="{name}"' in page
         assert (run_dir / "report" / name).stat().st_size > 5_000

@@ -53,6 +53,7 @@ class Results:
     backlog: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
     cases: pd.DataFrame | None = None
+    desks: pd.DataFrame | None = None  # desks.parquet, with [desks]
 
 
 @dataclass
@@ -110,6 +111,7 @@ def load_results(path: str | Path) -> Results:
         # With the case table, only the closing events are needed for cycle times.
         closed_only = [("activity", "==", "doc.closed")] if cases is not None else None
         events = _read_optional(folder / "events.parquet", _EVENT_COLUMNS, closed_only)
+        desks = _read_optional(folder / "desks.parquet")
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise ReportError(f"{folder}: cannot read results: {type(exc).__name__}: {exc}") from None
     for col in ("variant", "replication"):
@@ -120,7 +122,7 @@ def load_results(path: str | Path) -> Results:
     if "point" not in kpis.columns:
         kpis["point"] = ""
     kpis["point"] = kpis["point"].fillna("").astype(str)
-    return Results(folder, manifest, kpis, backlog, events, cases)
+    return Results(folder, manifest, kpis, backlog, events, cases, desks)
 
 
 def _read_optional(
@@ -324,11 +326,29 @@ def _paired_figures(results: Results, plots: ModuleType) -> list[_Figure]:
     ]
 
 
+def _desk_figures(results: Results, plots: ModuleType) -> list[_Figure]:
+    """The units that breach most, against the design points (the load sweep), with desks."""
+    if results.desks is None or results.desks.empty:
+        return []
+    desks = results.desks
+    return [
+        _Figure(
+            "desk_breaches.png",
+            "Breaches by unit against load",
+            "The units whose deadlines are breached most (countersign answers deemed given, "
+            "A59; instruction replies overdue, A57; ledger items overdue, A70), per "
+            "replication, across the baseline's design points: mean with its 95% t-interval.",
+            lambda: plots.breaches_by_unit(desks),
+        )
+    ]
+
+
 FIGURES: tuple[Callable[[Results, ModuleType], list[_Figure]], ...] = (
     _backlog_figures,
     _cycle_time_figures,
     _rate_and_utilisation_figures,
     _meeting_figures,
+    _desk_figures,
     _paired_figures,
 )
 """The report's figures, in page order: each entry gives those the folder's data allow."""
@@ -533,12 +553,28 @@ def render_html(
             "a difference the replications resolve at 95%.</p>",
             _table_html(paired, index=False),
         ]
+    if results.desks is not None and not results.desks.empty:
+        parts += _desks_html(results.desks)
     parts.append("<h2>Figures</h2>")
     parts += [_figure_html(entry, out) for entry in figures]
     if skipped:
         parts.append('<p class="note">Not drawn: ' + "; ".join(_e(s) for s in skipped) + ".</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _desks_html(desks: pd.DataFrame) -> list[str]:
+    """The five units that breach most, over every design point and replication."""
+    from govsim.kpis.desks import top_breaching_units
+
+    top = top_breaching_units(desks, 5).set_index("unit")
+    return [
+        "<h2>Units that breach most</h2>",
+        '<p class="note">Per replication, over every design point: countersign answers '
+        "deemed given (A59), instruction replies overdue (A57), ledger items overdue (A70), "
+        "and the share of the desk's staff time spent on jobs.</p>",
+        _table_html(top.map(_num), index=True),
+    ]
 
 
 def build_report(results_dir: str | Path) -> Report:

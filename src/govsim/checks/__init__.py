@@ -11,7 +11,8 @@ instructions), :mod:`~govsim.checks.countersign` (INV-D07 … D11), :mod:`~govsi
 (INV-O01 … O09, O11: outgoing documents, the A61 matrix, contracts),
 :mod:`~govsim.checks.legality` (INV-N01, N03), :mod:`~govsim.checks.ledger` (INV-S01, S04,
 S05), :mod:`~govsim.checks.engineering` (INV-E01 … E04), :mod:`~govsim.checks.leave`
-(INV-L01, L03 … L08) and :mod:`~govsim.checks.meetings` (INV-M01 … M09, M12). They share
+(INV-L01, L03 … L08), :mod:`~govsim.checks.meetings` (INV-M01 … M09, M12) and
+:mod:`~govsim.checks.desks` (INV-U01, U02: staff and office hours of units' desks). They share
 the views of :mod:`~govsim.checks.views`, derived once per log, and the activity names of
 :mod:`~govsim.checks.vocab`. Invariants of parts not yet modelled (seals, department
 meetings, …) are listed in :data:`NOT_YET_CHECKED`.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from govsim.checks import (  # noqa: F401  (importing a family module registers its checks)
     countersign,
+    desks,
     documents,
     engineering,
     leave,

@@ -26,8 +26,9 @@ FAMILIES: dict[str, str] = {
     "engineering": "INV-E",
     "leave": "INV-L",
     "meetings": "INV-M",
+    "desks": "INV-U",
 }
-_PREFIX_ORDER = ("INV-D", "INV-O", "INV-N", "INV-S", "INV-E", "INV-L", "INV-M")
+_PREFIX_ORDER = ("INV-D", "INV-O", "INV-N", "INV-S", "INV-E", "INV-L", "INV-M", "INV-U")
 
 NOT_YET_CHECKED = (
     "INV-O10 (seals, A64), INV-O12…O15 (publication, interpretation, A62 documents)",

@@ -286,4 +286,6 @@ ACTOR_ROLES: dict[str, str] = {
     "norm.filed": "go",
     "gov.consented": "leaders",
     "contract.signed": "departments",
+    # Each unit's desk (A57, A59, A63).
+    **dict.fromkeys(("desk.staffed", "desk.job_queued", "desk.job_done"), "units"),
 }

@@ -22,8 +22,9 @@ import pyarrow.parquet as pq
 
 from govsim.core.files import atomic_write, write_parquet
 
-# kpis last: it marks the replication done. ledger_* only for scenarios with the ledger.
-KINDS = ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis")
+# kpis last: it marks the replication done. ledger_* only for scenarios with the ledger,
+# desks only with [desks].
+KINDS = ("backlog", "ledger_daily", "ledger_year", "desks", "events", "cases", "kpis")
 TMP_DIR = ".tmp"
 PARTS_DIR = "parts"
 

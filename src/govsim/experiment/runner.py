@@ -344,7 +344,7 @@ def _consolidate_run(run_dir: Path, tasks: list[Task]) -> tuple[pd.DataFrame, pd
     """Join every task's parts into the run's files; the KPI table and its summary."""
     clear_temporary(run_dir)
     keys = [(t.point_index, t.replication) for t in tasks]
-    for kind in ("backlog", "ledger_daily", "ledger_year", "events", "cases"):
+    for kind in ("backlog", "ledger_daily", "ledger_year", "desks", "events", "cases"):
         consolidate(run_dir, keys, kind)
     kpis = consolidate_rows(run_dir, keys, "kpis")
     summary = summary_table(kpis) if not kpis.empty else pd.DataFrame()

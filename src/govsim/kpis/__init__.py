@@ -11,6 +11,7 @@ from govsim.kpis import (  # noqa: F401  (importing a family module registers it
     availability,
     backlog,
     countersign,
+    desks,
     documents,
     ledger,
     ledger_year,

@@ -62,9 +62,25 @@ def _held(view: LogView) -> np.ndarray:
 def backlog_frame(view: LogView) -> pd.DataFrame:
     """Items held at the end of each simulated day, per holder (long format).
 
-    Columns: ``day`` (date), ``holder`` (categorical, GO then the leaders), ``backlog``.
+    Columns: ``day`` (date), ``holder`` (categorical, GO then the leaders), ``backlog``; with
+    units' desks (:mod:`govsim.kpis.desks`) each unit follows (its jobs waiting or in work) and
+    ``holder_kind`` (``go``, ``leader``, ``unit``) tells them apart.
     """
-    return _frame(view.cal, holders_of(view), _held(view))
+    frame = _frame(view.cal, holders_of(view), _held(view))
+    if not view.count("desk.staffed"):
+        return frame
+    from govsim.kpis.desks import desk_backlog_frame
+
+    units = desk_backlog_frame(view).assign(holder_kind="unit")
+    frame = frame.assign(
+        holder=frame["holder"].astype(object),
+        holder_kind=np.where(frame["holder"].astype(object) == GO, "go", "leader"),
+    )
+    holders = [*holders_of(view), *units["holder"].unique()]
+    both = pd.concat([frame, units], ignore_index=True)
+    both["holder"] = pd.Categorical(both["holder"], categories=holders)
+    both["holder_kind"] = pd.Categorical(both["holder_kind"], categories=["go", "leader", "unit"])
+    return both
 
 
 def backlog_series(events: pd.DataFrame, cal: WorkCalendar, holders: Sequence[str]) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from govsim.log.vocabulary import (
     CHANNELS,
     COLOURS,
     DEFECTS,
+    DESK_JOB_KINDS,
     DOCUMENT_CASE_TYPES,
     EVENT_COLUMN_SPECS,
     EVENT_COLUMNS,
@@ -61,6 +62,7 @@ __all__ = [
     "CHANNELS",
     "COLOURS",
     "DEFECTS",
+    "DESK_JOB_KINDS",
     "DOCUMENT_CASE_TYPES",
     "EVENT_COLUMNS",
     "EVENT_COLUMN_SPECS",
@@ -148,6 +150,7 @@ FAMILIES: dict[str, str] = {
     "countersign": "countersigning between departments (A56, A59)",
     "signing": "drafting, co-review, signing and issue of outgoing documents (A58, A59, A61)",
     "legality": "normative documents, contracts and legality review (A20, A21, A60)",
+    "desks": "the work of each unit's desk: staff, jobs queued and done (A56, A57, A59, A63)",
 }
 """Activity families, in the order of the table."""
 
@@ -165,6 +168,7 @@ _LG = "legality"
 _LD = "ledger"
 _LV = "leave"
 _IN = "intake"
+_DK = "desks"
 
 # fmt: off
 ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
@@ -394,6 +398,14 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("meeting.standing_item", _ML, "chair", "a standing key matter decided at an executive "
        "meeting (安全生产、生态环保), on the meeting's case", ("A45(七)",),
        target="the department", needs_target=True),
+    _S("desk.staffed", _DK, "unit", "the unit's desk and its staff, logged on the case of "
+       "its first job", (), value="staff of the desk", actor_qualifier="staffed by"),
+    _S("desk.job_queued", _DK, "unit", "a job joins the unit's desk (its kind is the reason)",
+       ("A57", "A59", "A63"), deadline="the job's deadline, if it has one",
+       reasons=DESK_JOB_KINDS, actor_qualifier="queued at"),
+    _S("desk.job_done", _DK, "unit", "a staff member finished a job, working in office hours "
+       "from start", ("A57", "A59", "A63"), deadline="the job's deadline, if it has one",
+       value=EFFORT, start=True, reasons=DESK_JOB_KINDS, actor_qualifier="done by"),
 )
 # fmt: on
 """One specification per activity, in code order (the activity code is the position)."""

@@ -141,11 +141,25 @@ OUTCOMES: tuple[str, ...] = (
 )
 """The outcome vocabulary, in code order."""
 
+DESK_JOB_KINDS: tuple[str, ...] = (
+    "submission",  # drafting a request or report before the head signs it (A56)
+    "revision",  # revising a returned submission or draft (A63)
+    "reply",  # the formal reply to an instruction (A57)
+    "countersign",  # a co-department's answer to a countersign request, or joint signing (A59)
+    "negotiation",  # the lead negotiating an objection (A56)
+    "dissent",  # writing up an unresolved dissent with each side's grounds (A56)
+    "drafting",  # drafting a document for the government's name, a contract (A59, A60)
+    "evaluation",  # a normative document's evaluation (评估论证, A21)
+    "research",  # a meeting topic's research, coordination and review (A48)
+)
+"""Kinds of job a unit's desk does (``reason`` of the ``desk.job_*`` events)."""
+
 REASONS: tuple[str, ...] = (
     *DEFECTS,
     "redirected",  # a case closed by a redirect to the competent department
     "dissent_version",  # second countersign round, on the version listing the dissent (A56)
     *SIGNING_CLASSES,
+    *DESK_JOB_KINDS,
 )
 """Codes qualifying an act (``reason``), in code order."""
 
@@ -160,6 +174,7 @@ CASE_TYPES: tuple[str, ...] = (
     "normative",  # 规范性文件 (A21)
     "contract",  # A60
     "go_reports",  # the GO's periodic reports on meeting decisions (A53), one case
+    "desk",  # one job at a unit's desk; a desk's first also logs its staff (A57, A59, A63)
 )
 """Case types, in code order."""
 DOCUMENT_CASE_TYPES: tuple[str, ...] = ("request", "report", "draft", "normative", "contract")

@@ -233,6 +233,16 @@ def poisson_working_times(
     return times
 
 
+def stream_times(
+    sc: Scenario, cal: WorkCalendar, rng: np.random.Generator, per_week: float
+) -> np.ndarray:
+    """Arrival clocks of one stream of ``per_week`` events a week at load 1.0: the one way
+    every exogenous stream (documents, drafts, normative documents, contracts, ledger key
+    tasks and audit findings) arrives, so ``load.scale`` and the monthly ``seasonality``
+    apply to each alike (DESIGN: every arrival stream through one helper)."""
+    return poisson_working_times(rng, cal, per_week * sc.load.scale, sc.load.seasonality)
+
+
 def _poisson(
     sc: Scenario, cal: WorkCalendar, streams: Streams, kind: str
 ) -> tuple[np.ndarray, list[str]]:
@@ -240,9 +250,9 @@ def _poisson(
         return np.empty(0), []
     rates = unit_rates(sc, kind)
     units = list(rates)
-    weekly = np.array([rates[u] for u in units]) * sc.load.scale
+    weekly = np.array([rates[u] for u in units])
     total = float(weekly.sum())
-    times = poisson_working_times(streams[f"arrivals/{kind}"], cal, total, sc.load.seasonality)
+    times = stream_times(sc, cal, streams[f"arrivals/{kind}"], total)
     if not len(times):
         return np.empty(0), []
     picks = streams[f"senders/{kind}"].choice(len(units), size=len(times), p=weekly / total)

@@ -19,6 +19,7 @@ positions (common random numbers).
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.log import Reason as R
 from govsim.model.agents import until
+from govsim.model.desks import desk_work
 from govsim.rules.countersign import countersign_deadline, deemed_no_objection, extended_deadline
 from govsim.scenario.models import Countersign
 
@@ -176,8 +178,9 @@ def coordinate(
     # A56 「部门之间有分歧的，主办部门主要负责人要主动协商」: one by one (one principal head).
     unresolved = []
     for c in objecting:
-        # Both principal heads take part: it ends when both are on post (A56, A80).
-        done = w.cal.finish_time(env.now, w.sample_cs_negotiation())
+        # The lead's desk prepares it; both principal heads take part: it ends when both are
+        # on post (A56, A80).
+        done = yield from desk_work(w, lead, "negotiation", w.sample_cs_negotiation())
         yield until(env, heads_back(w, (lead, c.dept), done))
         outcome = O.RESOLVED if c.resolved else O.UNRESOLVED
         log.add(env.now, case, A.CS_NEGOTIATED, code[lead], target=code[c.dept], outcome=outcome)
@@ -191,7 +194,7 @@ def coordinate(
         return "consensus"
     # A56 「协商后仍不能取得一致意见的，主办部门应列明各方理据，提出办理意见，与相关部门会签后
     # 报市政府决定」.
-    yield until(env, w.cal.finish_time(env.now, w.sample_cs_dissent()))
+    yield from desk_work(w, lead, "dissent", w.sample_cs_dissent())
     for c in unresolved:
         log.add(env.now, case, A.CS_DISSENT_DOCUMENTED, code[lead], target=code[c.dept])
     log.add(env.now, case, A.CS_HANDLING_PROPOSED, code[lead])
@@ -232,30 +235,40 @@ def _round(
 def _one(
     w: World, case: int, lead: str, c: CoDeptPlan, deadline: float, second: bool
 ) -> Generator[Any, Any, str]:
-    """One co-department's countersign (RULES §4.3 rows 1–8); agree | object | deemed."""
+    """One co-department's countersign (RULES §4.3 rows 1–8); agree | object | deemed.
+
+    The co-department's desk prepares the answer (``c.response`` working minutes, after the
+    jobs ahead of it); its principal head signs it, on post (A59 「由主要负责人会签」, A80).
+    """
     env, log, cal, cfg = w.env, w.log, w.cal, w.sc.countersign
     me, them = w.org.code[lead], w.org.code[c.dept]
     tag = R.DISSENT_VERSION if second else NONE
     t0 = env.now
     log.add(t0, case, A.CS_REQUESTED, me, target=them, deadline=deadline, reason=tag)
-    # Signed by the co-department's principal head, on post (A59 「由主要负责人会签」, A80).
-    reply_at = w.head_back(c.dept, cal.finish_time(t0, c.response))
+    desk = w.desks.get(c.dept)
+    if desk is None:
+        answer = None
+        reply_at = w.head_back(c.dept, cal.finish_time(t0, c.response))
+    else:
+        answer = desk.submit("countersign", c.response, deadline=deadline)
+        reply_at = math.inf  # not known until the desk has done it
     extended = False
-    if reply_at > deadline and c.asks_extension:
+    if c.asks_extension and reply_at > deadline:
         # A59 「特殊情况不能按期回复的，应主动与主办部门沟通并商定回复时限及方式」: it speaks up
-        # halfway to the deadline in working time (ASSUMPTION), before the deadline.
+        # halfway to the deadline in working time (ASSUMPTION), before the deadline, if its
+        # answer could not be signed by the deadline even if work on it started now.
         half = (cal.work_elapsed(deadline) - cal.work_elapsed(t0)) / 2
-        yield until(env, cal.finish_time(t0, half))
-        log.add(env.now, case, A.CS_CANNOT_MEET, them, target=me, reason=tag)
-        if c.extension_agreed:
-            deadline = extended_deadline(cal, deadline, cfg.extension_working_days)
-            extended = True
-            log.add(
-                env.now, case, A.CS_EXTENSION_AGREED, me, target=them, deadline=deadline, reason=tag
-            )
-        else:
-            log.add(env.now, case, A.CS_EXTENSION_REFUSED, me, target=them, reason=tag)
+        half_at = cal.finish_time(t0, half)
+        reply_at = yield from _known_by(w, c, answer, reply_at, half_at)
+        if reply_at > deadline and _late_from_now(w, c, answer, reply_at, deadline):
+            yield until(env, half_at)
+            deadline, extended = _cannot_meet(w, case, me, them, c, deadline, tag)
     position = O.OBJECT if c.objects else O.AGREE
+    deemed = _deemed(cfg, extended)
+    if deemed:
+        reply_at = yield from _known_by(w, c, answer, reply_at, deadline)
+    else:
+        reply_at = yield from _known_by(w, c, answer, reply_at, math.inf)
     if not deemed_no_objection(
         reply_at,
         deadline,
@@ -269,14 +282,74 @@ def _one(
     # A59 「逾期不回复视为无不同意见」: at exactly the deadline.
     yield until(env, deadline)
     log.add(env.now, case, A.CS_DEEMED, me, target=them, deadline=deadline, reason=tag)
-    env.process(_late_reply(w, case, them, me, reply_at, position, tag))
+    env.process(_late_reply(w, case, c, answer, them, me, reply_at, position, tag))
     return "deemed"
 
 
+def _deemed(cfg: Countersign, extended: bool) -> bool:
+    """Whether a reply after the deadline would be deemed given (A59; AMB-19)."""
+    return deemed_no_objection(
+        math.inf,
+        0.0,
+        deemed_consent=cfg.deemed_consent,
+        extended=extended,
+        deemed_after_extension=cfg.deemed_after_extension,
+    )
+
+
+def _known_by(
+    w: World, c: CoDeptPlan, answer: Any, reply_at: float, t: float
+) -> Generator[Any, Any, float]:
+    """Wait until the desk's answer is done or clock ``t`` (whichever first, not past ``t``
+    if the answer is not done); returns when the head signs it, or ``inf`` if not yet known."""
+    if answer is None or math.isfinite(reply_at):
+        return reply_at
+    if not answer.triggered:
+        if math.isfinite(t):
+            yield answer | until(w.env, t)
+        else:
+            yield answer
+    if answer.triggered:
+        return w.head_back(c.dept, answer.value)
+    return math.inf
+
+
+def _late_from_now(w: World, c: CoDeptPlan, answer: Any, reply_at: float, deadline: float) -> bool:
+    """Whether the answer would be late: known, or (still at the desk) even if work on it
+    started now."""
+    if answer is None or math.isfinite(reply_at):
+        return reply_at > deadline
+    return w.head_back(c.dept, w.cal.finish_time(w.env.now, c.response)) > deadline
+
+
+def _cannot_meet(
+    w: World, case: int, me: int, them: int, c: CoDeptPlan, deadline: float, tag: int
+) -> tuple[float, bool]:
+    """The co-department says it cannot meet the deadline; the lead agrees a new one or not
+    (A59). Called at the moment it speaks up; returns ``(deadline, extended)``."""
+    env, log, cfg = w.env, w.log, w.sc.countersign
+    log.add(env.now, case, A.CS_CANNOT_MEET, them, target=me, reason=tag)
+    if not c.extension_agreed:
+        log.add(env.now, case, A.CS_EXTENSION_REFUSED, me, target=them, reason=tag)
+        return deadline, False
+    deadline = extended_deadline(w.cal, deadline, cfg.extension_working_days)
+    log.add(env.now, case, A.CS_EXTENSION_AGREED, me, target=them, deadline=deadline, reason=tag)
+    return deadline, True
+
+
 def _late_reply(
-    w: World, case: int, them: int, me: int, at: float, position: int, tag: int
+    w: World,
+    case: int,
+    c: CoDeptPlan,
+    answer: Any,
+    them: int,
+    me: int,
+    at: float,
+    position: int,
+    tag: int,
 ) -> Generator[Any, Any, None]:
     """A reply after deeming: logged and ignored (AMB-19, K35)."""
+    at = yield from _known_by(w, c, answer, at, math.inf)
     yield until(w.env, at)
     w.log.add(w.env.now, case, A.CS_REPLIED_LATE, them, target=me, outcome=position, reason=tag)
 
@@ -284,7 +357,8 @@ def _late_reply(
 def _joint_sign(w: World, case: int, lead: str, c: CoDeptPlan) -> Generator[Any, Any, None]:
     """A co-department's principal head co-signs a joint submission (联合报, A56)."""
     env, code = w.env, w.org.code
-    yield until(env, w.head_back(c.dept, w.cal.finish_time(env.now, c.response)))
+    ready = yield from desk_work(w, c.dept, "countersign", c.response)
+    yield until(env, w.head_back(c.dept, ready))
     w.log.add(env.now, case, A.CS_JOINT_SIGNED, code[c.dept], target=code[lead])
 
 

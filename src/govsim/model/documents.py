@@ -19,9 +19,10 @@ from govsim.log import CHANNEL_CODE, NONE, REASON_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.log import Reason as R
-from govsim.model.agents import NORMAL, URGENT
+from govsim.model.agents import NORMAL, URGENT, until
 from govsim.model.arrivals import Arrival
 from govsim.model.countersign import coordinate, log_involvement
+from govsim.model.desks import Desk, desk_work
 from govsim.rules.deadlines import instruction_reply_deadline
 from govsim.rules.intake import bypasses_go, first_problem, intake_decision
 from govsim.rules.routing import route_upward, upward_co_reviewers
@@ -37,8 +38,10 @@ Handled = tuple[str, float, float]  # who handled an item for a leader: (handler
 
 def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     """One 请示 or 报告 from submission to closure (RULES §4.1 rows 4–19, §4.2)."""
-    # A56 「须由报送单位主要负责人签发」: the sender's principal head signs it, on post; the
-    # case opens when the document is submitted.
+    # The sender's desk drafts it (``[desks] submission_drafting``); A56 「须由报送单位主要负责人
+    # 签发」: the sender's principal head signs it, on post; the case opens when it is submitted.
+    if w.sample_submission is not None:
+        yield from desk_work(w, doc.sender, "submission", w.sample_submission(), urgent=doc.urgent)
     if w.availability is not None:
         yield from w.wait_for_head(doc.sender)
     case = _open_case(w, doc)
@@ -251,7 +254,8 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
         if returns >= w.sc.general_office.max_resubmissions:
             log.add(env.now, case, A.DOC_WITHDRAWN, sender)
             return False
-        yield env.timeout(w.cal.finish_time(env.now, w.sample_revise()) - env.now)
+        # A63: the sender's desk revises the returned submission.
+        yield from desk_work(w, doc.sender, "revision", w.sample_revise(), urgent=doc.urgent)
         returns += 1
         defect = None
         poor = w.draw_still_poor()
@@ -355,12 +359,41 @@ def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[A
         start=start,
         value=effort,
     )
-    ready = cal.finish_time(env.now, w.sample_urgent_reply() if doc.urgent else w.sample_reply())
+    effort = w.sample_urgent_reply() if doc.urgent else w.sample_reply()
+    desk = w.desks.get(doc.matter)
+    if desk is None:
+        ready = cal.finish_time(env.now, effort)
+        overdue = False
+    else:
+        ready, overdue = yield from _reply_at_desk(w, case, desk, deadline, effort, doc.urgent)
     # The formal report is signed by the department's principal head (A56, A57).
     reply_at = w.head_back(doc.matter, ready)
-    if reply_at > deadline:
+    if reply_at > deadline and not overdue:
         yield env.timeout(deadline - env.now)
         log.add(env.now, case, A.INSTRUCTION_OVERDUE, go, target=dept, deadline=deadline)
     yield env.timeout(reply_at - env.now)
     outcome = O.LATE if reply_at > deadline else O.ON_TIME
     log.add(env.now, case, A.DEPT_REPLIED, dept, target=go, outcome=outcome, deadline=deadline)
+
+
+def _reply_at_desk(
+    w: World, case: int, desk: Desk, deadline: float, effort: float, urgent: bool
+) -> Generator[Any, Any, tuple[float, bool]]:
+    """The department's desk drafts the formal report (A57); it may wait behind other work.
+    The breach is recorded at the deadline if the report is not ready then. Returns
+    ``(clock when it is ready, whether the breach was recorded)``."""
+    done = desk.submit("reply", effort, deadline=deadline, urgent=urgent)
+    recorded: list[bool] = []
+
+    def at_deadline(_: Any) -> None:
+        if not done.triggered:
+            go = w.org.code[GO]
+            w.log.add(
+                w.env.now, case, A.INSTRUCTION_OVERDUE, go, target=desk.code, deadline=deadline
+            )
+            recorded.append(True)
+
+    # A callback, not a condition event: the reply's process sleeps until the report is done.
+    until(w.env, deadline).callbacks.append(at_deadline)
+    ready = yield done
+    return ready, bool(recorded)

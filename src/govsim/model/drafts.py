@@ -29,8 +29,9 @@ from govsim.log import CASE_TYPES, NONE, REASON_CODE, TOPIC_CODE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT, until
-from govsim.model.arrivals import poisson_working_times
+from govsim.model.arrivals import stream_times
 from govsim.model.countersign import CountersignPlan, PlanDrawer, coordinate, log_involvement
+from govsim.model.desks import desk_work
 from govsim.model.documents import co_review, leader_acts, leader_handles, log_review_outcome
 from govsim.model.rng import Streams
 from govsim.rules.intake import VETTING_CHECKS, abandoned_on_return, vetting_decision
@@ -92,9 +93,8 @@ def _plan_drawer(sc: Scenario, cal: WorkCalendar, streams: Streams, kind: str) -
 def _arrival_times(
     sc: Scenario, cal: WorkCalendar, streams: Streams, kind: str, per_week: float
 ) -> np.ndarray:
-    """Poisson times over working time at ``per_week × load.scale``."""
-    rate = per_week * sc.load.scale
-    return poisson_working_times(streams[f"arrivals/{kind}"], cal, rate, sc.load.seasonality)
+    """Poisson times over working time at ``per_week × load.scale`` (:func:`stream_times`)."""
+    return stream_times(sc, cal, streams[f"arrivals/{kind}"], per_week)
 
 
 def _drafts(
@@ -215,7 +215,7 @@ def draft(w: World, d: Outgoing) -> Generator[Any, Any, None]:
     normative = d.kind == "normative"
     # A59 「凡以市政府或市政府办公室名义制发的公文，一般应由主管部门代拟文稿」: the case opens
     # with the finished draft.
-    yield until(env, cal.finish_time(env.now, w.sample_drafting()))
+    yield from desk_work(w, d.lead, "drafting", w.sample_drafting(), urgent=d.urgent)
     case = log.new_case(
         NORMATIVE if normative else DRAFT,
         env.now,
@@ -235,7 +235,7 @@ def draft(w: World, d: Outgoing) -> Generator[Any, Any, None]:
     priority = URGENT if d.urgent else NORMAL
     if normative:
         # A21 「进行评估论证、公开征求意见，经市司法局合法性审核后」
-        yield until(env, cal.finish_time(env.now, w.sample_evaluation()))
+        yield from desk_work(w, d.lead, "evaluation", w.sample_evaluation())
         log.add(env.now, case, A.NORM_EVALUATED, lead)
         yield until(env, comment_period_end(cal, env.now, w.sc.legality.comment_period_days))
         log.add(env.now, case, A.NORM_CONSULTED, lead)
@@ -304,7 +304,7 @@ def _vetting(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, 
         if abandoned_on_return(problem) or returns >= dr.max_resubmissions:
             log.add(env.now, case, A.DOC_WITHDRAWN, lead)
             return False
-        yield until(env, w.cal.finish_time(env.now, w.sample_draft_revise()))
+        yield from desk_work(w, d.lead, "revision", w.sample_draft_revise(), urgent=d.urgent)
         returns += 1
         problem = "poor_quality" if w.draw_draft_still_poor() else None
 
@@ -384,7 +384,7 @@ def legality_review(w: World, case: int, lead: str) -> Generator[Any, Any, bool]
         if returns >= lg.max_resubmissions:
             log.add(env.now, case, A.DOC_WITHDRAWN, me)
             return False
-        yield until(env, w.cal.finish_time(env.now, w.sample_legality_revise()))
+        yield from desk_work(w, lead, "revision", w.sample_legality_revise())
         returns += 1
 
 

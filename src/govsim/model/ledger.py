@@ -34,15 +34,13 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from govsim.core.distributions import Distribution, bound_sampler
 from govsim.core.org import GO
 from govsim.log import CASE_TYPES, LEDGER_SOURCES
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
-from govsim.model.arrivals import WORKING_DAYS_PER_WEEK
+from govsim.model.arrivals import stream_times
 from govsim.model.ledger_desk import DepartmentDesk
 from govsim.rules.ledger import (
     RED,
@@ -149,11 +147,9 @@ class LedgerModel:
             if t < cal.horizon_minutes:
                 out += [(t, "key_task", departments[int(i)]) for i in picks]
         for source, per_week in (("key_task", kt.per_week), ("audit", self.cfg.audit.per_week)):
-            rng = w.streams[f"ledger.arrivals/{source}"]
-            work_total = cal.work_elapsed(cal.horizon_minutes)
-            rate = per_week / (WORKING_DAYS_PER_WEEK * cal.working_minutes_per_day)
-            n = int(rng.poisson(rate * work_total)) if rate > 0 else 0
-            times = cal.clock_at_work_array(np.sort(rng.uniform(0.0, work_total, size=n)))
+            # One arrival helper for every stream: load.scale and seasonality apply (A70).
+            times = stream_times(w.sc, cal, w.streams[f"ledger.arrivals/{source}"], per_week)
+            n = len(times)
             picks = w.streams[f"ledger.owner/{source}"].integers(0, len(departments), size=n)
             out += [
                 (float(t), source, departments[int(i)]) for t, i in zip(times, picks, strict=True)

@@ -16,6 +16,7 @@ from govsim.log import CASE_TYPES, EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import iter_arrivals
 from govsim.model.availability import Absence, Availability, draw_absences, leave_process
+from govsim.model.desks import build_desks
 from govsim.model.documents import upward_document
 from govsim.model.drafts import generate_outgoing, outgoing_document
 from govsim.model.ledger import LedgerModel
@@ -54,6 +55,10 @@ class World:
             else None
         )
         self.registrations = itertools.count(1)  # 统一编制登记号 (A21)
+        # Each unit's desk (A56, A57, A59, A63); none without [desks].
+        self.desks = build_desks(
+            self.env, self.cal, self.log, sc.desks, self.org.unit_kinds, self.org.code
+        )
         self._bind_samplers()
         ledger = sc.ledger
         self.ledger = LedgerModel(self, ledger) if ledger is not None and ledger.enabled else None
@@ -84,6 +89,8 @@ class World:
         self.sample_cs_negotiation = bind("countersign.negotiation", cs.negotiation)
         self.sample_cs_dissent = bind("countersign.dissent", cs.dissent_drafting)
         self.sample_cs_round2 = bind("countersign.round2", cs.response)
+        drafting = sc.desks.submission_drafting if sc.desks is not None else None
+        self.sample_submission = bind("dept.submission", drafting) if drafting else None
         dr = sc.drafts
         self.sample_drafting = bind("draft.drafting", dr.drafting)
         self.sample_vetting = bind("go.vetting", dr.vetting)

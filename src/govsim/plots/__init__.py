@@ -1,5 +1,6 @@
-"""Figures from a results folder: backlog over time, cycle times, rates, paired differences and
-utilisation, each across design points with the uncertainty of the replications.
+"""Figures from a results folder: backlog over time, cycle times, rates, paired differences,
+utilisation and the units' deadline breaches against load, each across design points with the
+uncertainty of the replications.
 
 Every function takes the frames of a results folder (``kpis.parquet``, ``backlog.parquet`` and,
 when written, ``events.parquet`` / ``cases.parquet``) and returns a matplotlib
@@ -20,6 +21,7 @@ no available font can draw are left out, so a figure never shows empty boxes.
 from govsim.core.org import GO
 from govsim.plots.backlog import backlog_by_design, backlog_by_holder
 from govsim.plots.cycles import cycle_time_distribution, cycle_time_ecdf, cycle_time_percentiles
+from govsim.plots.desks import breaches_by_unit, top_breaching_units
 from govsim.plots.kpis import (
     FOREST_DEFAULT,
     metric_bars,
@@ -53,6 +55,7 @@ __all__ = [
     "METRIC_LABELS",
     "backlog_by_design",
     "backlog_by_holder",
+    "breaches_by_unit",
     "cjk_font",
     "cycle_time_distribution",
     "cycle_time_ecdf",
@@ -65,5 +68,6 @@ __all__ = [
     "rates_by_design",
     "save",
     "term",
+    "top_breaching_units",
     "utilisation_by_design",
 ]

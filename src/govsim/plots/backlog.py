@@ -159,10 +159,14 @@ def backlog_by_holder(
 
 
 def _chosen_holders(frame: pd.DataFrame, holders: Sequence[str] | None) -> list[str]:
-    """The holders asked for (default: all but the GO, or the GO alone), all present."""
+    """The holders asked for (default: the leaders — all but the GO and the units' desks — or
+    the GO alone), all present."""
     present = list(dict.fromkeys(frame["holder"]))
     if holders is None:
-        holders = [h for h in present if h != GO] or present
+        units = set()
+        if "holder_kind" in frame.columns:
+            units = set(frame.loc[frame["holder_kind"].astype(str) == "unit", "holder"])
+        holders = [h for h in present if h != GO and h not in units] or present
     missing = [h for h in holders if h not in present]
     if missing:
         raise ValueError(f"no backlog series for holder(s) {missing}; present: {present}")

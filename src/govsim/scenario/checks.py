@@ -30,7 +30,20 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _legality(sc)
     problems += _close_after_review(sc)
     problems += _meetings(sc)
+    problems += _desks(sc)
     return problems
+
+
+def _desks(sc: Scenario) -> list[Problem]:
+    """``[desks] units`` name units of the scenario."""
+    if sc.desks is None:
+        return []
+    units = {d.id for d in sc.departments}
+    return [
+        (("desks", "units", unit), f"'{unit}' is not a unit")
+        for unit in sc.desks.units
+        if unit not in units
+    ]
 
 
 def _meetings(sc: Scenario) -> list[Problem]:

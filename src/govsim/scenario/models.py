@@ -15,6 +15,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from govsim.core.distributions import Distribution
 from govsim.scenario.availability_models import Leave, Substitution
+from govsim.scenario.department_models import Desks
 from govsim.scenario.document_models import Countersign, Drafts, Intake, Legality
 from govsim.scenario.ledger_models import Ledger
 from govsim.scenario.limits import MAX_SEED
@@ -264,6 +265,11 @@ class Scenario(Strict):
         default=None, description="The supervision ledger (A53, A57, A69–A74); off when absent."
     )
     leave: Leave | None = None
+    desks: Desks | None = Field(
+        default=None,
+        description="Each unit's desk: staff and queue discipline (A56, A57, A59, A63); "
+        "without it no department job waits.",
+    )
     meetings: Meetings | None = Field(
         default=None,
         description="The executive meeting and its topics (A45, A48–A53); off when absent.",

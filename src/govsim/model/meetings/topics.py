@@ -13,6 +13,7 @@ from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import Arrival
+from govsim.model.desks import desk_work
 from govsim.model.meetings.state import (
     KIND_CODE,
     MeetingsState,
@@ -112,7 +113,7 @@ class TopicPipeline(MeetingsState):
         """Research (or rework), coordination, compliance review, the VM's confirmation, the
         mayor's agreement, submission to the GO and the VM's sign-off (A48, A49); the topic
         then waits at the GO."""
-        w, env, log, cal, code = self.w, self.w.env, self.w.log, self.w.cal, self.w.org.code
+        w, env, log, code = self.w, self.w.env, self.w.log, self.w.org.code
         t = self.cfg.topics
         mayor = w.org.mayor
         drawn = bool(self._special.random() < t.p_special)  # always drawn (common numbers)
@@ -124,8 +125,8 @@ class TopicPipeline(MeetingsState):
             (A.TOPIC_COORDINATED, self.sample_coordinate, matter),
             (A.TOPIC_COMPLIANCE_REVIEWED, self.sample_compliance, self._reviewer(matter)),
         ):
-            done = cal.finish_time(env.now, sample())
-            yield env.timeout(done - env.now)
+            # The unit's desk does it (materials of the topic, A48), urgent topics first.
+            yield from desk_work(w, actor, "research", sample(), urgent=urgent)
             log.add(env.now, case, act, code[actor])
         # A48 「按程序报送分管副市长确定，并报市长同意」
         vm = w.org.portfolio_owner[matter]
