@@ -11,9 +11,11 @@ into the consolidated files (``kpis.parquet``, ``backlog.parquet``, ``events.par
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +28,50 @@ from govsim.core.files import atomic_write, write_parquet
 KINDS = ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis")
 TMP_DIR = ".tmp"
 PARTS_DIR = "parts"
+LOCK_FILE = ".lock"
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: runs are not locked
+    fcntl = None  # type: ignore[assignment]
+
+
+class RunLockedError(RuntimeError):
+    """Another process works in the run folder."""
+
+
+@contextlib.contextmanager
+def lock_run(run_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<run>/.lock`` while a process works in the folder, so two
+    ``--resume`` of one run cannot both run the same replications. The operating system
+    releases the lock when the process ends, however it ends (no stale lock after a kill)."""
+    with open(run_dir / LOCK_FILE, "a+", encoding="utf-8") as fh:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RunLockedError(
+                    f"{run_dir} is in use by another govsim process; wait for it to finish"
+                ) from None
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def is_locked(run_dir: Path) -> bool:
+    """True while a process holds the run folder's lock (a ``running`` manifest without it
+    belongs to a run that was killed: it is interrupted)."""
+    if fcntl is None or not (run_dir / LOCK_FILE).exists():
+        return False
+    with open(run_dir / LOCK_FILE, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    return False
 
 
 def part_path(run_dir: Path, point_index: int, replication: int, kind: str) -> Path:

@@ -9,7 +9,7 @@ reports each problem at its own line.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -19,7 +19,7 @@ from govsim.scenario.document_models import Countersign, Drafts, Intake, Legalit
 from govsim.scenario.ledger_models import Ledger
 from govsim.scenario.limits import MAX_SEED
 from govsim.scenario.meeting_models import Meetings
-from govsim.scenario.types import Identifier, Probability, Rate, Strict, dist
+from govsim.scenario.types import Identifier, Pair, Probability, Rate, Strict, dist
 
 
 class ScenarioMeta(Strict):
@@ -49,7 +49,7 @@ class CalendarConfig(Strict):
     """``[calendar]``: the official work calendar (A49, A59 count in working days)."""
 
     kind: Literal["cn_official", "weekdays", "continuous"] = "cn_official"
-    office_hours: list[tuple[str, str]] = Field(
+    office_hours: list[Annotated[tuple[str, str], Pair]] = Field(
         default=[("08:30", "12:00"), ("13:30", "17:30")],
         min_length=1,
         description="Office blocks of a working day, HH:MM.",
@@ -278,11 +278,18 @@ class Scenario(Strict):
     sweep: dict[str, list[Any]] = Field(default_factory=dict)
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _files: tuple[str, ...] = PrivateAttr(default=())
 
     @property
     def raw(self) -> dict[str, Any]:
         """The parsed TOML this scenario was validated from (used to apply overrides)."""
         return self._raw
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The file read and each ``scenario.base`` it inherits from, in that order (what a
+        run's manifest fingerprints); empty for a scenario parsed from text."""
+        return self._files
 
     @field_validator("sweep")
     @classmethod

@@ -10,21 +10,36 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from govsim.core.distributions import Distribution
+from govsim.scenario.limits import MAX_RATE_PER_WEEK
 
-__all__ = ["Identifier", "Probability", "Rate", "Strict", "dist"]
+__all__ = ["Identifier", "Pair", "Probability", "Rate", "Strict", "dist"]
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-Rate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Rate = Annotated[float, Field(ge=0.0, le=MAX_RATE_PER_WEEK, allow_inf_nan=False)]
+"""A rate per week or a multiplier of one: bounded far beyond any office, so that the
+arrival process stays simulable (the scenario's total is checked too)."""
+
+
+def _as_tuple(value: Any) -> Any:
+    """A TOML array (a list) read where a fixed-length tuple is declared."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+Pair = BeforeValidator(_as_tuple)
+"""Put on a ``tuple[...]`` field: TOML has arrays, not tuples; the items stay strict."""
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors, models are immutable."""
+    """Base: unknown keys are errors, models are immutable, and types are strict — a boolean
+    or a string is not silently read as a number (``reviewers = true`` is a mistake, not 1);
+    an integer is still accepted where a float is expected. Every section model inherits it.
+    """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def dist(**spec: Any) -> Distribution:
