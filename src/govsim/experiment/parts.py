@@ -28,7 +28,6 @@ from govsim.core.files import atomic_write, write_parquet
 KINDS = ("backlog", "ledger_daily", "ledger_year", "events", "cases", "kpis")
 TMP_DIR = ".tmp"
 PARTS_DIR = "parts"
-LOCK_FILE = ".lock"
 
 try:
     import fcntl
@@ -42,36 +41,39 @@ class RunLockedError(RuntimeError):
 
 @contextlib.contextmanager
 def lock_run(run_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``<run>/.lock`` while a process works in the folder, so two
-    ``--resume`` of one run cannot both run the same replications. The operating system
-    releases the lock when the process ends, however it ends (no stale lock after a kill)."""
-    with open(run_dir / LOCK_FILE, "a+", encoding="utf-8") as fh:
-        if fcntl is not None:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise RunLockedError(
-                    f"{run_dir} is in use by another govsim process; wait for it to finish"
-                ) from None
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    """Hold an exclusive lock on the run folder while a process works in it, so two
+    ``--resume`` of one run cannot both run the same replications. The lock is taken on the
+    folder itself (no lock file is left behind) and the operating system releases it when
+    the process ends, however it ends: no stale lock after a kill."""
+    fd = os.open(run_dir, os.O_RDONLY)
+    try:
+        if not _try_lock(fd):
+            raise RunLockedError(
+                f"{run_dir} is in use by another govsim process; wait for it to finish"
+            )
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def is_locked(run_dir: Path) -> bool:
     """True while a process holds the run folder's lock (a ``running`` manifest without it
     belongs to a run that was killed: it is interrupted)."""
-    if fcntl is None or not (run_dir / LOCK_FILE).exists():
-        return False
-    with open(run_dir / LOCK_FILE, "a+", encoding="utf-8") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    return False
+    fd = os.open(run_dir, os.O_RDONLY)
+    try:
+        return not _try_lock(fd)
+    finally:
+        os.close(fd)
 
 
 def part_path(run_dir: Path, point_index: int, replication: int, kind: str) -> Path:

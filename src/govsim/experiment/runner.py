@@ -32,6 +32,7 @@ from govsim.experiment.parts import (
     consolidate,
     consolidate_rows,
     is_done,
+    is_locked,
     lock_run,
     write_parts,
 )
@@ -258,6 +259,19 @@ def _check_resumable(run_dir: Path, identity: dict[str, object]) -> None:
             raise RunDirError(
                 f"cannot resume {run_dir}: its {key} is {old.get(key)!r}, this run's is {value!r}"
             )
+
+
+def run_status(run_dir: Path) -> str | None:
+    """The status of the run in ``run_dir`` as its manifest records it — ``running``,
+    ``complete``, ``failed`` or ``interrupted`` — except that a ``running`` run whose folder
+    nobody holds locked was killed: it is ``interrupted``. None without a readable manifest."""
+    try:
+        status = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8")).get("status")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if status == "running" and not is_locked(run_dir):
+        return "interrupted"
+    return status if isinstance(status, str) else None
 
 
 IN_FLIGHT_PER_WORKER = 4

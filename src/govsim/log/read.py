@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,13 +262,39 @@ def _check_activity_rules(fields: dict[str, object], loc: Locator) -> None:
 # -- reading files ------------------------------------------------------------------------------
 
 
+MAX_LOG_ROWS = 20_000_000
+"""Rows of a log file read at most (a simulated year of the default scenario is ~100,000
+events per replication): a highly compressed Parquet file can unfold into more rows than
+memory holds, so the row count in its footer is checked before anything is read."""
+MAX_CSV_BYTES = 4 * 1024**3
+"""Bytes of a CSV log file read at most (about the size of ``MAX_LOG_ROWS`` rows)."""
+
+
 def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq")
+
+
+def _check_size(path: Path) -> None:
+    """A regular file within the size limits (a FIFO or device could block or never end)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise LogError(f"{path}: not a regular file")
+    if _is_parquet(path):
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(path).metadata.num_rows
+        if rows > MAX_LOG_ROWS:
+            raise LogError(f"{path}: {rows:,} rows, more than a log may have ({MAX_LOG_ROWS:,})")
+    elif info.st_size > MAX_CSV_BYTES:
+        raise LogError(
+            f"{path}: {info.st_size:,} bytes, more than a log may have ({MAX_CSV_BYTES:,})"
+        )
 
 
 def _read_table(path: Path) -> pd.DataFrame:
     """A Parquet file as is, or a CSV file with every cell as text (parsed per column later)."""
     try:
+        _check_size(path)
         if _is_parquet(path):
             return pd.read_parquet(path)
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

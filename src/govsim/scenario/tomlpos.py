@@ -410,20 +410,24 @@ def _skip_string(text: str, i: int) -> int:
 
 
 def too_deep_line(text: str, limit: int) -> int | None:
-    """The line on which arrays and inline tables first nest more than ``limit`` deep, or
-    None. A flat scan (strings and comments skipped), so it cannot exhaust the stack that a
-    recursive parser such as ``tomllib`` would."""
-    depth, line, i, n = 0, 1, 0, len(text)
+    """The line on which the document first nests more than ``limit`` deep, or None:
+    brackets and braces of arrays and inline tables, or the parts of one dotted key (which
+    ``tomllib`` reads in quadratic time). A flat scan (strings and comments skipped), so it
+    cannot exhaust the stack that a recursive parser such as ``tomllib`` would."""
+    depth, dots, line, i, n = 0, 0, 1, 0, len(text)
     while i < n:
         c = text[i]
+        if c == "." and (dots := dots + 1) > limit:
+            return line
         if c in "[{":
             depth += 1
             if depth > limit:
                 return line
         elif c in "]}":
             depth = max(0, depth - 1)
-        elif c == "\n":
-            line += 1
+        if c in "\n,=[]{}":
+            dots = 0
+            line += c == "\n"
         elif c == "#":
             end = text.find("\n", i)
             i = n if end < 0 else end
