@@ -282,7 +282,10 @@ def _check_size(path: Path) -> None:
     if _is_parquet(path):
         import pyarrow.parquet as pq
 
-        rows = pq.ParquetFile(path).metadata.num_rows
+        try:
+            rows = pq.ParquetFile(path).metadata.num_rows
+        except (OSError, ValueError) as exc:
+            raise LogError(f"{path}: cannot read as Parquet: {_first_line(exc)}") from None
         if rows > MAX_LOG_ROWS:
             raise LogError(f"{path}: {rows:,} rows, more than a log may have ({MAX_LOG_ROWS:,})")
     elif info.st_size > MAX_CSV_BYTES:
@@ -295,6 +298,11 @@ def _read_table(path: Path) -> pd.DataFrame:
     """A Parquet file as is, or a CSV file with every cell as text (parsed per column later)."""
     try:
         _check_size(path)
+    except FileNotFoundError:
+        raise LogError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
         if _is_parquet(path):
             return pd.read_parquet(path)
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -304,8 +312,11 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise LogError(f"{path}: empty file (no header line)") from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         kind = "Parquet" if _is_parquet(path) else "CSV"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LogError(f"{path}: cannot read as {kind}: {first}") from None
+        raise LogError(f"{path}: cannot read as {kind}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _sibling_cases(path: Path) -> Path | None:
