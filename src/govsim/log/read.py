@@ -250,7 +250,8 @@ def _check_activity_rules(fields: dict[str, object], loc: Locator) -> None:
         raise loc.error(int(i), f"{act[i]} needs a deadline")
     outcome = fields["outcome"]
     given = np.asarray(pd.notna(outcome))
-    pairs = pd.Series(act.astype(str)) + "\0" + pd.Series(np.asarray(outcome.astype(object)))
+    shown = pd.Series(np.asarray(outcome.astype(object)), dtype=object).where(given, "")
+    pairs = pd.Series(act.astype(str)) + "\0" + shown.astype(str)  # one string dtype for both
     wrong = given & ~pairs.isin(_OUTCOME_PAIRS).to_numpy()
     for i in np.flatnonzero(wrong | (~given & np.isin(act, _NEEDS_OUTCOME)))[:1]:
         allowed = SPEC[act[i]].outcomes
