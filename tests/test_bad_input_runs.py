@@ -108,15 +108,19 @@ def test_resume_refuses_when_a_base_file_changed(tmp_path):
     top = tmp_path / "top.toml"
     top.write_text('[scenario]\nbase = "base.toml"\nname = "top"\n', encoding="utf-8")
     out = tmp_path / "o"
-    assert run(str(top), "--reps", "1", "--out", str(out), "--run", "r")[0] == 0
+    events = ("--events", "all")
+    assert run(str(top), "--reps", "1", "--out", str(out), "--run", "r", *events)[0] == 0
     files = manifest(out / "top" / "r")["scenario_files"]
     assert set(files) == {str(top.resolve()), str(base.resolve())}  # type: ignore[arg-type]
     base.write_text(base.read_text().replace("reviewers = 6 ", "reviewers = 7 "))
-    code, lines = run(str(top), "--reps", "1", "--out", str(out), "--run", "r", "--resume")
+    code, lines = run(str(top), "--reps", "1", "--out", str(out), "--run", "r", "--resume", *events)
     assert code == 2
     assert lines == [
         f"govsim run: cannot resume {out / 'top' / 'r'}: {base.resolve()} has changed since the run"
     ]
+    # govsim check of the run warns about the changed base file too.
+    result = CliRunner().invoke(main, ["check", str(out / "top" / "r")])
+    assert f"govsim check: warning: {base.resolve()} has changed since the run" in result.stderr
 
 
 def test_a_run_folder_in_use_is_locked(tmp_path):

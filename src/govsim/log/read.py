@@ -514,16 +514,27 @@ def _locate(path: Path, scenario: str | Path | None) -> _Files:
 
 
 def _changed_since_run(scenario: Path, manifest: dict[str, object]) -> list[str]:
-    """A warning when the scenario file's SHA-256 is not the one the manifest recorded."""
+    """A warning for each file of the scenario (the file, and its ``base`` chain when the
+    manifest lists it) whose SHA-256 is not the one the manifest recorded."""
     from govsim.core.files import file_sha256
 
-    sha = manifest.get("scenario_sha256")
-    if sha and file_sha256(scenario) != sha:
-        return [
-            f"{scenario} has changed since the run (its SHA-256 differs from the "
-            "manifest's); checking against the file as it is now"
-        ]
-    return []
+    recorded = manifest.get("scenario_files")
+    files = dict(recorded) if isinstance(recorded, dict) else {}
+    if not files and manifest.get("scenario_sha256"):
+        files = {str(scenario): manifest["scenario_sha256"]}
+    changed = []
+    for name, sha in files.items():
+        path = Path(str(name))
+        try:
+            same = file_sha256(path) == sha
+        except OSError:
+            same = False
+        if not same:
+            changed.append(
+                f"{path} has changed since the run (its SHA-256 differs from the "
+                "manifest's); checking against the file as it is now"
+            )
+    return changed
 
 
 def _select_cases(
