@@ -9,6 +9,7 @@ writes the parts of the replications it runs.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -43,8 +44,12 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _start_parent_watch(parent: int) -> None:
-    """Pool initializer: a daemon thread that watches the parent process."""
+def _start_worker(parent: int) -> None:
+    """Pool initializer: a daemon thread that watches the parent process; Ctrl-C (sent to
+    the whole process group) is left to the parent, which stops the pool, and SIGTERM ends
+    a worker at once — so an interruption prints one line, not a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
@@ -85,7 +90,7 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
         yield InlineExecutor()
     else:
         pool = ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_parent_watch, initargs=(os.getpid(),)
+            max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
         )
         try:
             yield pool

@@ -8,7 +8,6 @@ reports each problem at its own line.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
@@ -19,7 +18,7 @@ from govsim.scenario.document_models import Countersign, Drafts, Intake, Legalit
 from govsim.scenario.ledger_models import Ledger
 from govsim.scenario.limits import MAX_SEED
 from govsim.scenario.meeting_models import Meetings
-from govsim.scenario.types import Identifier, Pair, Probability, Rate, Strict, dist
+from govsim.scenario.types import Date, DateTime, Identifier, Pair, Probability, Rate, Strict, dist
 
 
 class ScenarioMeta(Strict):
@@ -32,7 +31,7 @@ class ScenarioMeta(Strict):
         "first and this file's are merged over them (variants and sweep are not inherited).",
     )
     description: str = ""
-    start: dt.date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
+    start: Date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
     horizon_days: int = Field(ge=1, le=3660, description="Calendar days simulated.")
     warmup_days: int = Field(
         default=0, ge=0, description="Calendar days excluded from KPIs (documents arriving then)."
@@ -55,8 +54,8 @@ class CalendarConfig(Strict):
         description="Office blocks of a working day, HH:MM.",
     )
     beyond_data: Literal["error", "estimate"] = "error"
-    extra_workdays: list[dt.date] = Field(default_factory=list)
-    extra_holidays: list[dt.date] = Field(default_factory=list)
+    extra_workdays: list[Date] = Field(default_factory=list)
+    extra_holidays: list[Date] = Field(default_factory=list)
 
     @field_validator("office_hours")
     @classmethod
@@ -191,7 +190,7 @@ class Instructions(Strict):
 class ScheduledArrival(Strict):
     """``[[load.scheduled]]``: a document arriving at a fixed time (for hand-worked cases)."""
 
-    at: dt.datetime
+    at: DateTime
     kind: Literal["request", "report"]
     sender: Identifier
     matter: Identifier | None = Field(

@@ -8,6 +8,7 @@ hold in every table of the file.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -15,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from govsim.core.distributions import Distribution
 from govsim.scenario.limits import MAX_RATE_PER_WEEK
 
-__all__ = ["Identifier", "Pair", "Probability", "Rate", "Strict", "dist"]
+__all__ = ["Date", "DateTime", "Identifier", "Pair", "Probability", "Rate", "Strict", "dist"]
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -31,6 +32,22 @@ def _as_tuple(value: Any) -> Any:
 
 Pair = BeforeValidator(_as_tuple)
 """Put on a ``tuple[...]`` field: TOML has arrays, not tuples; the items stay strict."""
+
+
+def _from_iso(kind: type[dt.date]) -> BeforeValidator:
+    """An ISO-8601 string read as a ``kind`` (as the Python API and tests write dates); any
+    other type is left to the strict check (an integer is not a date)."""
+
+    def parse(value: Any) -> Any:
+        return kind.fromisoformat(value) if isinstance(value, str) else value
+
+    return BeforeValidator(parse)
+
+
+Date = Annotated[dt.date, _from_iso(dt.date)]
+"""A TOML date, or an ISO-8601 date string ``"2025-01-01"``."""
+DateTime = Annotated[dt.datetime, _from_iso(dt.datetime)]
+"""A TOML local date-time, or an ISO-8601 string ``"2025-01-01T09:00:00"``."""
 
 
 class Strict(BaseModel):
