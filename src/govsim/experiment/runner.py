@@ -420,8 +420,10 @@ def _os_message(exc: OSError) -> str:
 def _fingerprints(scenario: Scenario, scenario_path: Path | None) -> dict[str, str]:
     """SHA-256 of every file the scenario was read from (its ``base`` chain included), by
     absolute path."""
-    files = list(scenario.files) or ([str(scenario_path)] if scenario_path else [])
-    return {str(Path(f).resolve()): file_sha256(Path(f)) for f in files}
+    files = [Path(f).resolve() for f in scenario.files]
+    if scenario_path is not None and scenario_path.resolve() not in files:
+        files.insert(0, scenario_path.resolve())  # the file a scenario parsed from text names
+    return {str(f): file_sha256(f) for f in files}
 
 
 def _first_manifest(

@@ -108,7 +108,9 @@ def load_scenario(path: str | Path, *, max_points: int = MAX_DESIGN_POINTS) -> S
 
     ``max_points`` bounds the number of design points (variants × sweep points)."""
     path = Path(path)
-    return parse_scenario(_read(path), str(path), max_points=max_points)
+    scenario = parse_scenario(_read(path), str(path), max_points=max_points)
+    scenario._files = (str(path), *scenario.files)
+    return scenario
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
@@ -224,7 +226,7 @@ def parse_scenario(
     if reporter.lines:
         raise ScenarioError(reporter.lines)
     scenario._raw = raw
-    scenario._files = tuple(src for _, src in chain if src != "<scenario>")
+    scenario._files = tuple(src for _, src in chain[1:])  # bases are always read from disk
     return scenario
 
 

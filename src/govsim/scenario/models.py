@@ -287,7 +287,7 @@ class Scenario(Strict):
     @property
     def files(self) -> tuple[str, ...]:
         """The file read and each ``scenario.base`` it inherits from, in that order (what a
-        run's manifest fingerprints); empty for a scenario parsed from text."""
+        run's manifest fingerprints); for a scenario parsed from text, only its bases."""
         return self._files
 
     @field_validator("sweep")
