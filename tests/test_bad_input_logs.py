@@ -34,7 +34,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """A short simulated log: its scenario, events and cases frames, and the CSV export."""
     base = tmp_path_factory.mktemp("logs")
     scenario = base / "short.toml"
-    text = DEFAULT_TEXT.replace("horizon_days = 365", "horizon_days = 15")
+    text = DEFAULT_TEXT.replace("horizon_days = 365", "horizon_days = 5")
     scenario.write_text(text[: text.index("[[variants]]")], encoding="utf-8")
     out = base / "o"
     code, _, err = invoke(
