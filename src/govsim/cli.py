@@ -16,23 +16,24 @@ import click
 
 from govsim import __version__
 from govsim.cli_logs import check, export
-from govsim.scenario.limits import MAX_SEED
+from govsim.scenario.limits import MAX_DESIGN_POINTS, MAX_SEED
 
 if TYPE_CHECKING:
     from govsim.scenario.models import Scenario
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # the shell's code for a process ended by Ctrl-C (128 + SIGINT)
 
 # Start-up stays light: ``govsim --version``, ``--help`` and ``validate`` load neither pandas,
 # pyarrow nor matplotlib. Every command imports what it needs inside its own body, and the
 # modules that define commands (``cli_logs``) do the same.
 
 
-def _load_or_exit(path: str) -> Scenario:
+def _load_or_exit(path: str, max_points: int = MAX_DESIGN_POINTS) -> Scenario:
     from govsim.scenario.load import ScenarioError, load_scenario
 
     try:
-        return load_scenario(path)
+        return load_scenario(path, max_points=max_points)
     except ScenarioError as exc:
         for line in exc.problems:
             click.echo(line, err=True)
@@ -45,13 +46,23 @@ def main() -> None:
     """Simulate a city government's administrative flow under the 济宁市人民政府工作规则."""
 
 
+_max_points_option = click.option(
+    "--max-points",
+    type=click.IntRange(min=1),
+    default=MAX_DESIGN_POINTS,
+    show_default=True,
+    help="Most design points (variants × sweep points) accepted; raise it for a large design.",
+)
+
+
 @main.command()
 @click.argument("scenario_file", metavar="FILE")
-def validate(scenario_file: str) -> None:
+@_max_points_option
+def validate(scenario_file: str, max_points: int) -> None:
     """Check a scenario file without running it."""
     from govsim.scenario.expand import expand
 
-    sc = _load_or_exit(scenario_file)
+    sc = _load_or_exit(scenario_file, max_points)
     points = expand(sc)
     click.echo(
         f"{scenario_file}: ok — scenario '{sc.scenario.name}', {len(sc.leaders)} leaders, "
@@ -127,6 +138,7 @@ def _progress_bar(quiet: bool) -> Callable[[int, int], Callable[[], None]]:
     is_flag=True,
     help="Continue the named run (or the latest of this scenario), skipping finished replications.",
 )
+@_max_points_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 def run(
     scenario_file: str,
@@ -138,6 +150,7 @@ def run(
     scheduler: str | None,
     run_name: str | None,
     resume: bool,
+    max_points: int,
     quiet: bool,
 ) -> None:
     """Run every variant × sweep point × replication of a scenario and write the results."""
@@ -149,10 +162,11 @@ def run(
     from govsim.experiment.runner import RunDirError, run_experiment
     from govsim.experiment.summary import headline_table
 
-    sc = _load_or_exit(scenario_file)
+    sc = _load_or_exit(scenario_file, max_points)
     reps = reps or sc.experiment.replications
     seed = sc.experiment.seed if seed is None else seed
     try:
+        _terminate_as_interrupt()
         result = run_experiment(
             sc,
             scenario_path=Path(scenario_file),
@@ -169,6 +183,9 @@ def run(
     except (RunDirError, SchedulerError) as exc:
         click.echo(f"govsim run: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        click.echo("govsim run: interrupted; continue it with --resume", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if not quiet and not result.summary.empty:
         with pd.option_context("display.width", 200, "display.max_colwidth", 60):
             click.echo(headline_table(result.summary).to_string())
@@ -184,6 +201,17 @@ def run(
     click.echo(f"results: {result.out_dir}")
     if result.failures:
         sys.exit(1)
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (``kill``, a batch system's time limit) stops a run as Ctrl-C does, so its
+    manifest says ``interrupted`` and the run can be resumed."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 @main.command()

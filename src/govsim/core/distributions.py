@@ -30,6 +30,11 @@ _PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "uniform": (("low", "high"), ()),
     "fixed": (("value",), ()),
 }
+# Bounds on what a simulation can honour: a cv of 1e308 overflows the lognormal's sigma, a
+# duration of 1e308 minutes the clock. Both are far beyond any office's working time.
+MAX_CV = 100.0
+MAX_DURATION_MINUTES = 1e8  # about 190 years
+_MINUTES_PER = {"minutes": 1.0, "hours": 60.0, "days": 1440.0}  # a working day is shorter
 _DURATION_KEY = re.compile(r"^(mean|low|mode|high|value)_(minutes|hours|days)$")
 
 
@@ -41,7 +46,7 @@ class Distribution(BaseModel):
     ``fixed`` (value).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     dist: Family
     unit: Unit
@@ -93,8 +98,11 @@ class Distribution(BaseModel):
             v = getattr(self, name)
             if not math.isfinite(v) or v < 0:
                 raise ValueError(f"'{name}_{self.unit}' must be a finite number >= 0, got {v}")
-        if self.cv is not None and not (math.isfinite(self.cv) and self.cv > 0):
-            raise ValueError(f"'cv' must be > 0, got {self.cv}")
+            limit = MAX_DURATION_MINUTES / _MINUTES_PER[self.unit]
+            if v > limit:
+                raise ValueError(f"'{name}_{self.unit}' must be at most {limit:g}, got {v:g}")
+        if self.cv is not None and not (math.isfinite(self.cv) and 0 < self.cv <= MAX_CV):
+            raise ValueError(f"'cv' must be > 0 and at most {MAX_CV:g}, got {self.cv:g}")
         if self.dist in {"exponential", "lognormal", "gamma"} and self.mean == 0:
             raise ValueError(f"'mean_{self.unit}' must be > 0")
         if self.dist == "triangular" and not (self.low <= self.mode <= self.high):  # type: ignore[operator]

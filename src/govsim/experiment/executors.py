@@ -9,6 +9,9 @@ writes the parts of the replications it runs.
 from __future__ import annotations
 
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -27,6 +30,36 @@ class InlineExecutor(Executor):
         except Exception as exc:  # handed to the caller through the future
             fut.set_exception(exc)
         return fut
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker process as soon as its parent is gone (killed, even by SIGKILL): a
+    worker is then re-parented, so ``getppid()`` changes. Polling works on every POSIX
+    system, unlike Linux's ``PR_SET_PDEATHSIG``."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _start_worker(parent: int) -> None:
+    """Pool initializer: a daemon thread that watches the parent process; Ctrl-C (sent to
+    the whole process group) is left to the parent, which stops the pool, and SIGTERM ends
+    a worker at once — so an interruption prints one line, not a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once on an interruption or an error: cancel the queued tasks and end
+    the workers, instead of waiting for the running replications to finish."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 class SchedulerError(RuntimeError):
@@ -56,5 +89,12 @@ def open_executor(workers: int, scheduler: str | None = None) -> Iterator[Execut
     elif workers <= 1:
         yield InlineExecutor()
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
+        )
+        try:
             yield pool
+        except BaseException:
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)

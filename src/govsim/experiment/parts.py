@@ -11,9 +11,11 @@ into the consolidated files (``kpis.parquet``, ``backlog.parquet``, ``events.par
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +29,52 @@ from govsim.core.files import atomic_write, write_parquet
 KINDS = ("backlog", "ledger_daily", "ledger_year", "desks", "events", "cases", "kpis")
 TMP_DIR = ".tmp"
 PARTS_DIR = "parts"
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: runs are not locked
+    fcntl = None  # type: ignore[assignment]
+
+
+class RunLockedError(RuntimeError):
+    """Another process works in the run folder."""
+
+
+@contextlib.contextmanager
+def lock_run(run_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the run folder while a process works in it, so two
+    ``--resume`` of one run cannot both run the same replications. The lock is taken on the
+    folder itself (no lock file is left behind) and the operating system releases it when
+    the process ends, however it ends: no stale lock after a kill."""
+    fd = os.open(run_dir, os.O_RDONLY)
+    try:
+        if not _try_lock(fd):
+            raise RunLockedError(
+                f"{run_dir} is in use by another govsim process; wait for it to finish"
+            )
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def is_locked(run_dir: Path) -> bool:
+    """True while a process holds the run folder's lock (a ``running`` manifest without it
+    belongs to a run that was killed: it is interrupted)."""
+    fd = os.open(run_dir, os.O_RDONLY)
+    try:
+        return not _try_lock(fd)
+    finally:
+        os.close(fd)
 
 
 def part_path(run_dir: Path, point_index: int, replication: int, kind: str) -> Path:

@@ -7,8 +7,10 @@ workers or the order in which tasks finish (DESIGN: Randomness).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import platform
 import sys
 from collections.abc import Callable, Iterator
@@ -25,16 +27,20 @@ from govsim import __version__
 from govsim.core.files import file_sha256, write_csv, write_json
 from govsim.experiment.executors import open_executor
 from govsim.experiment.parts import (
+    RunLockedError,
     clear_temporary,
     consolidate,
     consolidate_rows,
     is_done,
+    is_locked,
+    lock_run,
     write_parts,
 )
 from govsim.experiment.summary import summary_table
 from govsim.kpis import compute
 from govsim.model.world import simulate
 from govsim.scenario.expand import DesignPoint, expand
+from govsim.scenario.limits import MAX_RUN_NAME
 from govsim.scenario.models import Scenario
 
 EventsMode = Literal["none", "sample", "all"]
@@ -42,7 +48,25 @@ MANIFEST = "manifest.json"
 
 
 class RunDirError(ValueError):
-    """A results folder that cannot be used (nothing to resume, or a different experiment)."""
+    """A results folder that cannot be used (nothing to resume, a different experiment, a
+    bad run name, a folder in use, or a file system that refuses the writes)."""
+
+
+def check_run_name(name: str) -> None:
+    """A ``--run`` name is one plain folder name: not empty, not ``.`` or ``..``, no path
+    separator, printable, at most ``MAX_RUN_NAME`` characters — so that a run is written
+    inside ``<out>/<scenario>/`` and nowhere else."""
+    why = None
+    if not name or name in (".", ".."):
+        why = "must be a folder name"
+    elif "/" in name or "\\" in name or (os.altsep and os.altsep in name):
+        why = "must be a plain folder name, without a path separator"
+    elif not name.isprintable() or name != name.strip():
+        why = "must be printable, without leading or trailing blanks"
+    elif len(name) > MAX_RUN_NAME:
+        why = f"must be at most {MAX_RUN_NAME} characters (it has {len(name)})"
+    if why:
+        raise RunDirError(f"--run {json.dumps(name, ensure_ascii=False)[:120]}: {why}")
 
 
 @dataclass(frozen=True)
@@ -195,6 +219,8 @@ def new_run_dir(base: Path, scenario_name: str) -> Path:
 def resolve_run_dir(base: Path, scenario_name: str, name: str | None, resume: bool) -> Path:
     """The folder of this run: named, fresh, or (``resume``) the named or latest existing one."""
     root = base / scenario_name
+    if name is not None:
+        check_run_name(name)
     if not resume:
         if name is None:
             return new_run_dir(base, scenario_name)
@@ -212,12 +238,40 @@ def resolve_run_dir(base: Path, scenario_name: str, name: str | None, resume: bo
 
 
 def _check_resumable(run_dir: Path, identity: dict[str, object]) -> None:
-    old = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    """The run to resume ran this experiment: the same seed, replications and event mode,
+    and every file of the scenario (the file and its ``base`` chain) unchanged, byte for
+    byte — else finished and new replications would mix two scenarios."""
+    try:
+        old = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunDirError(f"cannot resume {run_dir}: its {MANIFEST} is unreadable: {exc}") from None
+    if not isinstance(old, dict):
+        raise RunDirError(f"cannot resume {run_dir}: its {MANIFEST} is not a run's manifest")
+    before, now = old.get("scenario_files") or {}, identity["scenario_files"]
+    for path, sha in now.items():  # type: ignore[union-attr]
+        if path in before and before[path] != sha:
+            raise RunDirError(f"cannot resume {run_dir}: {path} has changed since the run")
+    for path in before:
+        if path not in now:  # type: ignore[operator]
+            raise RunDirError(f"cannot resume {run_dir}: {path} is no longer in the scenario")
     for key, value in identity.items():
-        if old.get(key) != value:
+        if key != "scenario_files" and old.get(key) != value:
             raise RunDirError(
                 f"cannot resume {run_dir}: its {key} is {old.get(key)!r}, this run's is {value!r}"
             )
+
+
+def run_status(run_dir: Path) -> str | None:
+    """The status of the run in ``run_dir`` as its manifest records it — ``running``,
+    ``complete``, ``failed`` or ``interrupted`` — except that a ``running`` run whose folder
+    nobody holds locked was killed: it is ``interrupted``. None without a readable manifest."""
+    try:
+        status = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8")).get("status")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if status == "running" and not is_locked(run_dir):
+        return "interrupted"
+    return status if isinstance(status, str) else None
 
 
 IN_FLIGHT_PER_WORKER = 4
@@ -271,36 +325,105 @@ def run_experiment(
     """
     started = dt.datetime.now(dt.UTC)
     points = expand(scenario)
-    run_dir = resolve_run_dir(out, scenario.scenario.name, run_name, resume)
-    identity: dict[str, object] = {
-        "scenario": scenario.scenario.name,
-        "scenario_sha256": file_sha256(scenario_path) if scenario_path else None,
-        "seed": seed,
-        "replications": reps,
-        "events": events,
-    }
-    if resume:
-        _check_resumable(run_dir, identity)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        identity: dict[str, object] = {
+            "scenario": scenario.scenario.name,
+            "scenario_sha256": file_sha256(scenario_path) if scenario_path else None,
+            "scenario_files": _fingerprints(scenario, scenario_path),
+            "seed": seed,
+            "replications": reps,
+            "events": events,
+        }
+        run_dir = resolve_run_dir(out, scenario.scenario.name, run_name, resume)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        with lock_run(run_dir):
+            if resume:
+                _check_resumable(run_dir, identity)
+            manifest = _first_manifest(identity, scenario_path, points, started)
+            how = _Execution(workers, scheduler, progress)
+            return _run_locked(run_dir, manifest, points, reps, seed, events, resume, how)
+    except RunLockedError as exc:
+        raise RunDirError(str(exc)) from None
+    except OSError as exc:
+        raise RunDirError(_os_message(exc)) from None
+
+
+@dataclass(frozen=True)
+class _Execution:
+    """Where and how the tasks of a run are executed."""
+
+    workers: int
+    scheduler: str | None
+    progress: Callable[[int, int], Callable[[], None]] | None
+
+
+def _run_locked(
+    run_dir: Path,
+    manifest: dict[str, object],
+    points: list[DesignPoint],
+    reps: int,
+    seed: int,
+    events: EventsMode,
+    resume: bool,
+    how: _Execution,
+) -> RunResult:
+    """The run itself, in a locked folder. The manifest says ``running`` while it works,
+    then ``complete`` or ``failed``; an interruption (Ctrl-C, SIGTERM) leaves
+    ``interrupted`` and an error of the file system ``failed`` with the error."""
     clear_temporary(run_dir)
     tasks = make_tasks(points, reps, seed, events, run_dir)
     todo = [t for t in tasks if not is_done(run_dir, t.point_index, t.replication)]
-    manifest = _first_manifest(identity, scenario_path, points, started)
     write_json(manifest, run_dir / MANIFEST)
-
-    tick = progress(len(tasks), len(tasks) - len(todo)) if progress else (lambda: None)
-    failures = _run_tasks(todo, workers, scheduler, tick)
-    kpis, summary = _consolidate_run(run_dir, tasks)
+    try:
+        tick = how.progress(len(tasks), len(tasks) - len(todo)) if how.progress else _no_tick
+        failures = _run_tasks(todo, how.workers, how.scheduler, tick)
+        kpis, summary = _consolidate_run(run_dir, tasks)
+    except BaseException as exc:
+        _record_stop(run_dir, manifest, exc)
+        raise
     manifest.update(
         status="failed" if failures else "complete",
         resumed=resume,
-        workers=workers if not scheduler else None,
-        scheduler=scheduler,
+        workers=how.workers if not how.scheduler else None,
+        scheduler=how.scheduler,
         finished=dt.datetime.now(dt.UTC).isoformat(),
         tasks=_task_entries(tasks, failures),
     )
     write_json(manifest, run_dir / MANIFEST)
     return RunResult(run_dir, kpis, summary, failures, skipped=len(tasks) - len(todo))
+
+
+def _no_tick() -> None:
+    pass
+
+
+def _record_stop(run_dir: Path, manifest: dict[str, object], exc: BaseException) -> None:
+    """Mark the manifest ``interrupted`` (KeyboardInterrupt, SystemExit) or ``failed`` with
+    the error; if the file system refuses even that, the caller's error is reported."""
+    stopped = isinstance(exc, (KeyboardInterrupt, SystemExit))
+    manifest.update(
+        status="interrupted" if stopped else "failed",
+        finished=dt.datetime.now(dt.UTC).isoformat(),
+    )
+    if not stopped:
+        manifest["error"] = _os_message(exc) if isinstance(exc, OSError) else repr(exc)
+    with contextlib.suppress(OSError):
+        write_json(manifest, run_dir / MANIFEST)
+
+
+def _os_message(exc: OSError) -> str:
+    """``results/x: cannot write: No space left on device`` — one line for a write error."""
+    where = exc.filename or "results folder"
+    return f"{where}: cannot write: {exc.strerror or exc}"
+
+
+def _fingerprints(scenario: Scenario, scenario_path: Path | None) -> dict[str, str]:
+    """SHA-256 of every file the scenario was read from (its ``base`` chain included), by
+    absolute path."""
+    files = [Path(f).resolve() for f in scenario.files]
+    if scenario_path is not None and scenario_path.resolve() not in files:
+        files.insert(0, scenario_path.resolve())  # the file a scenario parsed from text names
+    return {str(f): file_sha256(f) for f in files}
 
 
 def _first_manifest(
@@ -333,6 +456,8 @@ def _run_tasks(
     if todo:
         with open_executor(workers, scheduler) as executor:
             for task, exc in _run_bounded(executor, todo, IN_FLIGHT_PER_WORKER * max(1, workers)):
+                if isinstance(exc, OSError):  # the results folder refuses writes: stop
+                    raise exc
                 if exc is not None:
                     failures.append(TaskFailure(task, f"{type(exc).__name__}: {exc}"))
                 tick()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -49,8 +50,20 @@ XES_OPTIONAL_EVENT_ATTRIBUTES = (
 """Event attributes an XES event carries only where the log has a value, with their XES type."""
 
 
+# Characters XML 1.0 cannot carry at all, even escaped (control characters but tab, newline
+# and carriage return; lone surrogates; U+FFFE and U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` with each character XML cannot hold written as ``\\xNN`` / ``\\uNNNN``, so
+    the file stays well-formed whatever text a log holds (a case id with a control
+    character from an OA system); ElementTree escapes ``<``, ``&`` and quotes itself."""
+    return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], value)
+
+
 def _xes_attr(parent: ET.Element, kind: str, key: str, value: str) -> None:
-    ET.SubElement(parent, kind, key=key, value=value)
+    ET.SubElement(parent, kind, key=xml_text(key), value=xml_text(value))
 
 
 def _xes_header(name: str, attributes: Mapping[str, str]) -> Iterator[ET.Element]:
@@ -67,10 +80,10 @@ def _xes_header(name: str, attributes: Mapping[str, str]) -> Iterator[ET.Element
     yield event_global
     for cls_name, keys in XES_CLASSIFIERS:
         yield ET.Element("classifier", name=cls_name, scope="event", keys=keys)
-    log_name = ET.Element("string", key="concept:name", value=name)
+    log_name = ET.Element("string", key="concept:name", value=xml_text(name))
     yield log_name
     for key, value in attributes.items():
-        yield ET.Element("string", key=key, value=value)
+        yield ET.Element("string", key=xml_text(key), value=xml_text(value))
 
 
 def _write_element(fh: IO[str], elem: ET.Element, level: int) -> None:

@@ -21,6 +21,7 @@ from govsim.log.columns import (
     bool_column,
     case_id_column,
     clock_column,
+    number_column,
     show,
     strings,
     vocab_column,
@@ -114,9 +115,28 @@ def _category(values: pd.Series, col: Column, loc: Locator, actors, cal) -> pd.C
     return got if col.default is None else got.fillna(col.default)
 
 
+_LOWEST = {"parent": -1}  # -1: the case comes from no other case
+"""The smallest value of an integer case column (else 0); the largest is its dtype's."""
+
+
 def _integer(values: pd.Series, col: Column, loc: Locator, actors, cal) -> np.ndarray:
-    numbers = pd.to_numeric(values, errors="coerce").fillna(col.default)
-    return numbers.astype(col.dtype).to_numpy()
+    """Whole numbers within the column's range (missing → default): a value that is not a
+    number, not whole or out of range is an error, never cast silently (99999 would wrap
+    around in an int16 column, ``inf`` cannot be cast at all)."""
+    low, high = _LOWEST.get(col.name, 0), int(np.iinfo(col.dtype).max)
+    if pd.api.types.is_bool_dtype(values.dtype):
+        raise loc.fail(f"column '{col.name}' holds booleans, not whole numbers")
+    numbers = number_column(values, col.name, loc)
+    given = ~np.isnan(numbers)
+    bad = np.flatnonzero(
+        given & ((numbers != np.round(numbers)) | (numbers < low) | (numbers > high))
+    )
+    if bad.size:
+        i = int(bad[0])
+        raise loc.error(
+            i, f"{col.name} {show(numbers[i])} is not a whole number from {low} to {high}"
+        )
+    return np.where(given, numbers, col.default).astype(col.dtype)
 
 
 _PARSERS: dict[str, Parser] = {

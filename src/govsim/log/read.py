@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,7 +250,8 @@ def _check_activity_rules(fields: dict[str, object], loc: Locator) -> None:
         raise loc.error(int(i), f"{act[i]} needs a deadline")
     outcome = fields["outcome"]
     given = np.asarray(pd.notna(outcome))
-    pairs = pd.Series(act.astype(str)) + "\0" + pd.Series(np.asarray(outcome.astype(object)))
+    shown = pd.Series(np.asarray(outcome.astype(object)), dtype=object).where(given, "")
+    pairs = pd.Series(act.astype(str)) + "\0" + shown.astype(str)  # one string dtype for both
     wrong = given & ~pairs.isin(_OUTCOME_PAIRS).to_numpy()
     for i in np.flatnonzero(wrong | (~given & np.isin(act, _NEEDS_OUTCOME)))[:1]:
         allowed = SPEC[act[i]].outcomes
@@ -261,12 +263,46 @@ def _check_activity_rules(fields: dict[str, object], loc: Locator) -> None:
 # -- reading files ------------------------------------------------------------------------------
 
 
+MAX_LOG_ROWS = 20_000_000
+"""Rows of a log file read at most (a simulated year of the default scenario is ~100,000
+events per replication): a highly compressed Parquet file can unfold into more rows than
+memory holds, so the row count in its footer is checked before anything is read."""
+MAX_CSV_BYTES = 4 * 1024**3
+"""Bytes of a CSV log file read at most (about the size of ``MAX_LOG_ROWS`` rows)."""
+
+
 def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq")
 
 
+def _check_size(path: Path) -> None:
+    """A regular file within the size limits (a FIFO or device could block or never end)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise LogError(f"{path}: not a regular file")
+    if _is_parquet(path):
+        import pyarrow.parquet as pq
+
+        try:
+            rows = pq.ParquetFile(path).metadata.num_rows
+        except (OSError, ValueError) as exc:
+            raise LogError(f"{path}: cannot read as Parquet: {_first_line(exc)}") from None
+        if rows > MAX_LOG_ROWS:
+            raise LogError(f"{path}: {rows:,} rows, more than a log may have ({MAX_LOG_ROWS:,})")
+    elif info.st_size > MAX_CSV_BYTES:
+        raise LogError(
+            f"{path}: {info.st_size:,} bytes, more than a log may have ({MAX_CSV_BYTES:,})"
+        )
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     """A Parquet file as is, or a CSV file with every cell as text (parsed per column later)."""
+    try:
+        _check_size(path)
+    except FileNotFoundError:
+        raise LogError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         if _is_parquet(path):
             return pd.read_parquet(path)
@@ -277,8 +313,11 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise LogError(f"{path}: empty file (no header line)") from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         kind = "Parquet" if _is_parquet(path) else "CSV"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LogError(f"{path}: cannot read as {kind}: {first}") from None
+        raise LogError(f"{path}: cannot read as {kind}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _sibling_cases(path: Path) -> Path | None:
@@ -475,16 +514,27 @@ def _locate(path: Path, scenario: str | Path | None) -> _Files:
 
 
 def _changed_since_run(scenario: Path, manifest: dict[str, object]) -> list[str]:
-    """A warning when the scenario file's SHA-256 is not the one the manifest recorded."""
+    """A warning for each file of the scenario (the file, and its ``base`` chain when the
+    manifest lists it) whose SHA-256 is not the one the manifest recorded."""
     from govsim.core.files import file_sha256
 
-    sha = manifest.get("scenario_sha256")
-    if sha and file_sha256(scenario) != sha:
-        return [
-            f"{scenario} has changed since the run (its SHA-256 differs from the "
-            "manifest's); checking against the file as it is now"
-        ]
-    return []
+    recorded = manifest.get("scenario_files")
+    files = dict(recorded) if isinstance(recorded, dict) else {}
+    if not files and manifest.get("scenario_sha256"):
+        files = {str(scenario): manifest["scenario_sha256"]}
+    changed = []
+    for name, sha in files.items():
+        path = Path(str(name))
+        try:
+            same = file_sha256(path) == sha
+        except OSError:
+            same = False
+        if not same:
+            changed.append(
+                f"{path} has changed since the run (its SHA-256 differs from the "
+                "manifest's); checking against the file as it is now"
+            )
+    return changed
 
 
 def _select_cases(

@@ -7,13 +7,12 @@ absent and results are the same as before.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from govsim.core.distributions import Distribution
-from govsim.scenario.types import Identifier, Probability, Rate, Strict
+from govsim.scenario.types import Date, DateTime, Identifier, Probability, Rate, Strict
 
 AbsenceReason = Literal["out_of_city", "visit", "vacation", "study", "family_visit", "medical"]
 """A80's list 「出差（出访）、学习、离岗休假、探亲、就医」 with 出差 read as out of the city
@@ -62,10 +61,10 @@ class FixedAbsence(Strict):
     """``[[leave.fixed]]``: a known absence (a study course, a delegation visit)."""
 
     who: Identifier = Field(description="A leader id, or a department id for its head.")
-    start: dt.date
-    end: dt.date = Field(description="Last day away (inclusive).")
+    start: Date
+    end: Date = Field(description="Last day away (inclusive).")
     reason: AbsenceReason
-    recall_at: dt.datetime | None = Field(default=None, description="Emergency recall time.")
+    recall_at: DateTime | None = Field(default=None, description="Emergency recall time.")
 
     @model_validator(mode="after")
     def _ordered(self) -> FixedAbsence:

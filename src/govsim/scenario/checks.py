@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from govsim.scenario.limits import MAX_EXPECTED_DOCUMENTS
 from govsim.scenario.models import Scenario
 
 Location = tuple[str | int, ...]
@@ -31,6 +32,7 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _close_after_review(sc)
     problems += _meetings(sc)
     problems += _desks(sc)
+    problems += _volume(sc)
     return problems
 
 
@@ -43,6 +45,29 @@ def _desks(sc: Scenario) -> list[Problem]:
         (("desks", "units", unit), f"'{unit}' is not a unit")
         for unit in sc.desks.units
         if unit not in units
+    ]
+
+
+def _volume(sc: Scenario) -> list[Problem]:
+    """The documents one replication is expected to simulate stay within what the model can
+    hold (case ids, memory, time): the units' weekly rates (A55, A92) times ``load.scale``,
+    the largest portfolio and seasonal multipliers, over the horizon — an upper bound."""
+    load = sc.load
+    per_unit = sum(
+        (d.request_per_week if d.request_per_week is not None else load.request_per_dept_per_week)
+        + (d.report_per_week if d.report_per_week is not None else load.report_per_dept_per_week)
+        for d in sc.departments
+    )
+    peak = max(load.portfolio_scale.values(), default=1.0) * max(load.seasonality or [1.0])
+    expected = per_unit * load.scale * max(peak, 1.0) * sc.scenario.horizon_days / 7
+    if expected <= MAX_EXPECTED_DOCUMENTS:
+        return []
+    return [
+        (
+            ("load", "scale"),
+            f"about {expected:.3g} documents expected in one replication, more than the "
+            f"{MAX_EXPECTED_DOCUMENTS:,} a simulation can hold; lower the rates or the horizon",
+        )
     ]
 
 

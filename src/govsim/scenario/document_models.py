@@ -10,12 +10,12 @@ without these tables runs the baseline flow.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from govsim.core.distributions import Distribution
-from govsim.scenario.types import Identifier, Probability, Rate, Strict, dist
+from govsim.scenario.types import Identifier, Pair, Probability, Rate, Strict, dist
 
 
 class Countersign(Strict):
@@ -57,7 +57,7 @@ class Countersign(Strict):
         description="Share of countersigns where the lead department sets its own limit "
         "(A59 「除主办部门另有时限要求外」, K33).",
     )
-    lead_limit_working_days: tuple[int, int] = Field(
+    lead_limit_working_days: Annotated[tuple[int, int], Pair] = Field(
         default=(1, 5),
         description="Range of a lead-set limit in working days, drawn uniformly (K33).",
     )

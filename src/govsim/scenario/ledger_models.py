@@ -14,13 +14,12 @@ text is in ``docs/scenario.md``.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from govsim.core.distributions import Distribution
-from govsim.scenario.types import Probability, Rate, Strict, dist
+from govsim.scenario.types import Date, Probability, Rate, Strict, dist
 
 MAX_DEADLINE_WORKING_DAYS = 250  # a sampled deadline is capped here (one working year)
 
@@ -59,7 +58,7 @@ class InstructionItems(_Source):
 class KeyTaskItems(_Source):
     """``[ledger.key_tasks]``: the key tasks of the year (A70 「重点工作，全部纳入…工作台帐」)."""
 
-    batch_dates: list[dt.date] = Field(
+    batch_dates: list[Date] = Field(
         default_factory=list,
         description="Dates on which a batch of key tasks is registered (e.g. in January).",
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import math
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -20,8 +22,14 @@ from pydantic import ValidationError
 
 from govsim.core.calendar import CalendarDataError
 from govsim.scenario.checks import Location, Problem, cross_check
+from govsim.scenario.limits import MAX_BASE_CHAIN, MAX_DESIGN_POINTS, MAX_FILE_BYTES, MAX_NESTING
 from govsim.scenario.models import Scenario
-from govsim.scenario.tomlpos import locate, syntax_error_line, syntax_error_message
+from govsim.scenario.tomlpos import (
+    locate,
+    syntax_error_line,
+    syntax_error_message,
+    too_deep_line,
+)
 
 FORBIDDEN_OVERRIDE_ROOTS = ("variants", "sweep", "experiment")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -57,30 +65,90 @@ def dotted(loc: Iterable[str | int]) -> str:
 
 
 def _read(path: Path) -> str:
+    """The text of a scenario file: a regular file (not a device, FIFO or folder, which could
+    be endless or block forever) of at most ``MAX_FILE_BYTES``, in UTF-8 (a byte-order mark
+    is allowed)."""
     try:
-        return path.read_text(encoding="utf-8")
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ScenarioError([f"{path}: cannot read: Is a directory"])
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError([f"{path}: not a regular file"])
+        if info.st_size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                [
+                    f"{path}: {info.st_size} bytes, more than a scenario file may have "
+                    f"({MAX_FILE_BYTES})"
+                ]
+            )
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ScenarioError([f"{path}: cannot read: {reason}"]) from None
+    except OSError as exc:
+        raise ScenarioError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    return decode(data, str(path))
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate the scenario at ``path``; raise :class:`ScenarioError` on any mistake."""
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text without its byte-order mark; a bad byte is reported by line and column."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start]
+        raise ScenarioError(
+            [f"{source}:{line}:{column}: encoding: byte 0x{byte:02x} is not valid UTF-8"]
+        ) from None
+
+
+def load_scenario(path: str | Path, *, max_points: int = MAX_DESIGN_POINTS) -> Scenario:
+    """Read and validate the scenario at ``path``; raise :class:`ScenarioError` on any mistake.
+
+    ``max_points`` bounds the number of design points (variants × sweep points)."""
     path = Path(path)
-    return parse_scenario(_read(path), str(path))
+    scenario = parse_scenario(_read(path), str(path), max_points=max_points)
+    scenario._files = (str(path), *scenario.files)
+    return scenario
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    text = text.removeprefix("\ufeff")
+    deep = too_deep_line(text, MAX_NESTING)
+    if deep is not None:
+        raise ScenarioError([f"{source}:{deep}: TOML syntax: nested more than {MAX_NESTING} deep"])
     try:
-        return tomllib.loads(text)
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11 gives no line for errors "at end of document": name the last line.
         line = syntax_error_line(exc) or max(1, len(text.splitlines()))
         raise ScenarioError(
             [f"{source}:{line}: TOML syntax: {syntax_error_message(exc)}"]
         ) from None
+    deep_path = _too_deep(raw, MAX_NESTING)
+    if deep_path is not None:  # dotted keys and headers nest without brackets
+        line = locate(text, deep_path) or 1
+        raise ScenarioError(
+            [f"{source}:{line}: {dotted(deep_path[:3])}: nested more than {MAX_NESTING} deep"]
+        )
+    return raw
+
+
+def _too_deep(data: Any, limit: int) -> Location | None:
+    """The path of a value nested more than ``limit`` tables or arrays deep, or None.
+
+    Iterative, so that a deep structure cannot exhaust the stack."""
+    stack: list[tuple[Any, Location]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > limit:
+            return path
+        if isinstance(node, dict):
+            stack.extend((v, (*path, k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
+    return None
 
 
 NOT_INHERITED = ("variants", "sweep")
@@ -111,6 +179,10 @@ def _inherit(
     path = (Path(source).parent / base) if source != "<scenario>" else Path(base)
     if str(path.resolve()) in seen:
         raise ScenarioError([f"{source}:{line}: scenario.base: '{base}' includes itself"])
+    if len(seen) + 2 > MAX_BASE_CHAIN:  # this file, the ones it was read for, and its base
+        raise ScenarioError(
+            [f"{source}:{line}: scenario.base: a chain of more than {MAX_BASE_CHAIN} files"]
+        )
     try:
         base_text = _read(path)
     except ScenarioError as exc:
@@ -123,13 +195,25 @@ def _inherit(
     return merge_tables(base_raw, raw), [(text, source), *chain]
 
 
-def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
+def parse_scenario(
+    text: str, source: str = "<scenario>", *, max_points: int = MAX_DESIGN_POINTS
+) -> Scenario:
     """Validate TOML ``text``; ``source`` names the file in error messages (and is where a
-    ``scenario.base`` is looked up from)."""
+    ``scenario.base`` is looked up from). More than ``max_points`` design points is an error
+    (each is validated here and simulated later)."""
     raw, chain = _inherit(_parse_toml(text, source), text, source)
     reporter = _Reporter(text, source, chain[1:])
     scenario = _validate(raw, reporter)
     if scenario is None:
+        raise ScenarioError(reporter.lines)
+    count = design_point_count(scenario)
+    if count > max_points:
+        where = "sweep" if scenario.sweep else "variants"
+        reporter.add(
+            (where,),
+            f"{count} design points (variants × sweep points), more than {max_points}; "
+            "raise the limit with --max-points if this is meant",
+        )
         raise ScenarioError(reporter.lines)
     for label, overrides in _override_sets(scenario):
         _check_overrides(raw, label, overrides, reporter)
@@ -142,7 +226,13 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     if reporter.lines:
         raise ScenarioError(reporter.lines)
     scenario._raw = raw
+    scenario._files = tuple(src for _, src in chain[1:])  # bases are always read from disk
     return scenario
+
+
+def design_point_count(sc: Scenario) -> int:
+    """The baseline and each variant, times the product of the sweep lists' lengths."""
+    return (1 + len(sc.variants)) * math.prod(len(v) for v in sc.sweep.values())
 
 
 class _Reporter:
@@ -235,6 +325,24 @@ def _clean_loc(loc: tuple[Any, ...]) -> Location:
     return tuple(out)
 
 
+_TOML_TYPES = (
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "a table"),
+)
+
+
+def _toml_type(value: Any) -> str:
+    """``true`` → "a boolean": the TOML type of a value, for type errors."""
+    for kind, name in _TOML_TYPES:
+        if isinstance(value, kind):
+            return name
+    return "a date or time"
+
+
 def _message(err: Any) -> str:
     kind, msg = err["type"], err["msg"]
     if kind == "extra_forbidden":
@@ -244,6 +352,8 @@ def _message(err: Any) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix) :]
+    if kind.endswith("_type") and "input" in err:  # strict types: say what was written
+        msg = f"{msg}, got {_toml_type(err['input'])}"
     return msg[:1].lower() + msg[1:] if msg[:2] != msg[:2].upper() else msg
 
 
@@ -286,7 +396,7 @@ def _combined_sets(sc: Scenario) -> list[tuple[str, str, Overrides]]:
 def _source_of(overrides: Overrides) -> Callable[[Location], Location]:
     """Where to report a problem found after applying ``overrides``: at the override sharing
     the longest path prefix with the problem's location (the first override if none does)."""
-    paths = {key: [int(p) if p.isdigit() else p for p in key.split(".")] for key in overrides}
+    paths = {key: _key_parts(key) for key in overrides}
 
     def at(loc: Location) -> Location:
         def shared(key: str) -> int:
@@ -307,6 +417,9 @@ def _check_overrides(
 ) -> bool:
     """Apply ``overrides`` to ``raw`` and validate the result; report and return False if bad."""
     for key, (where, _) in overrides.items():
+        if key.count(".") >= MAX_NESTING:
+            reporter.add(where, f"a path of more than {MAX_NESTING} parts")
+            return False
         root = key.split(".")[0]
         if root in FORBIDDEN_OVERRIDE_ROOTS:
             reporter.add(
@@ -332,6 +445,12 @@ def _check_overrides(
     return False
 
 
+def _key_parts(key: str) -> list[str | int]:
+    """``"leaders.2.substitute"`` → ``["leaders", 2, "substitute"]``: ASCII digits index a
+    list (``"²"`` is a key, not an index)."""
+    return [int(p) if p.isascii() and p.isdigit() else p for p in key.split(".")]
+
+
 def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """A deep copy of ``raw`` with each ``"a.b.c" = value`` set (list elements by index).
 
@@ -341,7 +460,7 @@ def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any]) -> dict[str,
     """
     out = copy.deepcopy(raw)
     for key, value in overrides.items():
-        parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
+        parts = _key_parts(key)
         node: Any = out
         for depth, part in enumerate(parts[:-1]):
             nxt = parts[depth + 1]

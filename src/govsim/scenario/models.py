@@ -8,8 +8,7 @@ reports each problem at its own line.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -20,7 +19,7 @@ from govsim.scenario.document_models import Countersign, Drafts, Intake, Legalit
 from govsim.scenario.ledger_models import Ledger
 from govsim.scenario.limits import MAX_SEED
 from govsim.scenario.meeting_models import Meetings
-from govsim.scenario.types import Identifier, Probability, Rate, Strict, dist
+from govsim.scenario.types import Date, DateTime, Identifier, Pair, Probability, Rate, Strict, dist
 
 
 class ScenarioMeta(Strict):
@@ -33,7 +32,7 @@ class ScenarioMeta(Strict):
         "first and this file's are merged over them (variants and sweep are not inherited).",
     )
     description: str = ""
-    start: dt.date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
+    start: Date = Field(description="First simulated day; the clock's minute 0 is its midnight.")
     horizon_days: int = Field(ge=1, le=3660, description="Calendar days simulated.")
     warmup_days: int = Field(
         default=0, ge=0, description="Calendar days excluded from KPIs (documents arriving then)."
@@ -50,14 +49,14 @@ class CalendarConfig(Strict):
     """``[calendar]``: the official work calendar (A49, A59 count in working days)."""
 
     kind: Literal["cn_official", "weekdays", "continuous"] = "cn_official"
-    office_hours: list[tuple[str, str]] = Field(
+    office_hours: list[Annotated[tuple[str, str], Pair]] = Field(
         default=[("08:30", "12:00"), ("13:30", "17:30")],
         min_length=1,
         description="Office blocks of a working day, HH:MM.",
     )
     beyond_data: Literal["error", "estimate"] = "error"
-    extra_workdays: list[dt.date] = Field(default_factory=list)
-    extra_holidays: list[dt.date] = Field(default_factory=list)
+    extra_workdays: list[Date] = Field(default_factory=list)
+    extra_holidays: list[Date] = Field(default_factory=list)
 
     @field_validator("office_hours")
     @classmethod
@@ -192,7 +191,7 @@ class Instructions(Strict):
 class ScheduledArrival(Strict):
     """``[[load.scheduled]]``: a document arriving at a fixed time (for hand-worked cases)."""
 
-    at: dt.datetime
+    at: DateTime
     kind: Literal["request", "report"]
     sender: Identifier
     matter: Identifier | None = Field(
@@ -284,11 +283,18 @@ class Scenario(Strict):
     sweep: dict[str, list[Any]] = Field(default_factory=dict)
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _files: tuple[str, ...] = PrivateAttr(default=())
 
     @property
     def raw(self) -> dict[str, Any]:
         """The parsed TOML this scenario was validated from (used to apply overrides)."""
         return self._raw
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The file read and each ``scenario.base`` it inherits from, in that order (what a
+        run's manifest fingerprints); for a scenario parsed from text, only its bases."""
+        return self._files
 
     @field_validator("sweep")
     @classmethod

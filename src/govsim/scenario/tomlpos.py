@@ -21,7 +21,7 @@ import tomllib
 from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["locate", "syntax_error_line", "syntax_error_message"]
+__all__ = ["locate", "syntax_error_line", "syntax_error_message", "too_deep_line"]
 
 _BARE_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # A scalar that is not a string (number, boolean, date/time) never contains these.
@@ -392,6 +392,53 @@ def _open_header(root: _Table, keys: list[str], line: int, *, is_array: bool) ->
             child.explicit = True
         return child
     return _Table(line)
+
+
+def _skip_string(text: str, i: int) -> int:
+    """The index just past the string that starts at ``text[i]`` (any of the four kinds)."""
+    quote = text[i]
+    delim = quote * 3 if text.startswith(quote * 3, i) else quote
+    j = i + len(delim)
+    while True:
+        end = text.find(delim, j)
+        if quote == "'":
+            return len(text) if end < 0 else end + len(delim)
+        stop = text.find("\\", j)
+        if end < 0 or stop < 0 or stop > end:
+            return len(text) if end < 0 else end + len(delim)
+        j = stop + 2  # an escaped character, possibly a quote
+
+
+def too_deep_line(text: str, limit: int) -> int | None:
+    """The line on which the document first nests more than ``limit`` deep, or None:
+    brackets and braces of arrays and inline tables, or the parts of one dotted key (which
+    ``tomllib`` reads in quadratic time). A flat scan (strings and comments skipped), so it
+    cannot exhaust the stack that a recursive parser such as ``tomllib`` would."""
+    depth, dots, line, i, n = 0, 0, 1, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "." and (dots := dots + 1) > limit:
+            return line
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        if c in "\n,=[]{}":
+            dots = 0
+            line += c == "\n"
+        elif c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif c in "\"'":
+            end = _skip_string(text, i)
+            line += text.count("\n", i, end)
+            i = end
+            continue
+        i += 1
+    return None
 
 
 @lru_cache(maxsize=8)
