@@ -16,6 +16,7 @@ import click
 
 from govsim import __version__
 from govsim.cli_logs import check, export
+from govsim.cli_summary import echo_summary, format_option, kpi_option, summary
 from govsim.scenario.limits import MAX_SEED
 
 if TYPE_CHECKING:
@@ -128,6 +129,8 @@ def _progress_bar(quiet: bool) -> Callable[[int, int], Callable[[], None]]:
     help="Continue the named run (or the latest of this scenario), skipping finished replications.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@kpi_option
+@format_option
 def run(
     scenario_file: str,
     reps: int | None,
@@ -139,15 +142,14 @@ def run(
     run_name: str | None,
     resume: bool,
     quiet: bool,
+    kpis: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Run every variant × sweep point × replication of a scenario and write the results."""
     import os
 
-    import pandas as pd
-
     from govsim.experiment.executors import SchedulerError
     from govsim.experiment.runner import RunDirError, run_experiment
-    from govsim.experiment.summary import headline_table
 
     sc = _load_or_exit(scenario_file)
     reps = reps or sc.experiment.replications
@@ -170,8 +172,7 @@ def run(
         click.echo(f"govsim run: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if not quiet and not result.summary.empty:
-        with pd.option_context("display.width", 200, "display.max_colwidth", 60):
-            click.echo(headline_table(result.summary).to_string())
+        echo_summary(result.summary, kpis, fmt)
     for failure in result.failures:
         t = failure.task
         click.echo(
@@ -181,7 +182,7 @@ def run(
         )
     if result.skipped:
         click.echo(f"resumed: {result.skipped} replication(s) were already done", err=True)
-    click.echo(f"results: {result.out_dir}")
+    click.echo(f"results: {result.out_dir}", err=fmt in ("csv", "json"))
     if result.failures:
         sys.exit(1)
 
@@ -203,6 +204,7 @@ def report(results_dir: str) -> None:
 # Commands defined in their own modules are registered here, one line each.
 main.add_command(export)
 main.add_command(check)
+main.add_command(summary)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
