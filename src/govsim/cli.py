@@ -198,6 +198,8 @@ def report(results_dir: str) -> None:
     except ReportError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    for notice in written.notices:
+        click.echo(f"govsim report: {notice}", err=True)
     click.echo(str(written.html))
 
 

@@ -18,7 +18,7 @@ no available font can draw are left out, so a figure never shows empty boxes.
 """
 
 from govsim.core.org import GO
-from govsim.plots.backlog import backlog_by_design, backlog_by_holder
+from govsim.plots.backlog import backlog_by_design, backlog_by_holder, backlog_heatmap
 from govsim.plots.cycles import cycle_time_distribution, cycle_time_ecdf, cycle_time_percentiles
 from govsim.plots.kpis import (
     FOREST_DEFAULT,
@@ -53,6 +53,7 @@ __all__ = [
     "METRIC_LABELS",
     "backlog_by_design",
     "backlog_by_holder",
+    "backlog_heatmap",
     "cjk_font",
     "cycle_time_distribution",
     "cycle_time_ecdf",

@@ -19,6 +19,7 @@ from govsim.plots.style import (
     holder_name,
     n_reps,
     new_figure,
+    panel_grid,
     plot_style,
     safe_text,
     set_titles,
@@ -185,3 +186,59 @@ def _holder_lines(  # type: ignore[no-untyped-def]
             label=holder_name(holder),
             linewidth=1.3,
         )
+
+
+def backlog_heatmap(
+    backlog: pd.DataFrame,
+    holders: Sequence[str] | None = None,
+    *,
+    freq: str = "W",
+    ncols: int = 2,
+) -> Figure:
+    """Each holder's backlog as a heatmap: one row per holder, one column per week (``freq``),
+    colour = items held at the end of the day, averaged over the days of the week and the
+    replications; one panel per design point, all on one colour scale.
+
+    Nine leaders' step lines on one axis hide one another; a heatmap shows who is loaded when
+    at a glance. ``holders=None`` shows every holder but the GO (see :func:`backlog_by_holder`).
+    """
+    frame = _backlog_frame(backlog)
+    holders = _chosen_holders(frame, holders)
+    frame = frame.loc[frame["holder"].isin(holders)]
+    frame = frame.assign(period=frame["day"].dt.to_period(freq).dt.start_time)
+    grids = {
+        design: sub.pivot_table(index="holder", columns="period", values="backlog", aggfunc="mean")
+        .reindex(holders)
+        .fillna(0.0)
+        for design, sub in frame.groupby("design", sort=False)
+    }
+    designs = designs_of(frame)
+    top = max(float(g.to_numpy().max()) for g in grids.values()) or 1.0
+    with plot_style():
+        fig, axes = panel_grid(
+            len(designs), ncols, (6.0, 0.9 + 0.28 * len(holders)), extra_height=1.0, sharey=True
+        )
+        for i, (ax, design) in enumerate(zip(axes, designs, strict=True)):
+            mesh = _heat_panel(ax, grids[design], top)
+            ax.set_title(safe_text(design, f"design {i + 1}"))
+            ax.grid(False)
+        fig.colorbar(mesh, ax=axes, label="items held (weekly mean)", shrink=0.9)
+        fig.suptitle(
+            f"Backlog per leader, weekly mean over days and {n_reps(frame)} replication"
+            f"{'s' if n_reps(frame) != 1 else ''}",
+            fontweight="bold",
+        )
+    return fig
+
+
+def _heat_panel(ax, grid: pd.DataFrame, top: float):  # type: ignore[no-untyped-def]
+    """One design point's holder × week grid on a shared colour scale; dates on the x axis."""
+    x = mdates.date2num([*grid.columns, grid.columns[-1] + pd.Timedelta(days=7)])
+    mesh = ax.pcolormesh(
+        x, range(len(grid.index) + 1), grid.to_numpy(), cmap="viridis", vmin=0, vmax=top
+    )
+    ax.set_yticks([i + 0.5 for i in range(len(grid.index))], [holder_name(h) for h in grid.index])
+    ax.set_ylim(len(grid.index), 0)  # first holder on top (not a toggle: panels share y)
+    ax.xaxis_date()
+    _date_axis(ax)
+    return mesh
