@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -113,7 +114,10 @@ def backlog_by_design(
         set_titles(
             fig, ax, f"{holder_name(holder)}: backlog over time", _band_text(band, n_reps(frame))
         )
-        ax.legend(title="design point", loc="upper left")
+        if len(designs) > 4:  # many design points: the legend beside the axes, not on the lines
+            ax.legend(title="design point", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        else:
+            ax.legend(title="design point", loc="upper left")
     return fig
 
 
@@ -213,7 +217,11 @@ def backlog_heatmap(
         for design, sub in frame.groupby("design", sort=False)
     }
     designs = designs_of(frame)
-    top = max(float(g.to_numpy().max()) for g in grids.values()) or 1.0
+    # One scale for every panel, up to the 99th percentile of the cells so that a single busy
+    # week does not wash out the rest (cells above it show the top colour).
+    cells = np.concatenate([g.to_numpy().ravel() for g in grids.values()])
+    top = float(np.quantile(cells, 0.99)) if cells.size else 1.0
+    top = top if top > 0 else 1.0
     with plot_style():
         fig, axes = panel_grid(
             len(designs), ncols, (6.0, 0.9 + 0.28 * len(holders)), extra_height=1.0, sharey=True
@@ -222,7 +230,10 @@ def backlog_heatmap(
             mesh = _heat_panel(ax, grids[design], top)
             ax.set_title(safe_text(design, f"design {i + 1}"))
             ax.grid(False)
-        fig.colorbar(mesh, ax=axes, label="items held (weekly mean)", shrink=0.9)
+        fig.colorbar(
+            mesh, ax=axes, label="items held (weekly mean)", extend="max", shrink=0.8,
+            aspect=30, fraction=0.04,
+        )  # fmt: skip
         fig.suptitle(
             f"Backlog per leader, weekly mean over days and {n_reps(frame)} replication"
             f"{'s' if n_reps(frame) != 1 else ''}",
