@@ -149,15 +149,15 @@ def report_lines(audits: Sequence[Audited], max_violations: int) -> Iterable[str
         )
         yield from _details(audits, max_violations, format_violation)
     checked = len(INVARIANTS)
-    where = f" in {len(audits)} replication(s)" if len(audits) > 1 else ""
+    reps = f"{len(audits)} replication(s) and " if len(audits) > 1 else ""
     if findings:
         detail = ", ".join(f"{f.invariant}: {f.count}" for f in findings)
         yield (
-            f"{total} violation(s) of {len(findings)} invariant(s) ({detail}){where}; "
-            f"{checked} invariants checked"
+            f"{total} violation(s) of {len(findings)} invariant(s) ({detail}); "
+            f"{reps}{checked} invariants checked"
         )
     else:
-        yield f"no violations{where}: {checked} invariants checked ({', '.join(INVARIANTS)})"
+        yield f"no violations: {reps}{checked} invariants checked ({', '.join(INVARIANTS)})"
     yield "not yet checked:"
     yield from (f"  {item}" for item in NOT_YET_CHECKED)
 
