@@ -255,3 +255,27 @@ def test_a_chinese_label_renders_with_every_glyph(tmp_path: Path) -> None:
         fig.add_subplot().set_title(label + " 请示 批示")
     assert _glyph_warnings(fig, tmp_path / "zh.png") == []
     assert plots.style.cjk_notice() is None
+
+
+# -- the rules catalogue -----------------------------------------------------------------------
+
+
+def test_rules_doc_covers_every_article_and_every_checked_invariant() -> None:
+    """docs/rules.md has a row for each of the 92 articles and names every registered
+    invariant and every one not yet checked."""
+    import re
+
+    from govsim.checks import INVARIANTS, NOT_YET_CHECKED
+
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    covered: set[int] = set()
+    for cell in re.findall(r"^\| (A\d[^|]*) \|", text, re.M):
+        for a, b in re.findall(r"A(\d+)(?:–A(\d+))?", cell):
+            covered.update(range(int(a), int(b or a) + 1))
+    assert covered == set(range(1, 93))
+    for invariant in INVARIANTS:
+        assert invariant in text, invariant
+    for item in NOT_YET_CHECKED:
+        first = re.match(r"INV-[A-Z]\d+", item)
+        assert first and first.group() in text, item
+    assert "/work/" not in text and "RULES.md" not in text
