@@ -197,7 +197,10 @@ def test_export_all_writes_one_file_per_replication(run_dir: Path, tmp_path: Pat
 
 
 def test_report_draws_a_registered_figure_and_says_once_that_chinese_is_missing(
-    run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     """A figure registered by name is drawn at its place without any change to the report;
     without a CJK font the command says so once and names the fix (one report for both)."""
@@ -211,6 +214,10 @@ def test_report_draws_a_registered_figure_and_says_once_that_chinese_is_missing(
         return [ReportFigure("extra.png", "An extra figure", "Registered by a test.", draw)]
 
     monkeypatch.setattr(style, "cjk_font", lambda: None)
+    # the drawable characters are cached per font set: computed afresh without the CJK font,
+    # and forgotten afterwards so that later figures see the installed fonts again
+    style._drawable.cache_clear()
+    request.addfinalizer(style._drawable.cache_clear)
     providers()  # the built-in ones registered; keep one of them to draw little
     kept = {k: v for k, v in registry.REPORT_FIGURES.items() if k == "rates_utilisation"}
     monkeypatch.setattr(registry, "REPORT_FIGURES", kept)
