@@ -191,6 +191,11 @@ def test_export_all_writes_one_file_per_replication(run_dir: Path, tmp_path: Pat
     for rep in (0, 1):
         n = ((events["variant"] == "baseline") & (events["replication"] == rep)).sum()
         assert len(pd.read_csv(out / f"baseline-rep{rep}.csv")) == n
+    a_file = out / "baseline-rep0.csv"
+    bad = invoke("export", run_dir, "--format", "csv", "--out", a_file, "--all", "--variant",
+                 "baseline", "--replication", "0")  # fmt: skip
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+    assert bad.stderr.startswith(f"govsim export: {a_file}: cannot make the folder")
 
 
 # -- the report's figures -------------------------------------------------------------------

@@ -129,10 +129,16 @@ def export(
     selections = [(variant, point, replication)]
     if whole_run:
         selections = replications(source, variant, point, replication)
-        Path(out).mkdir(parents=True, exist_ok=True)
     for v, p, r in selections:
         log = _load_or_exit(source, scenario_file, v, p, r, "export")
-        target = str(Path(out) / export_name(log, fmt)) if whole_run else out
+        target = out
+        if whole_run:
+            try:
+                Path(out).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                click.echo(f"govsim export: {out}: cannot make the folder: {exc}", err=True)
+                sys.exit(EXIT_BAD_INPUT)
+            target = str(Path(out) / export_name(log, fmt))
         _export_one(log, fmt, target)
 
 
