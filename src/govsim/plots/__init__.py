@@ -15,6 +15,9 @@ plot with the same functions.
 Chinese: labels show Chinese terms (and Chinese variant or holder names) only when matplotlib
 finds a font with CJK glyphs (:func:`cjk_font`); otherwise labels are English and characters
 no available font can draw are left out, so a figure never shows empty boxes.
+:func:`cjk_notice` gives the one-line message (with the fix) that ``govsim report`` prints
+when no such font is found; a font installed after matplotlib cached its font list is found
+too.
 """
 
 from govsim.core.org import GO
@@ -35,6 +38,7 @@ from govsim.plots.style import (
     DPI,
     METRIC_LABELS,
     cjk_font,
+    cjk_notice,
     design_label,
     metric_label,
     metric_unit,
@@ -55,6 +59,7 @@ __all__ = [
     "backlog_by_holder",
     "backlog_heatmap",
     "cjk_font",
+    "cjk_notice",
     "cycle_time_distribution",
     "cycle_time_ecdf",
     "cycle_time_percentiles",
