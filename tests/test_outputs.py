@@ -241,6 +241,8 @@ def test_report_draws_a_registered_figure_and_says_once_that_chinese_is_missing(
     page = (folder / "report" / "report.html").read_text(encoding="utf-8")
     assert page.index('id="extra.png"') < page.index('id="rates.png"')
     assert "An extra figure" in page
+    # the compact summary first, the full headline table folded below it
+    assert page.index("<th>GO backlog</th>") < page.index("<summary>Every headline KPI</summary>")
     notices = [s for s in result.stderr.splitlines() if "Chinese" in s]
     assert len(notices) == 1 and "fonts-noto-cjk" in notices[0]
     assert plots.term("General Office", "市政府办公室") == "General Office"

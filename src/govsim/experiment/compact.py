@@ -202,6 +202,19 @@ def _markdown(table: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
+def compact_blocks(
+    summary: pd.DataFrame, kpis: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables of the summary as frames of text cells: means per design point, and Δ
+    against the baseline (empty without variants). ``kpis=None``: the default KPIs."""
+    kpis = list(kpis) if kpis is not None else default_kpis(summary)
+    frame = compact_frame(summary, kpis)
+    deltas = _block(frame, kpis, diff=True)
+    if BASELINE not in set(frame["variant"]):
+        deltas = deltas.iloc[0:0]
+    return _block(frame, kpis, diff=False), deltas
+
+
 def render(summary: pd.DataFrame, kpis: Sequence[str], fmt: str = "table") -> str:
     """The compact summary of ``kpis`` as ``table`` (80-column text), ``markdown``, ``csv``
     or ``json`` (the last two: tidy numbers, one record per design point and KPI)."""

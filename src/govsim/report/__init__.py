@@ -7,7 +7,8 @@ Reads a results folder written by ``govsim run`` (``manifest.json``, ``kpis.parq
 - one PNG per figure of :mod:`govsim.plots` (backlog over time, cycle times, rates, utilisation
   and, when there are variants, paired differences against the baseline);
 - ``report.html``: the run's identity (scenario, file fingerprint, seed, replications, design
-  points), the headline table (mean ± 95% t-interval per design point), the paired-difference
+  points), the summary (a few headline KPIs per design point, with Δ against the baseline) and
+  the full headline table (mean ± 95% t-interval per design point), the paired-difference
   table on common random numbers, and the figures. The page is self-contained — the figures
   are embedded, so the file can be mailed on its own — and links each PNG file next to it.
 
@@ -83,6 +84,7 @@ def build_report(results_dir: str | Path) -> Report:
 
     Raises :class:`ReportError` (one line) if ``results_dir`` is not a results folder.
     """
+    from govsim.experiment.compact import compact_blocks
     from govsim.experiment.summary import headline_table, summary_table
     from govsim.plots.style import cjk_notice
 
@@ -94,7 +96,8 @@ def build_report(results_dir: str | Path) -> Report:
     variants = set(results.kpis["variant"])
     paired = paired_table(results.kpis) if BASELINE in variants and len(variants) > 1 else None
     figures, skipped = _figures(results, out)
-    page = render_html(results, headline, paired, figures, skipped, out)
+    overview = compact_blocks(summary)
+    page = render_html(results, headline, paired, figures, skipped, out, overview)
     html_path = out / HTML_NAME
     atomic_write(html_path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     notices = [n for n in [cjk_notice()] if n]

@@ -167,6 +167,18 @@ def _figure_html(entry: FigureEntry, out: Path) -> str:
     )
 
 
+def _overview_html(overview: tuple[pd.DataFrame, pd.DataFrame] | None) -> list[str]:
+    """The compact summary's tables, then the opening of the fold holding every headline KPI."""
+    if overview is None:
+        return []
+    means, deltas = overview
+    parts = [_table_html(means, index=False)]
+    if not deltas.empty:
+        parts += ["<p>Δ: each variant minus the baseline at the same point, paired on "
+                  "replication:</p>", _table_html(deltas, index=False)]  # fmt: skip
+    return [*parts, "<details><summary>Every headline KPI</summary>"]
+
+
 def render_html(
     results: Results,
     headline: pd.DataFrame,
@@ -174,8 +186,11 @@ def render_html(
     figures: list[FigureEntry],
     skipped: list[str],
     out: Path,
+    overview: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> str:
-    """The report page as one HTML string (figures embedded from ``out``)."""
+    """The report page as one HTML string (figures embedded from ``out``); ``overview`` is the
+    compact summary (means and Δ per design point, :func:`govsim.experiment.compact.
+    compact_blocks`) shown first, the full headline table then folded below it."""
     m = results.manifest
     title = f"govsim report: {m.get('scenario', results.path.name)}"
     reps = int(results.kpis.groupby(["variant", "point"])["replication"].nunique().min())
@@ -193,7 +208,9 @@ def render_html(
         f'<p class="note">Mean over {reps} replications ± the half-width of the 95% '
         "Student-t interval, per design point; for variants, Δ is the paired difference "
         "against the baseline ± its half-width.</p>",
+        *_overview_html(overview),
         _table_html(headline, index=True),
+        "</details>" if overview is not None else "",
     ]
     if paired is not None and not paired.empty:
         parts += [
@@ -204,7 +221,9 @@ def render_html(
             "replication by replication and a paired-t interval is built from them, which "
             "is much narrower than comparing two independent samples. “CI excludes 0” marks "
             "a difference the replications resolve at 95%.</p>",
+            f"<details><summary>The {len(paired)} differences, KPI by KPI</summary>",
             _table_html(paired, index=False),
+            "</details>",
         ]
     parts.append("<h2>Figures</h2>")
     parts += [_figure_html(entry, out) for entry in figures]
