@@ -17,7 +17,7 @@ from govsim.scenario.expand import BASELINE
 
 @report_figure("backlog", order=10)
 def _backlog_figures(results: Results, plots: ModuleType) -> list[ReportFigure]:
-    """The GO's backlog per design point and, when leaders hold documents, theirs."""
+    """The GO's backlog per design point and, when leaders ever hold documents, theirs."""
     backlog = results.backlog
     if backlog is None or backlog.empty:
         return []
@@ -31,7 +31,8 @@ def _backlog_figures(results: Results, plots: ModuleType) -> list[ReportFigure]:
             lambda: plots.backlog_by_design(backlog),
         )
     ]
-    if (backlog["holder"].astype(str) != plots.GO).any():
+    leaders = backlog["holder"].astype(str) != plots.GO
+    if (backlog.loc[leaders, "backlog"] > 0).any():  # an all-zero heatmap says nothing
         figures.append(
             ReportFigure(
                 "backlog_leaders.png",
