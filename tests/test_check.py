@@ -95,6 +95,11 @@ def test_clean_results_folder(run: dict[str, Path]) -> None:
     result = invoke("check", run["folder"])
     assert_clean(result)
     assert "variant baseline" in result.stdout and "replication 0" in result.stdout
+    # every replication of the run by default: 2 design points × 2 replications
+    assert (
+        ": 4 replication(s)" in result.stdout
+        and "variant growth-30, replication 1" in result.stdout
+    )
 
 
 def test_clean_results_folder_other_replication(run: dict[str, Path]) -> None:

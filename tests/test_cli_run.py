@@ -59,7 +59,9 @@ def test_run_writes_complete_results(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "requests arrived" in result.output and "GO backlog, mean" in result.output
+    # the compact summary: design points as rows, headline KPIs as columns, then Δ
+    assert "GO backlog" in result.output and "Δ vs baseline" in result.output
+    assert "growth-30" in result.output
     run = run_dir(out)
     names = {p.name for p in run.iterdir()}
     assert names == {

@@ -45,6 +45,8 @@ LAYER_OF: dict[str, str] = {
     "govsim.export": "output",
     "govsim.cli": "cli",
     "govsim.cli_logs": "cli",
+    "govsim.cli_summary": "cli",
+    "govsim.cli_runs": "cli",
     "govsim.__main__": "cli",
     "govsim.api": "cli",  # the public API fronts every layer, like the commands
 }

@@ -1,4 +1,5 @@
-"""`govsim report` end to end on a small real run; bad folders; committed notebooks."""
+"""`govsim report` end to end on a small real run, also in headless Chromium; bad folders;
+committed notebooks."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import html
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -205,3 +207,103 @@ def test_report_of_a_meetings_run_draws_the_meeting_figures(tmp_path):
     assert {"meeting_waits.png", "meeting_hours.png"} <= pngs
     summary = summary_table(pd.read_parquet(run.out_dir / "kpis.parquet"))
     assert "executive meetings held" in headline_table(summary).to_string()
+
+
+# -- the page in a real browser -----------------------------------------------------------------
+
+WIDTH = 1280
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
+
+PROBE = """<script>
+window.__govsimErrors = [];
+window.addEventListener("error", (e) => {
+  const src = e.target && e.target.src ? " " + String(e.target.src).slice(0, 60) : "";
+  window.__govsimErrors.push("error: " + (e.message || e.type) + src);
+}, true);
+for (const level of ["error", "assert"]) {
+  const original = console[level].bind(console);
+  console[level] = (...args) => {
+    if (level === "error" || !args[0]) window.__govsimErrors.push(level + ": " + args.join(" "));
+    original(...args);
+  };
+}
+window.addEventListener("load", () => {
+  const width = window.innerWidth;
+  const images = Array.from(document.images);
+  const overflow = Array.from(document.body.querySelectorAll("*"))
+    .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : ""));
+  const out = document.createElement("pre");
+  out.id = "govsim-probe";
+  out.textContent = JSON.stringify({
+    width: width,
+    scrollWidth: document.documentElement.scrollWidth,
+    images: images.length,
+    broken: images.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.alt),
+    overflow: overflow.slice(0, 20),
+    errors: window.__govsimErrors,
+  });
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def _browser() -> str:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip(
+        "no headless Chromium on this machine (Debian: apt-get install chromium; .ci/run "
+        "installs it where apt-get is available)"
+    )
+
+
+def _chromium(browser: str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",  # CI containers run as root, where the sandbox cannot start
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--no-first-run",
+        "--allow-file-access-from-files",
+        f"--window-size={WIDTH},900",
+        "--virtual-time-budget=10000",
+        "--enable-logging=stderr",
+        "--v=0",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_report_in_headless_chromium(run_dir: Path, tmp_path: Path) -> None:
+    """The page opened in headless Chromium (Debian's ``chromium``): every image loaded,
+    nothing wider than a 1280-pixel window, no script or console error; a screenshot of the
+    first screen is kept under the test's temporary folder.
+
+    A copy of the page gets a probe script that records errors from the start and, on
+    ``load``, writes what it found into the DOM, which ``chromium --dump-dom`` prints."""
+    browser = _browser()
+    report_html = run_dir / "report" / "report.html"
+    if not report_html.is_file():
+        build_report(run_dir)
+    page = report_html.read_text(encoding="utf-8")
+    probed = report_html.with_name("probed.html")
+    probed.write_text(page.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + PROBE, 1))
+    dom = _chromium(browser, "--dump-dom", probed.as_uri())
+    found = re.search(r'<pre id="govsim-probe">(.*?)</pre>', dom.stdout, re.S)
+    assert found, f"the probe did not run: {dom.stderr[-2000:]}"
+    probe = json.loads(html.unescape(found.group(1)))
+
+    shot = tmp_path / "report-1280.png"
+    _chromium(browser, f"--screenshot={shot}", report_html.as_uri())
+    print(f"screenshot: {shot}")
+    assert shot.is_file() and shot.stat().st_size > 10_000
+
+    assert probe["width"] == WIDTH
+    assert probe["images"] == page.count("<img ") >= 5
+    assert probe["broken"] == []
+    assert probe["overflow"] == [] and probe["scrollWidth"] <= WIDTH
+    console = [s for s in dom.stderr.splitlines() if "CONSOLE" in s and "ERROR" in s.upper()]
+    assert probe["errors"] == [] and console == []

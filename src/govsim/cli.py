@@ -16,6 +16,7 @@ import click
 
 from govsim import __version__
 from govsim.cli_logs import check, export
+from govsim.cli_summary import echo_summary, format_option, kpi_option, summary
 from govsim.scenario.limits import MAX_DESIGN_POINTS, MAX_SEED
 
 if TYPE_CHECKING:
@@ -140,6 +141,8 @@ def _progress_bar(quiet: bool) -> Callable[[int, int], Callable[[], None]]:
 )
 @_max_points_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@kpi_option
+@format_option
 def run(
     scenario_file: str,
     reps: int | None,
@@ -152,15 +155,14 @@ def run(
     resume: bool,
     max_points: int,
     quiet: bool,
+    kpis: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Run every variant × sweep point × replication of a scenario and write the results."""
     import os
 
-    import pandas as pd
-
     from govsim.experiment.executors import SchedulerError
     from govsim.experiment.runner import RunDirError, run_experiment
-    from govsim.experiment.summary import headline_table
 
     sc = _load_or_exit(scenario_file, max_points)
     reps = reps or sc.experiment.replications
@@ -187,8 +189,7 @@ def run(
         click.echo("govsim run: interrupted; continue it with --resume", err=True)
         sys.exit(EXIT_INTERRUPTED)
     if not quiet and not result.summary.empty:
-        with pd.option_context("display.width", 200, "display.max_colwidth", 60):
-            click.echo(headline_table(result.summary).to_string())
+        echo_summary(result.summary, kpis, fmt)
     for failure in result.failures:
         t = failure.task
         click.echo(
@@ -198,7 +199,7 @@ def run(
         )
     if result.skipped:
         click.echo(f"resumed: {result.skipped} replication(s) were already done", err=True)
-    click.echo(f"results: {result.out_dir}")
+    click.echo(f"results: {result.out_dir}", err=fmt in ("csv", "json"))
     if result.failures:
         sys.exit(1)
 
@@ -225,12 +226,15 @@ def report(results_dir: str) -> None:
     except ReportError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    for notice in written.notices:
+        click.echo(f"govsim report: {notice}", err=True)
     click.echo(str(written.html))
 
 
 # Commands defined in their own modules are registered here, one line each.
 main.add_command(export)
 main.add_command(check)
+main.add_command(summary)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,16 +1,17 @@
 """``govsim export`` and ``govsim check``: an event log to XES / OCEL 2.0 / CSV, and an audit
 of a log against the rules' invariants.
 
-Both read a results folder (``govsim run --events all``) or an events file (Parquet or CSV in
-the schema of ``docs/event-log.md``) and work on one replication at a time. A malformed log or
-a bad scenario file prints one line per problem on stderr and exits with code 2; ``check``
-exits with 1 when it finds a violation and 0 when the log keeps every checked invariant.
+Both read a results folder (``govsim run --events all`` or ``sample``) or an events file
+(Parquet or CSV in the schema of ``docs/event-log.md``); ``check`` audits every replication
+the log holds and ``export --all`` writes each to its own file (``govsim.cli_runs``). A
+malformed log or a bad scenario file prints one line per problem on stderr and exits with
+code 2; ``check`` exits with 1 when it finds a violation and 0 when the log keeps every
+checked invariant.
 """
 
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from typing import TYPE_CHECKING
 
 import click
@@ -94,21 +95,56 @@ def _describe(log: LoadedLog) -> str:
     required=True,
     help="xes: IEEE 1849-2016; ocel: OCEL 2.0 JSON; csv: the govsim log schema.",
 )
-@click.option("--out", metavar="FILE", required=True, help="File to write (atomically).")
+@click.option(
+    "--out",
+    metavar="FILE",
+    required=True,
+    help="File to write (atomically); with --all, the folder that receives one file per "
+    "replication.",
+)
+@click.option(
+    "--all",
+    "whole_run",
+    is_flag=True,
+    help="Export every replication the options select (default: all of the log), one file "
+    "each, named <variant>[@<point>]-rep<N>.<format>, into the folder --out.",
+)
 @_with_selection
 def export(
     source: str,
     fmt: str,
     out: str,
+    whole_run: bool,
     scenario_file: str | None,
     variant: str | None,
     point: str | None,
     replication: int | None,
 ) -> None:
-    """Export one replication's event log for process-mining tools (XES, OCEL 2.0) or as CSV."""
+    """Export an event log for process-mining tools (XES, OCEL 2.0) or as CSV: one
+    replication, or with --all every replication of a run, one file each."""
+    from pathlib import Path
+
+    from govsim.cli_runs import export_name, replications
+
+    selections = [(variant, point, replication)]
+    if whole_run:
+        selections = replications(source, variant, point, replication)
+    for v, p, r in selections:
+        log = _load_or_exit(source, scenario_file, v, p, r, "export")
+        target = out
+        if whole_run:
+            try:
+                Path(out).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                click.echo(f"govsim export: {out}: cannot make the folder: {exc}", err=True)
+                sys.exit(EXIT_BAD_INPUT)
+            target = str(Path(out) / export_name(log, fmt))
+        _export_one(log, fmt, target)
+
+
+def _export_one(log: LoadedLog, fmt: str, out: str) -> None:
     from govsim.export import export_log
 
-    log = _load_or_exit(source, scenario_file, variant, point, replication, "export")
     try:
         path = export_log(log, fmt, out)
     except OSError as exc:
@@ -120,37 +156,48 @@ def export(
 @click.command()
 @click.argument("source", metavar="EVENTS")
 @_with_selection
+@click.option(
+    "--max-violations",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Violations listed one per line after the grouped summary.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one document (replications, summary per invariant, details) for pipelines.",
+)
 def check(
     source: str,
     scenario_file: str | None,
     variant: str | None,
     point: str | None,
     replication: int | None,
+    max_violations: int,
+    fmt: str,
 ) -> None:
     """Audit an event log (simulated or from an OA system) against the rules' invariants.
 
-    EVENTS is a results folder, or a Parquet or CSV events file (with --scenario). Prints every
-    violation with its invariant, article, case and the events involved; exits 1 if any.
+    EVENTS is a results folder, or a Parquet or CSV events file (with --scenario). Every
+    replication in it is checked (or those --variant, --point, --replication select). Prints
+    a summary per invariant (count, article, first cases), then each violation with its case
+    and the events involved, up to --max-violations; exits 1 if any.
     """
-    from govsim.checks import INVARIANTS, NOT_YET_CHECKED, audit, format_violation
+    from govsim.checks import audit
+    from govsim.cli_runs import Audited, replications, report_json, report_lines
 
-    log = _load_or_exit(source, scenario_file, variant, point, replication, "check")
-    click.echo(f"checking {_describe(log)}")
-    violations = audit(log)
-    for v in violations:
-        click.echo(format_violation(v, log))
-    checked = len(INVARIANTS)
-    if violations:
-        per = Counter(v.invariant for v in violations)
-        detail = ", ".join(f"{k}: {n}" for k, n in sorted(per.items()))
-        click.echo(
-            f"{len(violations)} violation(s) of {len(per)} invariant(s) ({detail}); "
-            f"{checked} invariants checked"
-        )
+    audits = []
+    for v, p, r in replications(source, variant, point, replication):
+        log = _load_or_exit(source, scenario_file, v, p, r, "check")
+        audits.append(Audited(log, audit(log)))
+    if fmt == "json":
+        click.echo(report_json(audits, max_violations))
     else:
-        click.echo(f"no violations: {checked} invariants checked ({', '.join(INVARIANTS)})")
-    click.echo("not yet checked:")
-    for item in NOT_YET_CHECKED:
-        click.echo(f"  {item}")
-    if violations:
+        for line in report_lines(audits, max_violations):
+            click.echo(line)
+    if any(a.violations for a in audits):
         sys.exit(EXIT_VIOLATIONS)

@@ -16,10 +16,13 @@ plot with the same functions.
 Chinese: labels show Chinese terms (and Chinese variant or holder names) only when matplotlib
 finds a font with CJK glyphs (:func:`cjk_font`); otherwise labels are English and characters
 no available font can draw are left out, so a figure never shows empty boxes.
+:func:`cjk_notice` gives the one-line message (with the fix) that ``govsim report`` prints
+when no such font is found; a font installed after matplotlib cached its font list is found
+too.
 """
 
 from govsim.core.org import GO
-from govsim.plots.backlog import backlog_by_design, backlog_by_holder
+from govsim.plots.backlog import backlog_by_design, backlog_by_holder, backlog_heatmap
 from govsim.plots.cycles import cycle_time_distribution, cycle_time_ecdf, cycle_time_percentiles
 from govsim.plots.desks import breaches_by_unit, top_breaching_units
 from govsim.plots.kpis import (
@@ -37,6 +40,7 @@ from govsim.plots.style import (
     DPI,
     METRIC_LABELS,
     cjk_font,
+    cjk_notice,
     design_label,
     metric_label,
     metric_unit,
@@ -55,8 +59,10 @@ __all__ = [
     "METRIC_LABELS",
     "backlog_by_design",
     "backlog_by_holder",
+    "backlog_heatmap",
     "breaches_by_unit",
     "cjk_font",
+    "cjk_notice",
     "cycle_time_distribution",
     "cycle_time_ecdf",
     "cycle_time_percentiles",

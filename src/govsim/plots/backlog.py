@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -19,6 +20,7 @@ from govsim.plots.style import (
     holder_name,
     n_reps,
     new_figure,
+    panel_grid,
     plot_style,
     safe_text,
     set_titles,
@@ -112,7 +114,10 @@ def backlog_by_design(
         set_titles(
             fig, ax, f"{holder_name(holder)}: backlog over time", _band_text(band, n_reps(frame))
         )
-        ax.legend(title="design point", loc="upper left")
+        if len(designs) > 4:  # many design points: the legend beside the axes, not on the lines
+            ax.legend(title="design point", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        else:
+            ax.legend(title="design point", loc="upper left")
     return fig
 
 
@@ -189,3 +194,66 @@ def _holder_lines(  # type: ignore[no-untyped-def]
             label=holder_name(holder),
             linewidth=1.3,
         )
+
+
+def backlog_heatmap(
+    backlog: pd.DataFrame,
+    holders: Sequence[str] | None = None,
+    *,
+    freq: str = "W",
+    ncols: int = 2,
+) -> Figure:
+    """Each holder's backlog as a heatmap: one row per holder, one column per week (``freq``),
+    colour = items held at the end of the day, averaged over the days of the week and the
+    replications; one panel per design point, all on one colour scale.
+
+    Nine leaders' step lines on one axis hide one another; a heatmap shows who is loaded when
+    at a glance. ``holders=None`` shows every holder but the GO (see :func:`backlog_by_holder`).
+    """
+    frame = _backlog_frame(backlog)
+    holders = _chosen_holders(frame, holders)
+    frame = frame.loc[frame["holder"].isin(holders)]
+    frame = frame.assign(period=frame["day"].dt.to_period(freq).dt.start_time)
+    grids = {
+        design: sub.pivot_table(index="holder", columns="period", values="backlog", aggfunc="mean")
+        .reindex(holders)
+        .fillna(0.0)
+        for design, sub in frame.groupby("design", sort=False)
+    }
+    designs = designs_of(frame)
+    # One scale for every panel, up to the 99th percentile of the cells so that a single busy
+    # week does not wash out the rest (cells above it show the top colour).
+    cells = np.concatenate([g.to_numpy().ravel() for g in grids.values()])
+    top = float(np.quantile(cells, 0.99)) if cells.size else 1.0
+    top = top if top > 0 else 1.0
+    with plot_style():
+        fig, axes = panel_grid(
+            len(designs), ncols, (6.0, 0.9 + 0.28 * len(holders)), extra_height=1.0, sharey=True
+        )
+        for i, (ax, design) in enumerate(zip(axes, designs, strict=True)):
+            mesh = _heat_panel(ax, grids[design], top)
+            ax.set_title(safe_text(design, f"design {i + 1}"))
+            ax.grid(False)
+        fig.colorbar(
+            mesh, ax=axes, label="items held (weekly mean)", extend="max", shrink=0.8,
+            aspect=30, fraction=0.04,
+        )  # fmt: skip
+        fig.suptitle(
+            f"Backlog per leader, weekly mean over days and {n_reps(frame)} replication"
+            f"{'s' if n_reps(frame) != 1 else ''}",
+            fontweight="bold",
+        )
+    return fig
+
+
+def _heat_panel(ax, grid: pd.DataFrame, top: float):  # type: ignore[no-untyped-def]
+    """One design point's holder × week grid on a shared colour scale; dates on the x axis."""
+    x = mdates.date2num([*grid.columns, grid.columns[-1] + pd.Timedelta(days=7)])
+    mesh = ax.pcolormesh(
+        x, range(len(grid.index) + 1), grid.to_numpy(), cmap="viridis", vmin=0, vmax=top
+    )
+    ax.set_yticks([i + 0.5 for i in range(len(grid.index))], [holder_name(h) for h in grid.index])
+    ax.set_ylim(len(grid.index), 0)  # first holder on top (not a toggle: panels share y)
+    ax.xaxis_date()
+    _date_axis(ax)
+    return mesh

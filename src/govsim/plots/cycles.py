@@ -17,7 +17,7 @@ from govsim.plots.style import (
     design_linestyles,
     designs_of,
     n_reps,
-    new_figure,
+    panel_grid,
     plot_style,
     safe_text,
     term,
@@ -25,6 +25,7 @@ from govsim.plots.style import (
 )
 from govsim.stats import summarise
 
+ECDF_PANEL_LEGENDS = 4
 _KNOWN_TYPES = ("request", "report", "draft", "normative", "contract")
 _TYPE_NAMES = {
     "request": ("requests", "请示"),
@@ -74,8 +75,7 @@ def cycle_time_percentiles(
         raise ValueError(f"no cycle_<type>_p<q>_{unit} columns in the KPI frame")
     designs = designs_of(frame)
     with plot_style():
-        fig = new_figure(5.0 * len(types), 1.6 + 0.6 * len(designs) + 0.6)
-        axes = fig.subplots(1, len(types), squeeze=False).ravel()
+        fig, axes = panel_grid(len(types), 2, (5.4, 1.0 + 0.45 * len(designs)), extra_height=1.2)
         for ax, doc_type in zip(axes, types, strict=True):
             stats_cols = _cycle_stat_columns(frame, doc_type, unit)
             table = summarise(frame, by=["design"], metrics=stats_cols, confidence=confidence)
@@ -201,39 +201,57 @@ def cycle_time_ecdf(
     designs = designs_of(cycles)
     colours, styles = design_colours(designs), design_linestyles(designs)
     with plot_style():
-        fig = new_figure(5.0 * len(types), 4.3)
-        axes = fig.subplots(1, len(types), squeeze=False, sharey=True).ravel()
+        fig, axes = panel_grid(len(types), 3, (4.2, 3.2), sharey=True)
         for ax, doc_type in zip(axes, types, strict=True):
-            sub = cycles.loc[cycles["case_type"] == doc_type]
-            for i, design in enumerate(designs):
-                x = np.sort(sub.loc[sub["design"] == design, "cycle_days"].to_numpy())
-                if x.size == 0:
-                    continue
-                y = np.arange(1, x.size + 1) / x.size
-                ax.step(
-                    x,
-                    y,
-                    where="post",
-                    color=colours[design],
-                    linestyle=styles[design],
-                    label=f"{safe_text(design, f'design {i + 1}')} (n={x.size})",
-                )
-            for q in (0.5, 0.9):
-                ax.axhline(q, color="grey", linewidth=0.6, linestyle=":")
-            ax.set_xlim(left=0)
-            ax.set_ylim(0, 1.01)
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-            ax.set_xlabel("cycle time, creation to close (calendar days)")
+            _ecdf_panel(ax, cycles.loc[cycles["case_type"] == doc_type], designs, colours, styles)
             ax.set_title(_doc_type_name(doc_type))
-            ax.legend(loc="lower right")
-        axes[0].set_ylabel("share of closed documents")
+        for i, ax in enumerate(axes):
+            ax.set_ylabel("share closed" if i % 3 == 0 else "")
+        _ecdf_legends(fig, axes, designs)
         reps = cycles.groupby("design")["replication"].nunique().min()
         fig.suptitle(
-            f"Cycle-time distribution: empirical CDF, {reps} replication"
-            f"{'s' if reps != 1 else ''} pooled",
+            f"Cycle time, creation to close (calendar days): empirical CDF, {reps} "
+            f"replication{'s' if reps != 1 else ''} pooled; x axis to the 99th percentile",
             fontweight="bold",
+            fontsize="medium",
         )
     return fig
+
+
+def _ecdf_panel(  # type: ignore[no-untyped-def]
+    ax, sub: pd.DataFrame, designs: list[str], colours: dict, styles: dict
+) -> None:
+    """One empirical CDF per design point; the x axis ends at the pooled 99th percentile."""
+    for i, design in enumerate(designs):
+        x = np.sort(sub.loc[sub["design"] == design, "cycle_days"].to_numpy())
+        y = np.arange(1, x.size + 1) / max(x.size, 1)
+        ax.step(
+            x,
+            y,
+            where="post",
+            color=colours[design],
+            linestyle=styles[design],
+            label=f"{safe_text(design, f'design {i + 1}')} (n={x.size})",
+        )
+    for q in (0.5, 0.9):
+        ax.axhline(q, color="grey", linewidth=0.6, linestyle=":")
+    right = float(np.quantile(sub["cycle_days"], 0.99)) * 1.05 if len(sub) else 1.0
+    ax.set_xlim(0, max(right, 1.0))
+    ax.set_ylim(0, 1.01)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("days")
+
+
+def _ecdf_legends(fig, axes, designs: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A legend per panel (with each design's count) for a few design points; for many, one
+    legend of design names below the grid, so the panels stay clear."""
+    if len(designs) <= ECDF_PANEL_LEGENDS:
+        for ax in axes:
+            ax.legend(loc="lower right")
+        return
+    handles = axes[0].get_lines()[: len(designs)]
+    labels = [safe_text(d, f"design {i + 1}") for i, d in enumerate(designs)]
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
 
 
 def cycle_time_distribution(

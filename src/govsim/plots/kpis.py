@@ -81,7 +81,7 @@ def metric_bars(
                 x - 0.4 + width * (i + 0.5),
                 rows["mean"] * scale,
                 width,
-                yerr=rows["half_width"].fillna(0.0) * scale,
+                yerr=_clipped_errors(rows, share) * scale,
                 capsize=3,
                 color=colours[design],
                 label=safe_text(design, f"design {i + 1}"),
@@ -94,9 +94,20 @@ def metric_bars(
             fig,
             ax,
             title or "KPIs per design point",
-            f"bar: mean of {n_reps(frame)} replications, error bar: {confidence:.0%} t-interval",
+            f"bar: mean of {n_reps(frame)} replications, error bar: {confidence:.0%} t-interval"
+            + (", cut to 0–100%" if share else ", cut at 0"),
         )
     return fig
+
+
+def _clipped_errors(rows: pd.DataFrame, share: bool) -> np.ndarray:
+    """Error bar lengths (below, above) of the t-interval cut to what the KPI can take: a
+    count, duration or share is never negative, and a share never above 1."""
+    mean = rows["mean"].to_numpy(dtype=float)
+    hw = rows["half_width"].fillna(0.0).to_numpy(dtype=float)
+    low = np.maximum(mean - hw, 0.0)
+    high = np.minimum(mean + hw, 1.0) if share else mean + hw
+    return np.vstack([np.maximum(mean - low, 0.0), np.maximum(high - mean, 0.0)])
 
 
 def _metric_axes(  # type: ignore[no-untyped-def]
@@ -252,8 +263,8 @@ def paired_forest(
         n = int(diffs["n_pairs"].min()) if len(diffs) else 0
         fig.suptitle(
             f"Paired differences vs {safe_text(baseline, 'baseline')}\n"
-            f"mean of {n} replication pairs on common random numbers, "
-            f"{confidence:.0%} paired-t interval",
+            f"{n} replication pairs (common random numbers), {confidence:.0%} paired-t interval",
             fontweight="bold",
+            fontsize="medium",
         )
     return fig

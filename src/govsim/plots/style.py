@@ -122,6 +122,13 @@ def cjk_font() -> str | None:
     knows; a font qualifies only if its character map covers :data:`CJK_PROBE`. Placeholder
     fonts (which draw every character as a box) never qualify.
     """
+    found = _known_cjk_font()
+    if found is None and _add_new_system_cjk_fonts():
+        found = _known_cjk_font()
+    return found
+
+
+def _known_cjk_font() -> str | None:
     from matplotlib import font_manager
 
     for name in CJK_FONTS:
@@ -133,6 +140,40 @@ def cjk_font() -> str | None:
         if _covers(entry.fname, CJK_PROBE):
             return entry.name
     return None
+
+
+_CJK_FILE = re.compile(r"cjk|wqy|sourcehan|droidsansfallback|sarasa|uming|ukai|simhei|yahei", re.I)
+
+
+def _add_new_system_cjk_fonts() -> bool:
+    """Register CJK font files installed after matplotlib cached its font list (a font
+    installed with ``apt-get install fonts-noto-cjk`` is otherwise invisible until the cache
+    in ``matplotlib.get_cachedir()`` is deleted); True if any was added."""
+    from matplotlib import font_manager
+
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    added = False
+    for path in font_manager.findSystemFonts():
+        if path not in known and _CJK_FILE.search(Path(path).name.replace("-", "")):
+            with contextlib.suppress(OSError, RuntimeError, ValueError):
+                font_manager.fontManager.addfont(path)
+                added = True
+    return added
+
+
+CJK_FIX = (
+    "install a font with Chinese glyphs, e.g. `apt-get install fonts-noto-cjk` "
+    "(Debian/Ubuntu), `brew install --cask font-noto-sans-cjk-sc` (macOS), or Noto Sans CJK SC "
+    "from https://github.com/notofonts/noto-cjk"
+)
+
+
+def cjk_notice() -> str | None:
+    """One line for the user when no CJK font is found (figures then use English labels
+    only), naming the fix; None when Chinese labels are drawn."""
+    if cjk_font():
+        return None
+    return f"no font with Chinese glyphs found, so figures show English labels only; {CJK_FIX}"
 
 
 def _families() -> list[str]:
@@ -309,3 +350,18 @@ def holder_name(holder: str) -> str:
 def holder_short(holder: str) -> str:
     """``go`` (as in ``util_go``) → ``GO``; a leader id unchanged."""
     return GO if holder.lower() == GO.lower() else holder
+
+
+def panel_grid(  # type: ignore[no-untyped-def]
+    n: int, ncols: int, panel: tuple[float, float], extra_height: float = 0.9, **subplots
+):
+    """A figure with ``n`` panels in rows of at most ``ncols`` (so a figure stays readable at
+    the width of a page however many panels it has); unused cells are hidden. Returns the
+    figure and the ``n`` axes, row by row."""
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig = new_figure(panel[0] * ncols, panel[1] * nrows + extra_height)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplots).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, list(axes[:n])
