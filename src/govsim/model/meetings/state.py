@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 MEETING_CASE = CASE_TYPES.index("meeting")
 REPORTS_CASE = CASE_TYPES.index("go_reports")
-LEAVE_NEEDS = ItemNeeds(decision=True, mayor_only=False)
+LEAVE_NEEDS = ItemNeeds(decision=True, mayor_only=False, kind="convening")
+CONVENING = ItemNeeds(decision=True, mayor_only=False, kind="convening")
+"""Deciding to convene and entrusting a stand-in: the acting leader's while the convener is
+away (A6 「主持市政府全面工作」, A8; K59 ``scope.convening``)."""
 """A51 leave is within the acting executive VM's scope while the mayor is away (K60)."""
 DAY = 1440.0
 KIND_CODE = {kind: OUTCOMES.index(kind) for kind in KINDS}
