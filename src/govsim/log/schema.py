@@ -266,11 +266,11 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("cadence.dekad_push", _LD, "leader", "旬推进 convened by the leader in charge",
        ("A70", "K06", "AMB-15"), deadline="close of office of the day", needs_deadline=True,
        value=SESSION, on_behalf=True),
-    _S("cadence.monthly_dispatch", _LD, "mayor", "月调度 convened by the mayor", ("A70",),
+    _S("cadence.monthly_dispatch", _LD, "mayor_or_stand_in", "月调度 convened by the mayor", ("A70",),
        deadline="close of office of the day", needs_deadline=True, value=SESSION, on_behalf=True),
-    _S("outcome.supervise", _LD, "mayor", "督办 of a red item at the monthly dispatch",
+    _S("outcome.supervise", _LD, "mayor_or_stand_in", "督办 of a red item at the monthly dispatch",
        ("A74",), target="the owner department", needs_target=True, on_behalf=True),
-    _S("outcome.admonish", _LD, "mayor", "约谈 of the owner of an item red at successive "
+    _S("outcome.admonish", _LD, "mayor_or_stand_in", "约谈 of the owner of an item red at successive "
        "dispatches", ("A74",), target="the owner department", needs_target=True, on_behalf=True),
     _S("outcome.criticise", _LD, "go", "通报批评 of the owner of an item closed very late",
        ("A74",), target="the owner department", needs_target=True),
@@ -281,7 +281,7 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        ("A48",)),
     _S("topic.vm_confirmed", _ML, "leader", "the VM in charge confirms the topic",
        ("A48",), value=EFFORT, start=True, on_behalf=True),
-    _S("topic.mayor_agreed", _ML, "mayor", "the mayor agrees", ("A48",), value=EFFORT,
+    _S("topic.mayor_agreed", _ML, "mayor_or_stand_in", "the mayor agrees", ("A48",), value=EFFORT,
        start=True, on_behalf=True),
     _S("topic.submitted", _ML, "department", "materials reach the GO (运转); outcome special "
        "if A49's exception", ("A49", "AMB-12"), target="the GO", needs_target=True,
