@@ -148,13 +148,15 @@ class World:
 
     def when_can_act(self, owner: str, needs: ItemNeeds) -> Generator[Any, Any, str]:
         """Wait until someone may do an act of ``owner``'s (:meth:`actor_for`): at once if
-        the owner is on post or a substitute takes it, else when the owner is back."""
+        the owner is on post or a substitute takes it, else when the owner is back (at the
+        next office opening)."""
         while True:
             who = self.actor_for(owner, needs)
             if who is not None:
                 return who
             assert self.availability is not None
-            back = self.availability.next_present(owner, self.env.now)
+            # back on post, at the next office opening (an absence ends at a close of office)
+            back = self.cal.next_open(self.availability.next_present(owner, self.env.now))
             yield self.env.timeout(back - self.env.now)
 
     def wait_for_head(self, unit: str):
