@@ -466,6 +466,11 @@ K61): every activity whose actor is a person, less the leave bookkeeping the tex
 from someone away (A51, A80 「外出期间，必须保持通讯联络畅通」)."""
 ON_BEHALF_ACTS: tuple[str, ...] = activities(on_behalf=True)
 """Acts that may be done for another leader (补位, A6, A8)."""
+SUBSTITUTE_WORK: tuple[str, ...] = tuple(
+    s.name for s in ACTIVITY_SPECS if s.on_behalf and s.value in (EFFORT, SESSION)
+)
+"""Work a leader may do for another, with its length in ``value``: documents, signatures,
+topic steps (A48, A49), the ledger's pushes and dispatches (A70) — the substitutes' hours."""
 TERMINAL_ACTS: tuple[str, ...] = activities(ends_case=True)
 """Acts ending a case: at most once, nothing of the case follows (INV-E01)."""
 DEADLINE_ACTS: tuple[str, ...] = activities(needs_deadline=True)

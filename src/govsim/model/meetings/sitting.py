@@ -377,7 +377,11 @@ class Sittings(MeetingsState):
             quorate = s.quorum_base is None or has_quorum(
                 present, expected_members(s.members, set(absent), s.quorum_base)
             )
-            if chair is not None and quorate:
+            today = cal.date_of(env.now)
+            taken = s.spec.name == "executive" and today in self.executive_opened
+            if chair is not None and quorate and not taken:
+                if s.spec.name == "executive":  # one executive meeting a day (A45)
+                    self.executive_opened.add(today)
                 # value: the members present (A45 quorum); a special topic: its chair
                 value = present if s.members else 1
                 log.add(env.now, mcase, A.MEETING_OPENED, code[chair], value=value)
@@ -386,7 +390,7 @@ class Sittings(MeetingsState):
                 if chair not in leaders:
                     leaders.append(chair)
                 return chair, leaders
-            why = O.NO_CHAIR if chair is None else O.NO_QUORUM
+            why = O.NO_CHAIR if chair is None else O.NO_QUORUM if not quorate else O.NOT_READY
             log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=why)
             t_open = self._next_opening(cal.date_of(env.now))
             if t_open is None:

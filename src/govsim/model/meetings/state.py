@@ -52,6 +52,7 @@ class MeetingsState:
         self.special_planned: set[str] = set()  # conveners with a special-topic meeting planned
         self.upcoming: list[dt.date] = []  # executive meetings planned, agenda not drawn yet
         self.executive_days: set[dt.date] = set()  # every executive meeting day planned
+        self.executive_opened: set[dt.date] = set()  # days an executive meeting opened
         self._office_round = 0  # the mayor's office meeting round a wait timer belongs to
         self.issued = 0  # decisions whose minutes are issued, to date (A53 reports)
         wmpd = w.cal.working_minutes_per_day
