@@ -117,7 +117,11 @@ def test_dekad_push_by_the_substitute_vice_mayor():
     ))  # fmt: skip
     assert pushes(w)[0] == ("vm_1", "vm_exec", at("2025-03-10 08:30"))
     assert item_events(w, w.decided[0])[4] == (
-        "ledger.pushed", "vm_1", "yellow", at("2025-03-10 09:40"), None
+        "ledger.pushed",
+        "vm_1",
+        "yellow",
+        at("2025-03-10 09:40"),
+        None,
     )
 
 
@@ -149,7 +153,9 @@ def test_monthly_dispatch_by_the_executive_vice_mayor():
     ev = w.log.to_frame()
     sup = ev.loc[ev["activity"] == "outcome.supervise"].iloc[0]
     assert (str(sup["actor"]), str(sup["on_behalf"]), w.cal.datetime_of(sup["time"])) == (
-        "vm_exec", "mayor", at("2025-03-31 11:50")
+        "vm_exec",
+        "mayor",
+        at("2025-03-31 11:50"),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pandas as pd
+
 from govsim.checks.context import LogContext, Violation
 from govsim.checks.registry import invariant
 from govsim.checks.views import opened, rows
@@ -49,7 +51,7 @@ def _covered(ctx: LogContext, days: list[dt.date], year: int, month: int) -> boo
     return min(later) <= limit
 
 
-def _postponed_months(ctx: LogContext, planned) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _postponed_months(ctx: LogContext, planned: pd.DataFrame) -> set[tuple[int, int]]:
     """Months whose planned executive meeting was postponed (no chair, no quorum, not ready:
     K50, AMB-56) — 「原则上」 excuses them, the postponement being logged."""
     cal = ctx.cal
@@ -67,8 +69,8 @@ def _postponed_months(ctx: LogContext, planned) -> set[tuple[int, int]]:  # type
 @invariant("INV-M10", article="A45", family=FAMILY)
 def inv_m10(ctx: LogContext) -> list[Violation]:
     """A45 「市政府常务会议原则上每月召开1次」: every calendar month from the first executive
-    meeting planned to open to the last one opened has an executive meeting opening in it (or at most
-    :data:`MONTH_TOLERANCE_WORKING_DAYS` working days after its end), unless the meeting
+    meeting planned to open to the last one opened has an executive meeting opening in it (or
+    at most :data:`MONTH_TOLERANCE_WORKING_DAYS` working days after its end), unless the meeting
     planned for it was postponed (logged, K50) — and no two executive meetings open on the same
     day."""
     cal = ctx.cal

@@ -186,7 +186,8 @@ _IN = "intake"
 ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("doc.submitted", _IN, "unit", "the sender submits (or resubmits) to the city government",
        ("A55", "A56"), target="the GO, or the leader of an A55 direct channel", needs_target=True,
-       reasons=DEFECTS, actor_qualifier="submitted by", target_qualifier="addressed to", in_person=True),
+       reasons=DEFECTS, actor_qualifier="submitted by", target_qualifier="addressed to",
+       in_person=True),
     _S("go.received", _IN, "go", "the GO registers the document: the single entry point",
        ("A55",), actor_qualifier="received by"),
     _S("go.reviewed", _IN, "go", "GO review done; on return the sender, on redirect the "
@@ -225,7 +226,8 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        target="the approver", needs_target=True, outcomes=("on_time", "late"),
        needs_outcome=True, value="notice in days"),
     _S("leave.reported", _LV, "leader", "a VM or the SG reports an absence to the mayor "
-       "beforehand", ("A80",), target="the mayor", needs_target=True, value="notice in days", in_person=False),
+       "beforehand", ("A80",), target="the mayor", needs_target=True, value="notice in days",
+       in_person=False),
     _S("leave.filed", _LV, "leader", "… and files it with the Party committee (市委报备)",
        ("A80",), in_person=False),
     _S("leave.approved", _LV, "leader", "the approver grants it", ("AMB-03", "AMB-04"),
@@ -266,12 +268,14 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("cadence.dekad_push", _LD, "leader", "旬推进 convened by the leader in charge",
        ("A70", "K06", "AMB-15"), deadline="close of office of the day", needs_deadline=True,
        value=SESSION, on_behalf=True),
-    _S("cadence.monthly_dispatch", _LD, "mayor_or_stand_in", "月调度 convened by the mayor", ("A70",),
-       deadline="close of office of the day", needs_deadline=True, value=SESSION, on_behalf=True),
-    _S("outcome.supervise", _LD, "mayor_or_stand_in", "督办 of a red item at the monthly dispatch",
-       ("A74",), target="the owner department", needs_target=True, on_behalf=True),
-    _S("outcome.admonish", _LD, "mayor_or_stand_in", "约谈 of the owner of an item red at successive "
-       "dispatches", ("A74",), target="the owner department", needs_target=True, on_behalf=True),
+    _S("cadence.monthly_dispatch", _LD, "mayor_or_stand_in", "月调度 convened by the mayor",
+       ("A70",), deadline="close of office of the day", needs_deadline=True, value=SESSION,
+       on_behalf=True),
+    _S("outcome.supervise", _LD, "mayor_or_stand_in", "督办 of a red item at the monthly "
+       "dispatch", ("A74",), target="the owner department", needs_target=True, on_behalf=True),
+    _S("outcome.admonish", _LD, "mayor_or_stand_in", "约谈 of the owner of an item red at "
+       "successive dispatches", ("A74",), target="the owner department", needs_target=True,
+       on_behalf=True),
     _S("outcome.criticise", _LD, "go", "通报批评 of the owner of an item closed very late",
        ("A74",), target="the owner department", needs_target=True),
     _S("topic.referred", _ML, "leader", "the mayor (or the leader in charge) refers a request "

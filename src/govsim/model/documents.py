@@ -22,10 +22,10 @@ from govsim.log import Reason as R
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import Arrival
 from govsim.model.countersign import coordinate, log_involvement
+from govsim.model.routing import leader_work
 from govsim.rules.deadlines import instruction_reply_deadline
 from govsim.rules.intake import bypasses_go, first_problem, intake_decision
 from govsim.rules.routing import route_upward, upward_co_reviewers
-from govsim.model.routing import leader_work
 from govsim.rules.substitution import ItemNeeds
 
 if TYPE_CHECKING:

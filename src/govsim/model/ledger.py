@@ -401,9 +401,7 @@ class LedgerModel:
         returns before a substitute began it, A8 「期间」)."""
         w, code = self.w, self.w.org.code
         share = w.leaders[leader].share
-        who, start, _ = yield from leader_work(
-            w, leader, PUSH_NEEDS, self.priority, effort * share
-        )
+        who, start, _ = yield from leader_work(w, leader, PUSH_NEEDS, self.priority, effort * share)
         pushed = {it.case for it in flagged}
         on_behalf = code[leader] if who != leader else NONE
         for item in items:
@@ -455,9 +453,7 @@ class LedgerModel:
         w, code, rhythm = self.w, self.w.org.code, self.cfg.rhythm
         mayor = w.org.mayor
         share = w.leaders[mayor].share
-        who, _, _ = yield from leader_work(
-            w, mayor, DISPATCH_NEEDS, self.priority, effort * share
-        )
+        who, _, _ = yield from leader_work(w, mayor, DISPATCH_NEEDS, self.priority, effort * share)
         on_behalf = code[mayor] if who != mayor else NONE
         dispatched = {it.case for it in red}
         for item in items:

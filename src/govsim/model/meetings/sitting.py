@@ -16,8 +16,8 @@ from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.ledger import register_meeting_decision
 from govsim.model.meetings.state import (
-    KIND_CODE,
     CONVENING,
+    KIND_CODE,
     LEAVE_NEEDS,
     MEETING_CASE,
     MeetingsState,

@@ -13,16 +13,16 @@ from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import Arrival
-from govsim.model.routing import leader_work
 from govsim.model.meetings.state import (
     KIND_CODE,
     MeetingsState,
     Topic,
 )
-from govsim.rules.substitution import ItemNeeds
+from govsim.model.routing import leader_work
 from govsim.rules.meetings import (
     eligible,
 )
+from govsim.rules.substitution import ItemNeeds
 
 TOPIC_NEEDS = ItemNeeds(decision=True, mayor_only=False, kind="topics")
 """A48 confirmation and agreement, A49 sign-off: handed over under 补位 (K59)."""
@@ -135,7 +135,9 @@ class TopicPipeline(MeetingsState):
         # A48 「按程序报送分管副市长确定，并报市长同意」
         vm = w.org.portfolio_owner[matter]
         yield from self._topic_step(case, A.TOPIC_VM_CONFIRMED, vm, priority, self.sample_confirm())
-        yield from self._topic_step(case, A.TOPIC_MAYOR_AGREED, mayor, priority, self.sample_agree())
+        yield from self._topic_step(
+            case, A.TOPIC_MAYOR_AGREED, mayor, priority, self.sample_agree()
+        )
         # A49 「应于会前5个工作日报送市政府办公室运转，报分管副市长签批」
         log.add(
             env.now,
@@ -148,7 +150,9 @@ class TopicPipeline(MeetingsState):
         topic = Topic(case, matter, urgent, special, env.now, decided=decided)
         self.pending.append(topic)
         if not t.merge_vm_steps:  # AMB-41 default: two VM acts (K52)
-            yield from self._topic_step(case, A.TOPIC_SIGNED_OFF, vm, priority, self.sample_sign_off())
+            yield from self._topic_step(
+                case, A.TOPIC_SIGNED_OFF, vm, priority, self.sample_sign_off()
+            )
         topic.ready = True
         if topic.urgent:
             self._maybe_adhoc()
