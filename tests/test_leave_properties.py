@@ -4,7 +4,8 @@ No one acts while absent, whatever the act (INV-L07); substitutes begin work onl
 owner is away (INV-L10, under every 补位 scope and with or without hand-back); every act for
 someone else falls inside that person's triggering absence and matches the policy (INV-L06,
 L05); mayor-only items are only ever decided by the mayor; leave notice holds or is counted
-late (INV-L01); recalls (L03, L04); substitution windows (L08). Broken rule functions must be caught.
+late (INV-L01); recalls (L03, L04); substitution windows (L08). Broken rule functions must
+be caught.
 """
 
 from __future__ import annotations
