@@ -249,3 +249,23 @@ def test_a_model_whose_absent_leaders_act_is_caught(monkeypatch: pytest.MonkeyPa
     found = check_log(ev, w.log.cases_frame(), w.org, w.cal, scenario=w.sc)
     acts = {str(ev.at[v.events[0], "activity"]) for v in found if v.invariant == "INV-L07"}
     assert acts == {"cadence.dekad_push", "cadence.monthly_dispatch"}
+
+
+@pytest.mark.parametrize("shift", ["earlier", "later"])
+def test_january_whose_last_thursday_is_a_holiday_keeps_its_meeting(shift):
+    """2025-01-30, the last Thursday of January, is in the Spring Festival holiday (01-28 …
+    02-04): inside its month the meeting moves to Mon 01-27 — ``later`` finds no working day
+    left in January and turns back (A45 「原则上每月召开1次」); K39's next working day is
+    02-05, in February."""
+    from govsim.api import work_calendar
+    from govsim.rules.meetings import executive_meeting_days
+
+    raw = ledger_raw()
+    raw["scenario"].update(start="2025-01-01", horizon_days=90)
+    cal = work_calendar(make_scenario(raw))
+    assert executive_meeting_days(cal, "monthly", 3, -1, shift)[:2] == [
+        dt.date(2025, 1, 27), dt.date(2025, 2, 27)
+    ]  # fmt: skip
+    assert executive_meeting_days(cal, "monthly", 3, -1, "next_working_day")[0] == dt.date(
+        2025, 2, 5
+    )
