@@ -26,6 +26,7 @@ _ROLE_HOLDERS: dict[str, Callable[[Organisation], set[str]]] = {
     "people": lambda org: set(org.leaders) | set(org.units),
     "mayor": lambda org: {org.mayor},
     "mayor_or_evm": lambda org: {org.mayor, org.executive_vice_mayor},
+    "mayor_evm_or_sg": lambda org: {org.mayor, org.executive_vice_mayor, org.secretary_general},
     "sg": lambda org: {org.secretary_general},
 }
 

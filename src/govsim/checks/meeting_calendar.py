@@ -23,6 +23,11 @@ catalogued), or a meeting postponed at the month's end for want of a chair or a 
 AMB-56). 「原则上」 (in principle) allows for such cases; five working days is an ASSUMPTION."""
 
 
+def days_of(cal, found: pd.DataFrame) -> list[dt.date]:  # type: ignore[no-untyped-def]
+    """The day of each opening, in log order."""
+    return [cal.date_of(t) for t in found["time"].tolist()]
+
+
 def _months(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
     out, (y, m) = [], (first.year, first.month)
     while (y, m) <= (last.year, last.month):
@@ -79,9 +84,11 @@ def inv_m10(ctx: LogContext) -> list[Violation]:
     planned = rows(ctx, "meeting.planned")
     planned = planned.loc[planned["outcome"].astype(object) == "executive"]
     out = []
+    cases = dict(zip(days_of(cal, found), found["case"].tolist(), strict=True))
     for day, n in sorted(Counter(days).items()):
         if n > 1:
-            out.append(Violation("INV-M10", "A45", None, f"{n} executive meetings open on {day}"))
+            msg = f"{n} executive meetings open on {day}"
+            out.append(Violation("INV-M10", "A45", int(cases[day]), msg))
     if not days or planned.empty:
         return out
     first = cal.date_of(float(planned["deadline"].min()))  # the first planned opening

@@ -174,7 +174,7 @@ ACTOR_ROLES: dict[str, str] = {
     "absence.start": "people",
     "absence.end": "people",
     "absence.on_post": "people",
-    "absence.recall": "mayor_or_evm",
+    "absence.recall": "mayor_evm_or_sg",  # the SG when both are away (A6, A9)
     "substitution.start": "go",
     "substitution.end": "go",
     **dict.fromkeys(

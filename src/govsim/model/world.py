@@ -186,14 +186,15 @@ class World:
 
     def recaller(self, absence: Absence) -> tuple[str, int]:
         """Who recalls, and for whom (``on_behalf``): the mayor, or the executive VM presiding
-        in the mayor's absence (A6; AMB-32); the mayor from afar if both are away."""
+        in the mayor's absence (A6; AMB-32), else the secretary-general (A9)."""
         org = self.org
         if absence.person != org.mayor and self.can_act(org.mayor):
             return org.mayor, NONE
-        evm = org.executive_vice_mayor
-        if self.away(evm) is None and absence.person != evm:
-            return evm, self.org.code[org.mayor]
-        return org.mayor, NONE
+        for stand_in in (org.executive_vice_mayor, org.secretary_general):
+            # the executive VM presiding (A6), else the SG for the government's daily work (A9)
+            if stand_in is not None and self.away(stand_in) is None and absence.person != stand_in:
+                return stand_in, self.org.code[org.mayor]
+        return org.mayor, NONE  # nobody on post: the mayor from afar (A80 reachability)
 
     def _feed(
         self, arrivals: Iterable[Any], lifecycle: Callable[[World, Any], Generator[Any, Any, None]]
