@@ -312,7 +312,7 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        ("A50",), value=EFFORT, start=True),
     _S("mayor.agenda_fixed", _ML, "mayor_or_stand_in", "the mayor (or the entrusted executive "
        "VM) fixes it (「报市长确定」)", ("A50",), value=EFFORT, start=True),
-    _S("meeting_leave.requested", _ML, "leader", "an absent member asks the mayor (or the "
+    _S("meeting_leave.requested", _ML, "person", "an absent member asks the mayor (or the "
        "acting executive VM), an observer the GO; the mayor asks nobody", ("A51",),
        target="whom leave is asked of", in_person=False),
     _S("meeting.postponed", _ML, "go", "the GO postpones the meeting", ("A45", "AMB-56"),
