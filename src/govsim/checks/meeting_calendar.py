@@ -71,6 +71,17 @@ def _postponed_months(ctx: LogContext, planned: pd.DataFrame) -> set[tuple[int, 
     }
 
 
+def _month_rule(ctx: LogContext) -> bool:
+    """Whether the month rule is judged: for a log with no scenario, always; for a scenario, when
+    its regular executive meetings are monthly and kept inside their month (``holiday_shift``
+    ``earlier`` or ``later``) — K39's next working day may leave a month empty by design."""
+    sc = ctx.sc
+    if sc is None or sc.meetings is None:
+        return sc is None
+    ex = sc.meetings.executive
+    return ex.cadence == "monthly" and ex.holiday_shift != "next_working_day"
+
+
 @invariant("INV-M10", article="A45", family=FAMILY)
 def inv_m10(ctx: LogContext) -> list[Violation]:
     """A45 「市政府常务会议原则上每月召开1次」: every calendar month from the first executive
@@ -89,7 +100,7 @@ def inv_m10(ctx: LogContext) -> list[Violation]:
         if n > 1:
             msg = f"{n} executive meetings open on {day}"
             out.append(Violation("INV-M10", "A45", int(cases[day]), msg))
-    if not days or planned.empty:
+    if not days or planned.empty or not _month_rule(ctx):
         return out
     first = cal.date_of(float(planned["deadline"].min()))  # the first planned opening
     excused = _postponed_months(ctx, planned)
