@@ -143,6 +143,16 @@ def inject_l08(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     return f.drop(index=row).reset_index(drop=True)
 
 
+def inject_l10(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """Work for vm_1 begun by the substitute when vm_1 was on post (the Friday before the
+    absence, 09:00): 补位 outside the absence (A8 「期间」)."""
+    start = f.loc[(f["activity"] == "absence.start") & (f["actor"] == "vm_1"), "time"]
+    acts = f["activity"].isin(["leader.approved", "leader.circle_read"])
+    row = _first(f, acts & (f["on_behalf"] == "vm_1"), used)
+    f.at[row, "start"] = repr(float(start.iat[0]) - 3 * 1440.0 + 30.0)
+    return f
+
+
 LEAVE_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] = {
     "INV-L01": inject_l01,
     "INV-L03": inject_l03,
@@ -151,6 +161,7 @@ LEAVE_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] = 
     "INV-L06": inject_l06,
     "INV-L07": inject_l07,
     "INV-L08": inject_l08,
+    "INV-L10": inject_l10,
 }
 
 

@@ -165,10 +165,18 @@ def inject_m12(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     return f
 
 
+def inject_m10(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """A second executive meeting opening the same day (A45: one a month, INV-M10)."""
+    row = _full(f)
+    used.add(f.at[row, "case"])
+    return pd.concat([f.loc[:row], f.loc[[row]], f.loc[row + 1 :]], ignore_index=True)
+
+
 MEETING_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] = {
     "INV-M01": inject_m01,
     "INV-M02": inject_m02,
     "INV-M03": inject_m03,
+    "INV-M10": inject_m10,
     "INV-M04": inject_m04,
     "INV-M05": inject_m05,
     "INV-M06": inject_m06,

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_substitution_scenario_builds_on_jining():
+    """substitution.toml builds on meetings.toml, which builds on jining.toml."""
     sc = load_scenario(ROOT / "scenarios" / "substitution.toml")
     base = load_scenario(ROOT / "scenarios" / "jining.toml")
     assert sc.scenario.name == "substitution" and sc.scenario.start == base.scenario.start
@@ -20,7 +21,8 @@ def test_substitution_scenario_builds_on_jining():
     assert sc.load.p_mayor_only == 0.02 and sc.load.scale == base.load.scale  # merged key by key
     assert [v.name for v in sc.variants][:2] == ["none", "designated-exec"]  # own variants only
     assert "growth-30" not in [v.name for v in sc.variants]
-    assert len(expand(sc)) == 7 * 2
+    assert len(expand(sc)) == 9 * 2
+    assert sc.meetings is not None and sc.meetings.enabled
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

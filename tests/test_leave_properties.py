@@ -1,9 +1,11 @@
 """Property tests of leave and substitution over generated scenarios (A6, A8, A56, A80).
 
-No one acts while absent (INV-L07); every act for someone else falls inside that person's
-triggering absence and matches the policy (INV-L06, L05); mayor-only items are only ever
-decided by the mayor; leave notice holds or is counted late (INV-L01); recalls (L03, L04);
-substitution windows (L08). Broken rule functions must be caught.
+No one acts while absent, whatever the act (INV-L07); substitutes begin work only while the
+owner is away (INV-L10, under every 补位 scope and with or without hand-back); every act for
+someone else falls inside that person's triggering absence and matches the policy (INV-L06,
+L05); mayor-only items are only ever decided by the mayor; leave notice holds or is counted
+late (INV-L01); recalls (L03, L04); substitution windows (L08). Broken rule functions must
+be caught.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import govsim.model.world as world_module
 from factory import make_scenario
 from govsim.checks import check_log
 from govsim.model.world import simulate
+from govsim.scenario.availability_models import ACT_KINDS
 from test_properties import scenarios
 
 REASONS = ["out_of_city", "visit", "vacation", "study", "family_visit", "medical"]
@@ -70,6 +73,8 @@ def leave_scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "fallback": draw(st.sampled_from(["wait", "executive_vice_mayor", "mayor"])),
         "move_queued": draw(st.booleans()),
         "substitute_may_approve": draw(st.booleans()),
+        "hand_back": draw(st.booleans()),
+        "scope": {kind: draw(st.booleans()) for kind in ACT_KINDS},
         "triggers": draw(
             st.one_of(st.just("any"), st.lists(st.sampled_from(REASONS), unique=True))
         ),

@@ -38,8 +38,9 @@ monthly dispatches) to happen a few times."""
 
 
 def _short_copy(folder: Path, name: str) -> Path:
-    """The shipped scenario ``name`` (and the jining.toml it builds on) with a short horizon."""
-    for file in ("jining.toml", f"{name}.toml"):
+    """The shipped scenario ``name`` (and the files it builds on, down to jining.toml) with a
+    short horizon."""
+    for file in ("jining.toml", "meetings.toml", f"{name}.toml"):
         shutil.copy(ROOT / "scenarios" / file, folder / file)
     base = folder / "jining.toml"
     text = base.read_text(encoding="utf-8")

@@ -238,6 +238,9 @@ def test_special_topic_convener_away_entrusts_the_sg_and_important_minutes_go_to
     opens = _special(world, ev)
     raw = special_raw(p_important=1.0)
     raw["leave"] = away(("vm_exec", opens.date().isoformat(), opens.date().isoformat()))
+    # the absent convener entrusts from afar: remote acts allowed (K61); by default an absent
+    # convener with no 补位 substitute entrusts nobody and the meeting waits (A80)
+    raw["substitution"] = {"remote_acts": "all"}
     world, ev = run(raw)
     entrusted = ev.loc[ev["activity"] == "meeting.entrusted"].iloc[0]
     assert (str(entrusted["actor"]), str(entrusted["target"])) == ("vm_exec", "sg")
@@ -402,6 +405,11 @@ def test_mayor_away_the_whole_run_meetings_go_on_by_entrustment(reason: str):
             },
         },
     }
+    if reason == "study":
+        # a study course does not make the executive VM preside (A6); the mayor convenes and
+        # entrusts from afar only when remote acts are allowed (K61) — out of the city, the
+        # executive VM does it for the mayor (A6, 补位 scope ``convening``)
+        raw["substitution"] = {"remote_acts": "all"}
     _, ev = run(raw)
     opened = ev.loc[ev["activity"] == "meeting.opened", "actor"].astype(str)
     fixed = ev.loc[ev["activity"] == "mayor.agenda_fixed", "actor"].astype(str)

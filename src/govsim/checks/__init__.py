@@ -28,6 +28,7 @@ from govsim.checks import (  # noqa: F401  (importing a family module registers 
     leave,
     ledger,
     legality,
+    meeting_calendar,
     meetings,
     signing,
 )

@@ -26,6 +26,7 @@ _ROLE_HOLDERS: dict[str, Callable[[Organisation], set[str]]] = {
     "people": lambda org: set(org.leaders) | set(org.units),
     "mayor": lambda org: {org.mayor},
     "mayor_or_evm": lambda org: {org.mayor, org.executive_vice_mayor},
+    "mayor_evm_or_sg": lambda org: {org.mayor, org.executive_vice_mayor, org.secretary_general},
     "sg": lambda org: {org.secretary_general},
 }
 
@@ -81,14 +82,16 @@ def _allowed_table(ctx: LogContext) -> np.ndarray:
 
 def _item_actors(ctx: LogContext) -> list[Violation]:
     """A ledger item's 承办, 反馈 and colours come from its owner, its push from the owner's
-    leader in charge (分管, A8)."""
+    leader in charge (分管, A8) or the substitute holding it for them (补位, A8)."""
     org = ctx.org
     owner = ctx.cases.set_index("case")["matter"].astype(str)
     found = rows(ctx, *ITEM_OWNER_ACTS)
     dept = found["case"].map(owner).astype(object).fillna("None")
     pushed = (found["activity"] == "ledger.pushed").to_numpy()
     who = np.where(pushed, dept.map(lambda d: org.portfolio_owner.get(d)), dept)
-    actor = found["actor"].astype(object).to_numpy()
+    # a push held by a substitute counts for the leader it was held for (on_behalf, A8)
+    actor = found["on_behalf"].astype(object).where(found["on_behalf"].notna(), found["actor"])
+    actor = actor.astype(object).to_numpy()
     out = []
     for i, c, act, a, w in zip(
         found.index, found["case"], found["activity"], actor, who, strict=True

@@ -19,6 +19,7 @@ from govsim.checks.views import Absences, absences, decode, rows, triggers
 from govsim.checks.vocab import (
     HAND_OVERS,
     MAYOR_ONLY_ACTS,
+    ON_BEHALF_ACTS,
     PERSONAL_ACTS,
     SUBSTITUTABLE_ACTS,
     SUBSTITUTION_MARKS,
@@ -215,8 +216,13 @@ def inv_l06(ctx: LogContext) -> list[Violation]:
 
 @invariant("INV-L07", article="A80", family=FAMILY)
 def inv_l07(ctx: LogContext) -> list[Violation]:
-    """A6, A8, A80: an absent person does not act — no decisions or readings by an absent
-    leader, no submissions or replies signed by an absent principal head (A56)."""
+    """A6, A8, A80: an absent person does not act, whatever the act — every activity the
+    log's schema marks as done in person (its actor is a leader or a principal head, less the
+    leave bookkeeping the text expects from someone away: reporting leave, asking for meeting
+    leave, A51, A80), so a new activity is covered as soon as it is in the schema. Unless
+    remote acts are allowed (K61, AMB-46)."""
+    if ctx.substitution.remote_acts != "none":
+        return []
     away = absences(ctx)
     acts = rows(ctx, *PERSONAL_ACTS)
     by_actor = acts.groupby(acts["actor"].astype(object), sort=False).indices
@@ -268,4 +274,27 @@ def inv_l08(ctx: LogContext) -> list[Violation]:
         if math.isfinite(a.back) and end != [a.back]:
             msg = "substitution does not end when the person is back"
             out.append(Violation("INV-L08", "A8", a.case, msg))
+    return out
+
+
+@invariant("INV-L10", article="A8", family=FAMILY)
+def inv_l10(ctx: LogContext) -> list[Violation]:
+    """A8 「副市长出市（出访）、休假期间，由补位的副市长代为处理有关工作」: 补位 lasts while the
+    absence lasts — a substitute starts work for a leader (an act done ``on_behalf`` with a
+    ``start``) only while that leader is away; what the substitute had not started when the
+    leader came back went back to the leader. Unless the scenario lets substitutes keep it
+    (``substitution.hand_back = false``)."""
+    if not ctx.substitution.hand_back:
+        return []
+    away = absences(ctx)
+    acts = rows(ctx, *ON_BEHALF_ACTS)
+    acts = acts.loc[acts["on_behalf"].notna() & acts["start"].notna()]
+    out = []
+    for idx, case, owner, begun in zip(
+        acts.index.tolist(), acts["case"].tolist(), decode(acts["on_behalf"], math.nan),
+        acts["start"].tolist(), strict=True,
+    ):  # fmt: skip
+        if away.at(str(owner), begun + EPS) is None and away.at(str(owner), begun) is None:
+            msg = f"work for {owner} begun at {begun:.1f}, when {owner} was on post"
+            out.append(Violation("INV-L10", "A8", int(case), msg, (idx,)))
     return out

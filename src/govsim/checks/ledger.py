@@ -205,11 +205,13 @@ def _open_items(ctx: LogContext) -> _OpenItems:
 
 
 def _held(ctx: LogContext, activity: str) -> set[tuple[str, dt.date]]:
-    """(actor, day) of each cadence session (a stocktake's day: the one whose close it is)."""
+    """(owner, day) of each cadence session (a stocktake's day: the one whose close it is);
+    the owner is the leader a substitute held it for (``on_behalf``, A6, A8), else the actor."""
     found, cal = rows(ctx, activity), ctx.cal
+    owner = found["on_behalf"].astype(object).where(found["on_behalf"].notna(), found["actor"])
     return {
         (str(a), cal.date_of(t - EPS if activity == "cadence.stocktake" else t))
-        for a, t in zip(found["actor"], found["time"], strict=True)
+        for a, t in zip(owner.astype(object), found["time"], strict=True)
     }
 
 

@@ -54,7 +54,7 @@ def inv_m01(ctx: LogContext) -> list[Violation]:
         kind = kinds.get(case)
         spec = kind_of(kind)
         allowed = {org.mayor} if spec.mayors else vms
-        if not any(e.actor in allowed for e in _idx_before(decided.get(case, []), idx)):
+        if not any(e.owner in allowed for e in _idx_before(decided.get(case, []), idx)):
             msg = f"{kind} meeting opened without its convener's decision"
             out.append(Violation("INV-M01", spec.convene_article, case, msg, (idx,)))
     return out
@@ -74,7 +74,7 @@ def _chair_breach(ctx: LogContext, case: int, kind: str, chair: str, e: Ev) -> s
     if away.at(convener, e.time) is None:
         return f"{chair} chaired while the convener {convener} was on post"
     entrusted = _idx_before(per_case(ctx, "meeting.entrusted").get(case, []), e.idx)
-    if not any(x.actor == convener and x.target == chair for x in entrusted):
+    if not any(x.owner == convener and x.target == chair for x in entrusted):
         return f"{chair} chaired without {convener}'s entrustment"
     return None
 
@@ -181,7 +181,7 @@ def _topic_a49(
     )
     before = proposed.get(meeting, idx)
     sign = per_case(ctx, "topic.vm_confirmed" if merged else "topic.signed_off").get(topic, [])
-    if not any(e.actor == vm and e.idx < before for e in sign):
+    if not any(e.owner == vm and e.idx < before for e in sign):
         out.append(f"no sign-off by {vm} before the agenda was proposed")
     return out
 
@@ -221,7 +221,7 @@ def _fixed_by_stand_in(ctx: LogContext, case: int, kind: str, fixes: list[Ev]) -
     entrusted = [
         e.idx
         for e in per_case(ctx, "meeting.entrusted").get(case, [])
-        if e.actor == org.mayor and e.target == evm
+        if e.owner == org.mayor and e.target == evm
         and away.at(org.mayor, e.time) is not None and stand_in_allowed(ctx.sc, kind)
     ]  # fmt: skip
     return {e.idx for e in fixes if e.actor == evm and any(j < e.idx for j in entrusted)}
@@ -281,7 +281,7 @@ def _a48_breach(ctx: LogContext, topic: int, mine: list[Ev], idx: int) -> str | 
     for act in reversed(A48_STEPS):
         done = [e for e in mine if e.act == act and e.idx < before]
         if act in who:
-            done = [e for e in done if e.actor == who[act]]
+            done = [e for e in done if e.owner == who[act]]
         if not done:
             return f"no {act} (by {who[act]})" if act in who else f"no {act} in order"
         before = max(e.idx for e in done)

@@ -33,7 +33,7 @@ _PREFIX_ORDER = ("INV-D", "INV-O", "INV-N", "INV-S", "INV-E", "INV-L", "INV-M", 
 NOT_YET_CHECKED = (
     "INV-O10 (seals, A64), INV-O12…O15 (publication, interpretation, A62 documents)",
     "INV-N02, N04…N07 (registry uniqueness and validity, major decisions)",
-    "INV-M10, M11 (meeting cadence per month and year; department meetings, A54: not modelled)",
+    "INV-M11 (department meetings, A54: not modelled); INV-M10 plenaries per year (A44)",
     "INV-S02, S03 (supervision activities, A71–A72: not modelled yet)",
     "INV-S06, S07 (instruction and meeting items; commendation and criticism: partly modelled)",
 )

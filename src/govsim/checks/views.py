@@ -234,9 +234,11 @@ def meeting_kinds(ctx: LogContext) -> dict[int, str]:
 
 
 def conveners(ctx: LogContext) -> dict[int, str]:
-    """Each meeting's convener, from ``meeting.convene_decided`` (actor) (cached)."""
+    """Each meeting's convener, from ``meeting.convene_decided``: the leader it was decided
+    for under 补位 (``on_behalf``, A6, A8), else its actor."""
     found = rows(ctx, "meeting.convene_decided")
-    return {int(c): str(a) for c, a in zip(found["case"], found["actor"], strict=True)}
+    owner = found["on_behalf"].astype(object).where(found["on_behalf"].notna(), found["actor"])
+    return {int(c): str(a) for c, a in zip(found["case"], owner.astype(object), strict=True)}
 
 
 def by_case(ctx: LogContext, activity: str) -> dict[int, pd.DataFrame]:

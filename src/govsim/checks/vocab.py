@@ -127,32 +127,12 @@ ITEM_OWNER_ACTS = ("ledger.undertaken", "ledger.feedback", "ledger.colour", "led
 BACK_ON_POST = ("absence.end", "absence.on_post")
 SUBSTITUTABLE_ACTS = DECISION_ACTS  # from the log's schema
 HAND_OVERS = HANDOVER_ACTS  # from the log's schema
+ON_BEHALF_ACTS = _schema.ON_BEHALF_ACTS  # acts that may be done for another (from the schema)
 MAYOR_ONLY_ACTS = ("leader.approved", "leader.circle_read")
 SUBSTITUTION_MARKS = ("substitution.start", "substitution.end")
-# What an absent person does not do (A6, A8, A80; principal heads' signatures, A56, A59).
-PERSONAL_ACTS = (
-    "leader.approved",
-    "leader.circle_read",
-    "leader.instructed",
-    "doc.submitted",
-    "dept.replied",
-    "topic.vm_confirmed",
-    "topic.mayor_agreed",
-    "topic.signed_off",
-    "sg.arrangement_reviewed",
-    "mayor.agenda_fixed",
-    "meeting.opened",
-    "minutes.signed",
-    # principal heads' countersigns and sign-off sheets (A56, A59); leaders' co-reviews,
-    # signatures and consents (A60, A61)
-    "cs.replied",
-    "cs.joint_signed",
-    "cs.negotiated",
-    "doc.principal_signed",
-    "doc.co_review_signed",
-    "doc.signed",
-    "gov.consented",
-)
+# What an absent person does not do (A6, A8, A80; principal heads' signatures, A56, A59): every
+# activity the log's schema marks as done in person, so a new activity cannot escape.
+PERSONAL_ACTS = _schema.IN_PERSON_ACTS
 
 # -- meetings (A44–A53) ---------------------------------------------------------------------
 A48_STEPS = (
@@ -194,7 +174,7 @@ ACTOR_ROLES: dict[str, str] = {
     "absence.start": "people",
     "absence.end": "people",
     "absence.on_post": "people",
-    "absence.recall": "mayor_or_evm",
+    "absence.recall": "mayor_evm_or_sg",  # the SG when both are away (A6, A9)
     "substitution.start": "go",
     "substitution.end": "go",
     **dict.fromkeys(
@@ -213,9 +193,10 @@ ACTOR_ROLES: dict[str, str] = {
     ),
     "ledger.pushed": "leaders",
     "cadence.dekad_push": "leaders",
-    "cadence.monthly_dispatch": "mayor",
-    "outcome.supervise": "mayor",
-    "outcome.admonish": "mayor",
+    # the mayor's, or the executive VM's for the absent mayor (A6; AMB-09)
+    "cadence.monthly_dispatch": "mayor_or_evm",
+    "outcome.supervise": "mayor_or_evm",
+    "outcome.admonish": "mayor_or_evm",
     # Meetings (A44–A52): the GO plans, arranges, records and issues; the mayor (a VM for
     # a special topic, A47) decides to convene and entrusts; the mayor agrees and fixes the
     # agenda; the SG reviews it; leaders refer, confirm, sign off, chair and sign (who
@@ -235,7 +216,7 @@ ACTOR_ROLES: dict[str, str] = {
     "topic.referred": "leaders",
     "topic.researched": "departments",
     "topic.vm_confirmed": "leaders",
-    "topic.mayor_agreed": "mayor",
+    "topic.mayor_agreed": "mayor_or_evm",  # A48; the executive VM for the absent mayor (A6)
     "topic.submitted": "departments",
     "topic.signed_off": "leaders",
     "topic.deferred": "go",

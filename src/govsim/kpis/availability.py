@@ -112,5 +112,9 @@ def availability_kpis(view: LogView) -> dict[str, float]:
     acts = view.at(v.LEADER_ACTS, "after")
     on_behalf = acts.select(view.codes("on_behalf")[0][acts.pos] >= 0)
     out["sub_acts"] = len(on_behalf)
-    out["sub_load_hours"] = float(pd.Series(on_behalf["value"]).sum() / 60.0)
+    # every kind of work done for an absent leader (K59): documents, signatures, topic steps,
+    # pushes and dispatches
+    work = view.at(v.SUB_WORK, "after")
+    for_others = work.select(view.codes("on_behalf")[0][work.pos] >= 0)
+    out["sub_load_hours"] = float(pd.Series(for_others["value"]).sum() / 60.0)
     return out

@@ -7,7 +7,7 @@ document type is one edit here. The four meeting kinds come from :mod:`govsim.ru
 
 from __future__ import annotations
 
-from govsim.log.schema import DECISION_ACTS, HANDOVER_ACTS
+from govsim.log.schema import DECISION_ACTS, HANDOVER_ACTS, SUBSTITUTE_WORK
 from govsim.log.vocabulary import COLOURS, DEFECTS, DOCUMENT_CASE_TYPES
 from govsim.rules.meetings import KINDS
 
@@ -34,6 +34,7 @@ RETURN_REASONS = DEFECTS  # from the log's schema
 """Reasons the GO returns a submission for (A55, A56, A59, A63), one KPI column each."""
 
 LEADER_ACTS = DECISION_ACTS  # from the log's schema
+SUB_WORK = SUBSTITUTE_WORK  # every kind of work done for another (A6, A8), from the schema
 """A leader's timed acts on a document: they end the leader's hold and count as work."""
 ROUTING = HANDOVER_ACTS  # from the log's schema
 """The moves that put a document into a leader's hands."""

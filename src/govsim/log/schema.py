@@ -87,6 +87,12 @@ __all__ = [
 
 # -- activities ---------------------------------------------------------------------------------
 
+PERSON_ROLES: frozenset[str] = frozenset(
+    ("leader", "mayor", "mayor_or_stand_in", "chair", "principal_head", "person")
+)
+"""Actor roles that are people (a leader, a unit's principal head), not an office: their acts
+are done on post (A6, A8, A80) unless an activity says otherwise (``in_person``)."""
+
 
 @dataclass(frozen=True)
 class ActivitySpec:
@@ -98,7 +104,11 @@ class ActivitySpec:
     given; ``reasons`` the reason codes allowed; ``start`` that completed work logs when it
     began; ``ends_case`` that the act ends its case (INV-E01); ``working_day_deadline`` that
     its deadline is counted in working days (AMB-45). ``actor_qualifier`` and
-    ``target_qualifier`` name the links in an OCEL export.
+    ``target_qualifier`` name the links in an OCEL export. ``in_person`` says whether the
+    act is the actor's own, done on post (A6, A8, A80: an absent leader does not act; A56: a
+    principal head signs in person); None derives it from the actor's role
+    (:data:`PERSON_ROLES`), so a new activity done by a person is covered unless it says
+    otherwise (:attr:`personal`).
     """
 
     name: str
@@ -120,6 +130,7 @@ class ActivitySpec:
     working_day_deadline: bool = False
     actor_qualifier: str | None = None
     target_qualifier: str | None = None
+    in_person: bool | None = None
 
     def __post_init__(self) -> None:
         if self.actor not in ROLES:
@@ -134,6 +145,11 @@ class ActivitySpec:
             raise ValueError(f"{self.name}: a working-day deadline it does not always set")
         if self.needs_outcome and not self.outcomes:
             raise ValueError(f"{self.name}: needs an outcome but allows none")
+
+    @property
+    def personal(self) -> bool:
+        """True if the actor does this in person, so never while away (A6, A8, A80)."""
+        return self.actor in PERSON_ROLES if self.in_person is None else self.in_person
 
     @property
     def prefix(self) -> str:
@@ -174,7 +190,8 @@ _DK = "desks"
 ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("doc.submitted", _IN, "unit", "the sender submits (or resubmits) to the city government",
        ("A55", "A56"), target="the GO, or the leader of an A55 direct channel", needs_target=True,
-       reasons=DEFECTS, actor_qualifier="submitted by", target_qualifier="addressed to"),
+       reasons=DEFECTS, actor_qualifier="submitted by", target_qualifier="addressed to",
+       in_person=True),
     _S("go.received", _IN, "go", "the GO registers the document: the single entry point",
        ("A55",), actor_qualifier="received by"),
     _S("go.reviewed", _IN, "go", "GO review done; on return the sender, on redirect the "
@@ -200,7 +217,7 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("dept.replied", _DOC, "department", "formal report replying to the instruction", ("A57",),
        target="the GO", needs_target=True, deadline="the reply limit", needs_deadline=True,
        working_day_deadline=True, outcomes=("on_time", "late"), needs_outcome=True,
-       actor_qualifier="replied by", target_qualifier="replied to"),
+       actor_qualifier="replied by", target_qualifier="replied to", in_person=True),
     _S("instruction.overdue", _DOC, "go", "the reply deadline passed with no reply (breach "
        "recorded)", ("A57",), target="the department", needs_target=True,
        deadline="the reply limit", needs_deadline=True, working_day_deadline=True,
@@ -213,18 +230,19 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        target="the approver", needs_target=True, outcomes=("on_time", "late"),
        needs_outcome=True, value="notice in days"),
     _S("leave.reported", _LV, "leader", "a VM or the SG reports an absence to the mayor "
-       "beforehand", ("A80",), target="the mayor", needs_target=True, value="notice in days"),
+       "beforehand", ("A80",), target="the mayor", needs_target=True, value="notice in days",
+       in_person=False),
     _S("leave.filed", _LV, "leader", "… and files it with the Party committee (市委报备)",
-       ("A80",)),
+       ("A80",), in_person=False),
     _S("leave.approved", _LV, "leader", "the approver grants it", ("AMB-03", "AMB-04"),
-       target="the person on leave", needs_target=True),
+       target="the person on leave", needs_target=True, on_behalf=True),
     _S("absence.start", _LV, "person", "the person leaves", ("A80",), deadline="planned end",
-       needs_deadline=True, outcomes=LEAVE_REASONS, needs_outcome=True),
-    _S("absence.end", _LV, "person", "back at the planned end (销假)", ("A80",)),
+       needs_deadline=True, outcomes=LEAVE_REASONS, needs_outcome=True, in_person=False),
+    _S("absence.end", _LV, "person", "back at the planned end (销假)", ("A80",), in_person=False),
     _S("absence.recall", _LV, "leader", "emergency recall (中断行程返岗)", ("A80",),
-       target="the person", needs_target=True),
+       target="the person", needs_target=True, on_behalf=True),
     _S("absence.on_post", _LV, "person", "back after a recall", ("A80",),
-       value="return latency in hours"),
+       value="return latency in hours", in_person=False),
     _S("substitution.start", _LV, "go", "补位 active for on_behalf", ("A6", "A8"),
        on_behalf=True),
     _S("substitution.end", _LV, "go", "补位 ends for on_behalf", ("A6", "A8"), on_behalf=True),
@@ -248,18 +266,20 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        needs_outcome=True, value="progress 0…1"),
     _S("ledger.pushed", _LD, "leader", "a yellow/red item reviewed at a dekad push", ("A70",),
        target="the owner department", needs_target=True, outcomes=("yellow", "red"),
-       needs_outcome=True, start=True),
+       needs_outcome=True, start=True, on_behalf=True),
     _S("cadence.stocktake", _LD, "department", "周盘点 of a department", ("A70", "K07"),
        value="open items"),
     _S("cadence.dekad_push", _LD, "leader", "旬推进 convened by the leader in charge",
        ("A70", "K06", "AMB-15"), deadline="close of office of the day", needs_deadline=True,
-       value=SESSION),
-    _S("cadence.monthly_dispatch", _LD, "mayor", "月调度 convened by the mayor", ("A70",),
-       deadline="close of office of the day", needs_deadline=True, value=SESSION),
-    _S("outcome.supervise", _LD, "mayor", "督办 of a red item at the monthly dispatch",
-       ("A74",), target="the owner department", needs_target=True),
-    _S("outcome.admonish", _LD, "mayor", "约谈 of the owner of an item red at successive "
-       "dispatches", ("A74",), target="the owner department", needs_target=True),
+       value=SESSION, on_behalf=True),
+    _S("cadence.monthly_dispatch", _LD, "mayor_or_stand_in", "月调度 convened by the mayor",
+       ("A70",), deadline="close of office of the day", needs_deadline=True, value=SESSION,
+       on_behalf=True),
+    _S("outcome.supervise", _LD, "mayor_or_stand_in", "督办 of a red item at the monthly "
+       "dispatch", ("A74",), target="the owner department", needs_target=True, on_behalf=True),
+    _S("outcome.admonish", _LD, "mayor_or_stand_in", "约谈 of the owner of an item red at "
+       "successive dispatches", ("A74",), target="the owner department", needs_target=True,
+       on_behalf=True),
     _S("outcome.criticise", _LD, "go", "通报批评 of the owner of an item closed very late",
        ("A74",), target="the owner department", needs_target=True),
     _S("topic.referred", _ML, "leader", "the mayor (or the leader in charge) refers a request "
@@ -268,14 +288,14 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("topic.researched", _ML, "department", "the lead department has researched the topic",
        ("A48",)),
     _S("topic.vm_confirmed", _ML, "leader", "the VM in charge confirms the topic",
-       ("A48",), value=EFFORT, start=True),
-    _S("topic.mayor_agreed", _ML, "mayor", "the mayor agrees", ("A48",), value=EFFORT,
-       start=True),
+       ("A48",), value=EFFORT, start=True, on_behalf=True),
+    _S("topic.mayor_agreed", _ML, "mayor_or_stand_in", "the mayor agrees", ("A48",), value=EFFORT,
+       start=True, on_behalf=True),
     _S("topic.submitted", _ML, "department", "materials reach the GO (运转); outcome special "
        "if A49's exception", ("A49", "AMB-12"), target="the GO", needs_target=True,
        outcomes=("special",)),
     _S("topic.signed_off", _ML, "leader", "the VM in charge signs the materials off",
-       ("A49",), value=EFFORT, start=True),
+       ("A49",), value=EFFORT, start=True, on_behalf=True),
     _S("topic.deferred", _ML, "go", "left off a meeting's agenda", ("A49", "K43"),
        outcomes=("late", "overflow", "not_ready", "at_meeting"), needs_outcome=True,
        value=MEETING_CASE),
@@ -286,18 +306,19 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        needs_outcome=True),
     _S("meeting.convene_decided", _ML, "leader", "the convener decides to convene",
        ("A44", "A45", "A46", "A47"), outcomes=("regular", "adhoc", "on_demand"),
-       needs_outcome=True),
+       needs_outcome=True, on_behalf=True),
     _S("meeting.entrusted", _ML, "leader", "the absent convener entrusts a stand-in",
-       ("A45", "A47", "AMB-26"), target="the stand-in", needs_target=True),
+       ("A45", "A47", "AMB-26"), target="the stand-in", needs_target=True,
+       on_behalf=True),
     _S("go.arrangement_proposed", _ML, "go", "the GO proposes the agenda", ("A50",),
        value=EFFORT, start=True),
     _S("sg.arrangement_reviewed", _ML, "leader", "the SG reviews it (「经市政府秘书长审定」)",
        ("A50",), value=EFFORT, start=True),
     _S("mayor.agenda_fixed", _ML, "mayor_or_stand_in", "the mayor (or the entrusted executive "
        "VM) fixes it (「报市长确定」)", ("A50",), value=EFFORT, start=True),
-    _S("meeting_leave.requested", _ML, "leader", "an absent member asks the mayor (or the "
+    _S("meeting_leave.requested", _ML, "person", "an absent member asks the mayor (or the "
        "acting executive VM), an observer the GO; the mayor asks nobody", ("A51",),
-       target="whom leave is asked of"),
+       target="whom leave is asked of", in_person=False),
     _S("meeting.postponed", _ML, "go", "the GO postpones the meeting", ("A45", "AMB-56"),
        outcomes=("no_quorum", "no_chair", "not_ready"), needs_outcome=True),
     _S("meeting.opened", _ML, "chair", "the meeting opens (expected = the roster)", ("A45",),
@@ -455,8 +476,17 @@ HANDOVER_ACTS: tuple[str, ...] = tuple(
 )
 """The GO hands a document to a leader (or the leader's stand-in), who then works on it
 (A57, A59, A8)."""
+IN_PERSON_ACTS: tuple[str, ...] = tuple(s.name for s in ACTIVITY_SPECS if s.personal)
+"""Acts a person does on post, never while away unless remote acts are allowed (A6, A8, A80;
+K61): every activity whose actor is a person, less the leave bookkeeping the text expects
+from someone away (A51, A80 「外出期间，必须保持通讯联络畅通」)."""
 ON_BEHALF_ACTS: tuple[str, ...] = activities(on_behalf=True)
 """Acts that may be done for another leader (补位, A6, A8)."""
+SUBSTITUTE_WORK: tuple[str, ...] = tuple(
+    s.name for s in ACTIVITY_SPECS if s.on_behalf and s.value in (EFFORT, SESSION)
+)
+"""Work a leader may do for another, with its length in ``value``: documents, signatures,
+topic steps (A48, A49), the ledger's pushes and dispatches (A70) — the substitutes' hours."""
 TERMINAL_ACTS: tuple[str, ...] = activities(ends_case=True)
 """Acts ending a case: at most once, nothing of the case follows (INV-E01)."""
 DEADLINE_ACTS: tuple[str, ...] = activities(needs_deadline=True)

@@ -21,6 +21,7 @@ from govsim.core.calendar import WorkCalendar
 from govsim.core.distributions import make_sampler
 from govsim.core.org import Organisation
 from govsim.model.rng import Streams
+from govsim.rules.substitution import ItemNeeds
 from govsim.scenario.availability_models import AbsenceProfile, Leave
 
 if TYPE_CHECKING:
@@ -261,23 +262,23 @@ def leave_process(w: World, absence: Absence) -> Generator[Any, Any, None]:
         notice_days = (absence.start - absence.requested) / DAY
         if absence.role == "department_head":
             # A80 「须按规定提前3天履行请假报批手续」; approver per K54 (the VM in charge).
-            approver = code[org.portfolio_owner.get(absence.person, org.mayor)]
+            approver = org.portfolio_owner.get(absence.person, org.mayor)
             outcome = O.LATE if absence.late_request else O.ON_TIME
             log.add(
                 env.now,
                 case,
                 A.LEAVE_REQUESTED,
                 person,
-                target=approver,
+                target=code[approver],
                 outcome=outcome,
                 value=notice_days,
             )
-            log.add(env.now, case, A.LEAVE_APPROVED, approver, target=person)
         else:
             # A80 「应事前报告市长，并按要求向市委报备」 (AMB-04: the report is the approval).
+            approver = org.mayor
             log.add(env.now, case, A.LEAVE_REPORTED, person, target=mayor, value=notice_days)
             log.add(env.now, case, A.LEAVE_FILED, person)
-            log.add(env.now, case, A.LEAVE_APPROVED, mayor, target=person)
+        env.process(_approve(w, case, approver, person))
     yield env.timeout(absence.start - env.now)
     log.add(env.now, case, A.ABSENCE_START, person, outcome=reason, deadline=absence.end)
     substituted = w.substitution_active(absence)
@@ -287,7 +288,8 @@ def leave_process(w: World, absence: Absence) -> Generator[Any, Any, None]:
     if absence.recall is not None and absence.recall < absence.end:
         yield env.timeout(absence.recall - env.now)
         # A80 「遇有重大紧急情况，需要中断行程返岗的，要第一时间返回工作岗位」
-        log.add(env.now, case, A.ABSENCE_RECALL, code[w.recaller(absence)], target=person)
+        by, for_ = w.recaller(absence)
+        log.add(env.now, case, A.ABSENCE_RECALL, code[by], target=person, on_behalf=for_)
         yield env.timeout(absence.back - env.now)
         log.add(
             env.now, case, A.ABSENCE_ON_POST, person, value=(absence.back - absence.recall) / 60.0
@@ -297,3 +299,20 @@ def leave_process(w: World, absence: Absence) -> Generator[Any, Any, None]:
         log.add(env.now, case, A.ABSENCE_END, person)
     if substituted:
         log.add(env.now, case, A.SUBSTITUTION_END, code["GO"], on_behalf=person)
+
+
+LEAVE_APPROVAL = ItemNeeds(decision=True, mayor_only=False, kind="convening")
+"""Approving leave is within the acting executive VM's (and a substitute's) scope while the
+approver is away (A6, A8; K60, AMB-09)."""
+
+
+def _approve(w: World, case: int, approver: str, person: int) -> Generator[Any, Any, None]:
+    """The approver grants the leave on post — or whoever acts for them (A6, A8); an absent
+    approver does not act (K61), so the approval waits for someone who may."""
+    from govsim.log import NONE
+    from govsim.log import Activity as A
+
+    code = w.org.code
+    by = yield from w.when_can_act(approver, LEAVE_APPROVAL)
+    on_behalf = code[approver] if by != approver else NONE
+    w.log.add(w.env.now, case, A.LEAVE_APPROVED, code[by], target=person, on_behalf=on_behalf)

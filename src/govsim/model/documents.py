@@ -23,6 +23,7 @@ from govsim.model.agents import NORMAL, URGENT, until
 from govsim.model.arrivals import Arrival
 from govsim.model.countersign import coordinate, log_involvement
 from govsim.model.desks import Desk, desk_work
+from govsim.model.routing import leader_work
 from govsim.rules.deadlines import instruction_reply_deadline
 from govsim.rules.intake import bypasses_go, first_problem, intake_decision
 from govsim.rules.routing import route_upward, upward_co_reviewers
@@ -160,41 +161,28 @@ def leader_handles(
     policy names (A6, A8; RULES §4.1 rows 12–14, §6.2); the handler works on it.
 
     With ``substitution.move_queued`` an item still waiting when its handler's absence
-    starts is routed again (``doc.rerouted``). Returns ``(handler, start, office_minutes)``.
+    starts is routed again (``doc.rerouted``); one a substitute has not started goes back
+    to the owner who returns (A8 「期间」). Returns ``(handler, start, office_minutes)``.
     """
-    env, log, code = w.env, w.log, w.org.code
+    return (yield from routed_work(w, case, A.DOC_ROUTED, owner, needs, priority, effort))
+
+
+def routed_work(
+    w: World, case: int, act: int, owner: str, needs: ItemNeeds, priority: int, effort: float
+) -> Generator[Any, Any, tuple[str, float, float]]:
+    """The GO hands the item over (``act``) and re-routes it (``doc.rerouted``) when it
+    moves (:func:`govsim.model.routing.leader_work`)."""
+    log, code = w.log, w.org.code
     go = code[GO]
-    target = w.handler(owner, needs)
-    log.add(
-        env.now, case, A.DOC_ROUTED, go, target=code[target], on_behalf=_for(code, owner, target)
-    )
-    office = w.leaders[target]
-    req = office.resource.request(priority)
-    while True:
-        if not w.sc.substitution.move_queued:
-            yield req
-            break
-        yield req | office.absence_signal
-        if req.triggered:
-            break
-        moved = w.handler(owner, needs)
-        if moved != target:
-            office.resource.cancel(req)
-            target, office = moved, w.leaders[moved]
-            log.add(
-                env.now,
-                case,
-                A.DOC_REROUTED,
-                go,
-                target=code[target],
-                on_behalf=_for(code, owner, target),
-            )
-            req = office.resource.request(priority)
-    try:
-        start, occupied = yield from office.perform(effort)
-    finally:
-        office.resource.release(req)
-    return target, start, occupied
+
+    def routed(target: str, act: int = act) -> None:
+        log.add(w.env.now, case, act, go, target=code[target], on_behalf=_for(code, owner, target))
+
+    def moved(target: str) -> None:
+        # a routed document is re-routed (A8); one sent for review or signature is sent again
+        routed(target, A.DOC_REROUTED if act == A.DOC_ROUTED else act)
+
+    return (yield from leader_work(w, owner, needs, priority, effort, routed=routed, moved=moved))
 
 
 def _for(code: dict[str, int], owner: str, handler: str) -> int:
@@ -327,17 +315,11 @@ def leader_acts(
     """The GO hands an item to ``owner`` (logged as ``act``) — or, while ``owner`` is away, to
     the leader the 补位 policy names (A6, A8) — who works on it.
 
-    Unlike :func:`leader_handles` the item stays with whoever got it (it is not moved if that
-    leader's absence starts while it waits); their work pauses while they are away. Returns
-    ``(handler, start, office_minutes)``.
+    Handed to a substitute, it goes back to the owner who returns before the substitute has
+    started it (A8 「期间」, :mod:`govsim.model.routing`). Returns ``(handler, start,
+    office_minutes)``.
     """
-    code = w.org.code
-    handler = w.handler(owner, needs)
-    w.log.add(
-        w.env.now, case, act, code[GO], target=code[handler], on_behalf=_for(code, owner, handler)
-    )
-    start, occupied = yield from w.leaders[handler].work(priority, effort)
-    return handler, start, occupied
+    return (yield from routed_work(w, case, act, owner, needs, priority, effort))
 
 
 def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[Any, Any, None]:

@@ -44,6 +44,8 @@ from govsim.scenario.models import Scenario
 if TYPE_CHECKING:
     from govsim.model.world import World
 
+AUTHORISING = ItemNeeds(decision=True, mayor_only=False, reserved=True, kind="signing")
+"""An A61(6)–(7) authorisation: the authoriser's own, never handed over (AMB-55)."""
 DRAFT, NORMATIVE, CONTRACT = (CASE_TYPES.index(k) for k in ("draft", "normative", "contract"))
 
 
@@ -325,6 +327,8 @@ def _sign(w: World, case: int, d: Outgoing, priority: int) -> Generator[Any, Any
     yield from co_review(w, case, co_reviewers(cls, org, plan.signer, d.lead, involved), priority)
     why = REASON_CODE[cls.value]
     if plan.authoriser is not None:
+        # A61(6)–(7) 「经…授权」: the authoriser's own power, given on post (A80; K61).
+        yield from w.when_can_act(plan.authoriser, AUTHORISING)
         log.add(
             env.now,
             case,

@@ -36,12 +36,13 @@ from typing import TYPE_CHECKING, Any
 
 from govsim.core.distributions import Distribution, bound_sampler
 from govsim.core.org import GO
-from govsim.log import CASE_TYPES, LEDGER_SOURCES
+from govsim.log import CASE_TYPES, LEDGER_SOURCES, NONE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import stream_times
 from govsim.model.ledger_desk import DepartmentDesk
+from govsim.model.routing import leader_work
 from govsim.rules.ledger import (
     RED,
     YELLOW,
@@ -53,10 +54,16 @@ from govsim.rules.ledger import (
     working_days_left,
 )
 from govsim.rules.ledger import colour as colour_rule
+from govsim.rules.substitution import ItemNeeds
 from govsim.scenario.ledger_models import MAX_DEADLINE_WORKING_DAYS, Ledger
 
 if TYPE_CHECKING:
     from govsim.model.world import World
+
+PUSH_NEEDS = ItemNeeds(decision=False, mayor_only=False, kind="dekad_push")
+"""旬推进 (A70) is the vice mayor's own work a 补位 substitute does for them (A8, K59)."""
+DISPATCH_NEEDS = ItemNeeds(decision=False, mayor_only=False, kind="monthly_dispatch")
+"""月调度 (A70): the executive VM's while the mayor is away (A6, AMB-09)."""
 
 LEDGER_ITEM = CASE_TYPES.index("ledger_item")
 LEDGER_CADENCE = CASE_TYPES.index("ledger_cadence")
@@ -357,27 +364,42 @@ class LedgerModel:
         return base + self.cfg.rhythm.minutes_per_item * flagged
 
     def _convene_push(self, leader: str, items: list[Item], close: float) -> None:
-        """A leader's 旬推进 on the portfolio's open items; yellow and red ones are pushed."""
+        """A leader's 旬推进 on the portfolio's open items (A70).
+
+        A leader away hands it to the 补位 substitute (A8, K59 ``scope.dekad_push``), who
+        convenes it for them (``on_behalf``); otherwise it waits until the leader is back (an
+        absent leader does not act, A80)."""
+        self.w.env.process(self._push(leader, close))
+
+    def _push(self, leader: str, close: float) -> Generator[Any, Any, None]:
         w, code = self.w, self.w.org.code
+        who = yield from w.when_can_act(leader, PUSH_NEEDS)
+        items = [it for it in self.open.values() if it.leader == leader]
+        if not items:
+            return
         flagged = [it for it in items if it.colour in (YELLOW, RED)]
         effort = self._session_effort(self.sample_dekad(), len(flagged))
         w.log.add(
             w.env.now,
             self._cadence(leader),
             A.CADENCE_DEKAD_PUSH,
-            code[leader],
-            deadline=close,
+            code[who],
+            deadline=max(close, w.cal.office_close(w.cal.date_of(w.env.now))),
             value=effort,
+            on_behalf=code[leader] if who != leader else NONE,
         )
-        w.env.process(self._push_session(leader, items, flagged, effort))
+        yield from self._push_session(leader, items, flagged, effort)
 
     def _push_session(
         self, leader: str, items: list[Item], flagged: list[Item], effort: float
     ) -> Generator[Any, Any, None]:
+        """The push itself, in the time of whoever holds it (handed back to the leader who
+        returns before a substitute began it, A8 「期间」)."""
         w, code = self.w, self.w.org.code
-        office = w.leaders[leader]
-        start, _ = yield from office.work(self.priority, effort * office.share)
+        share = w.leaders[leader].share
+        who, start, _ = yield from leader_work(w, leader, PUSH_NEEDS, self.priority, effort * share)
         pushed = {it.case for it in flagged}
+        on_behalf = code[leader] if who != leader else NONE
         for item in items:
             if item.state == "closed":
                 continue
@@ -387,35 +409,48 @@ class LedgerModel:
                     w.env.now,
                     item.case,
                     A.LEDGER_PUSHED,
-                    code[leader],
+                    code[who],
                     target=code[item.owner],
                     outcome=_COLOUR_CODE[item.colour],
                     start=start,
+                    on_behalf=on_behalf,
                 )
         self._apply_boosts(items)
 
     def _convene_dispatch(self, items: list[Item], close: float) -> None:
-        """The mayor's 月调度 on every open item; red ones are put under 督办 (A70, A74)."""
+        """The mayor's 月调度 on every open item; red ones are put under 督办 (A70, A74). A
+        mayor away hands it to the executive vice mayor, who presides over the government's
+        work (A6; AMB-09, K59 ``scope.monthly_dispatch``); otherwise it waits for the mayor."""
+        self.w.env.process(self._dispatch(close))
+
+    def _dispatch(self, close: float) -> Generator[Any, Any, None]:
         w, mayor = self.w, self.w.org.mayor
+        who = yield from w.when_can_act(mayor, DISPATCH_NEEDS)
+        items = list(self.open.values())
+        if not items:
+            return
         red = [it for it in items if it.colour == RED]
         effort = self._session_effort(self.sample_dispatch(), len(red))
+        code = w.org.code
         w.log.add(
             w.env.now,
             self._cadence(mayor),
             A.CADENCE_MONTHLY_DISPATCH,
-            w.org.code[mayor],
-            deadline=close,
+            code[who],
+            deadline=max(close, w.cal.office_close(w.cal.date_of(w.env.now))),
             value=effort,
+            on_behalf=code[mayor] if who != mayor else NONE,
         )
-        w.env.process(self._dispatch_session(items, red, effort))
+        yield from self._dispatch_session(items, red, effort)
 
     def _dispatch_session(
         self, items: list[Item], red: list[Item], effort: float
     ) -> Generator[Any, Any, None]:
         w, code, rhythm = self.w, self.w.org.code, self.cfg.rhythm
         mayor = w.org.mayor
-        office = w.leaders[mayor]
-        yield from office.work(self.priority, effort * office.share)
+        share = w.leaders[mayor].share
+        who, _, _ = yield from leader_work(w, mayor, DISPATCH_NEEDS, self.priority, effort * share)
+        on_behalf = code[mayor] if who != mayor else NONE
         dispatched = {it.case for it in red}
         for item in items:
             if item.state == "closed":
@@ -426,9 +461,15 @@ class LedgerModel:
                 continue
             item.red_dispatches += 1
             dept = code[item.owner]
-            w.log.add(w.env.now, item.case, A.OUTCOME_SUPERVISE, code[mayor], target=dept)
+            w.log.add(
+                w.env.now, item.case, A.OUTCOME_SUPERVISE, code[who], target=dept,
+                on_behalf=on_behalf,
+            )  # fmt: skip
             if item.red_dispatches == rhythm.admonish_after:
-                w.log.add(w.env.now, item.case, A.OUTCOME_ADMONISH, code[mayor], target=dept)
+                w.log.add(
+                    w.env.now, item.case, A.OUTCOME_ADMONISH, code[who], target=dept,
+                    on_behalf=on_behalf,
+                )  # fmt: skip
         self._apply_boosts(items)
 
     def _apply_boosts(self, items: list[Item]) -> None:

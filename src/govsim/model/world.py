@@ -12,7 +12,7 @@ from govsim.core.calendar import build_calendar
 from govsim.core.distributions import bound_sampler
 from govsim.core.org import GO, Organisation
 from govsim.core.runtime import collector_paused
-from govsim.log import CASE_TYPES, EventLog
+from govsim.log import CASE_TYPES, NONE, EventLog
 from govsim.model.agents import Office
 from govsim.model.arrivals import iter_arrivals
 from govsim.model.availability import Absence, Availability, draw_absences, leave_process
@@ -22,7 +22,12 @@ from govsim.model.drafts import generate_outgoing, outgoing_document
 from govsim.model.ledger import LedgerModel
 from govsim.model.meetings import MeetingsModel
 from govsim.model.rng import Streams
-from govsim.rules.substitution import ItemNeeds, handler_for, triggers_substitution
+from govsim.rules.substitution import (
+    ItemNeeds,
+    acts_while_away,
+    handler_for,
+    triggers_substitution,
+)
 from govsim.scenario.models import Scenario
 
 
@@ -135,6 +140,32 @@ class World:
         )
         return owner if who is None else who
 
+    def can_act(self, person: str) -> bool:
+        """True if ``person`` may act now: on post, or away with remote acts allowed (K61;
+        A6, A8, A80: by default an absent person does not act)."""
+        return self.away(person) is None or acts_while_away(self.sc.substitution)
+
+    def actor_for(self, owner: str, needs: ItemNeeds) -> str | None:
+        """Who does an act of ``owner``'s now: the owner if they may act, else the leader the
+        补位 policy hands this kind of act to (A6, A8; K59); None if nobody may yet."""
+        if self.can_act(owner):
+            return owner
+        who = self.handler(owner, needs)
+        return who if who != owner else None
+
+    def when_can_act(self, owner: str, needs: ItemNeeds) -> Generator[Any, Any, str]:
+        """Wait until someone may do an act of ``owner``'s (:meth:`actor_for`): at once if
+        the owner is on post or a substitute takes it, else when the owner is back (at the
+        next office opening)."""
+        while True:
+            who = self.actor_for(owner, needs)
+            if who is not None:
+                return who
+            assert self.availability is not None
+            # back on post, at the next office opening (an absence ends at a close of office)
+            back = self.cal.next_open(self.availability.next_present(owner, self.env.now))
+            yield self.env.timeout(back - self.env.now)
+
     def wait_for_head(self, unit: str):
         """Wait until ``unit``'s principal head is on post (they sign, A56)."""
         if self.availability is not None:
@@ -160,12 +191,17 @@ class World:
         if office is not None:
             office.signal_absence()
 
-    def recaller(self, absence: Absence) -> str:
-        """Who recalls: the mayor, or the executive VM presiding in the mayor's absence (AMB-32)."""
+    def recaller(self, absence: Absence) -> tuple[str, int]:
+        """Who recalls, and for whom (``on_behalf``): the mayor, or the executive VM presiding
+        in the mayor's absence (A6; AMB-32), else the secretary-general (A9)."""
         org = self.org
-        if absence.person != org.mayor and self.away(org.mayor) is None:
-            return org.mayor
-        return org.executive_vice_mayor
+        if absence.person != org.mayor and self.can_act(org.mayor):
+            return org.mayor, NONE
+        for stand_in in (org.executive_vice_mayor, org.secretary_general):
+            # the executive VM presiding (A6), else the SG for the government's daily work (A9)
+            if stand_in is not None and self.away(stand_in) is None and absence.person != stand_in:
+                return stand_in, self.org.code[org.mayor]
+        return org.mayor, NONE  # nobody on post: the mayor from afar (A80 reachability)
 
     def _feed(
         self, arrivals: Iterable[Any], lifecycle: Callable[[World, Any], Generator[Any, Any, None]]

@@ -218,8 +218,21 @@ def _on_or_after_working(cal: WorkCalendar, d: dt.date) -> dt.date | None:
     return None
 
 
+def _within_month(cal: WorkCalendar, d: dt.date, shift: str) -> dt.date | None:
+    """The working day nearest ``d`` inside ``d``'s month, looking ``shift`` (``earlier`` or
+    ``later``) first, then the other way; None if the month has none in the calendar."""
+    step = -1 if shift == "earlier" else 1
+    for direction in (step, -step):
+        x = d
+        while x.month == d.month:
+            if cal.start <= x < cal.start + dt.timedelta(days=cal.days) and cal.is_working_day(x):
+                return x
+            x += dt.timedelta(days=direction)
+    return None
+
+
 def executive_meeting_days(
-    cal: WorkCalendar, cadence: str, weekday: int, week: int = -1
+    cal: WorkCalendar, cadence: str, weekday: int, week: int = -1, shift: str | None = None
 ) -> list[dt.date]:
     """The regular executive meeting days in the calendar (A45 「原则上每月召开1次」; K39).
 
@@ -228,6 +241,11 @@ def executive_meeting_days(
     2025, 01-30, a Spring Festival holiday → Wednesday 2025-02-05). ``fortnightly``: every
     second ``weekday`` from the first one on or after the calendar's start, each moved to the
     next working day the same way.
+
+    With ``shift`` (monthly only), a day that is not a working day moves inside its own month
+    instead — ``earlier`` or ``later`` first — so that every month has its meeting (A45
+    「原则上每月召开1次」): the last Thursday of January 2025, 01-30, in the Spring Festival
+    holiday (01-28 … 02-04), moves to Monday 01-27 (``earlier``) rather than into February.
     """
     end = cal.start + dt.timedelta(days=cal.days)
     nominal: list[dt.date] = []
@@ -253,7 +271,10 @@ def executive_meeting_days(
     for d in nominal:
         if d < cal.start:
             continue
-        day = _on_or_after_working(cal, d)
+        if shift in ("earlier", "later") and cadence == "monthly":
+            day = _within_month(cal, d, shift)
+        else:
+            day = _on_or_after_working(cal, d)
         if day is not None and (not out or day > out[-1]):
             out.append(day)
     return out

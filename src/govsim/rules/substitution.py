@@ -24,6 +24,7 @@ class ItemNeeds:
     decision: bool  # a request needing approval (not only reading, A57)
     mayor_only: bool  # A61(2)–(4): only the mayor signs (K60: waits while the mayor is away)
     reserved: bool = False  # A61 names who signs (not the leader in charge): waits (AMB-55)
+    kind: str = "documents"  # the kind of act, for the scope of 补位 (K59, ACT_KINDS)
 
 
 def triggers_substitution(policy: Substitution, reason: str) -> bool:
@@ -31,6 +32,17 @@ def triggers_substitution(policy: Substitution, reason: str) -> bool:
     these reasons activate 补位; other absences make the item wait (AMB-07, K58)."""
     triggers = SUBSTITUTION_TRIGGERS if policy.triggers is None else policy.triggers
     return triggers == "any" or reason in triggers
+
+
+def in_scope(policy: Substitution, kind: str) -> bool:
+    """K59 (AMB-55): whether 补位 hands over this kind of act (A8 「代为处理有关工作」)."""
+    return bool(getattr(policy.scope, kind))
+
+
+def acts_while_away(policy: Substitution) -> bool:
+    """K61 (AMB-46): whether a reachable absent leader may act from afar (A80); by default
+    an absent person does not act (A6, A8)."""
+    return policy.remote_acts == "all"
 
 
 def handler_for(
@@ -53,7 +65,7 @@ def handler_for(
         return None
     if needs.decision and not policy.substitute_may_approve:
         return None
-    if needs.reserved:
+    if needs.reserved or not in_scope(policy, needs.kind):
         return None
     if owner == org.mayor:
         # A6: the executive VM presides over overall work while the mayor is away; items the

@@ -89,6 +89,40 @@ class Leave(Strict):
     )
 
 
+class SubstitutionScope(Strict):
+    """``[substitution.scope]``: which kinds of act the substitute takes over while a leader is
+    away (K59, AMB-55). A8 「代为处理有关工作」 and A6 「主持市政府全面工作」 name no limit, so
+    every kind defaults to handed over; acts the text reserves to named roles (A61(2)–(4),
+    A52 minutes) wait whatever this says."""
+
+    documents: bool = Field(
+        default=True, description="Reading reports and approving requests (A57)."
+    )
+    signing: bool = Field(
+        default=True, description="Co-review and signatures under A61(1), (5), (8) (A59)."
+    )
+    dekad_push: bool = Field(
+        default=True, description="The vice mayor's 旬推进 of the portfolio's ledger (A70)."
+    )
+    monthly_dispatch: bool = Field(
+        default=True,
+        description="The mayor's 月调度, by the executive vice mayor (A6, A70; AMB-09).",
+    )
+    topics: bool = Field(
+        default=True,
+        description="Topic confirmation and agreement (A48) and sign-off (A49).",
+    )
+    convening: bool = Field(
+        default=True,
+        description="Deciding to convene and chairing in the absent convener's stead (A6, "
+        "A45, A47), and approving leave for the absent mayor (A51, A80).",
+    )
+
+
+ACT_KINDS: tuple[str, ...] = tuple(SubstitutionScope.model_fields)
+"""The kinds of act 补位 may hand over (K59), one knob each."""
+
+
 class Substitution(Strict):
     """``[substitution]``: who handles work arriving for an absent leader (补位, A6, A8)."""
 
@@ -115,4 +149,18 @@ class Substitution(Strict):
     substitute_may_approve: bool = Field(
         default=True,
         description="False: a substitute only reads reports; requests wait (scope, AMB-55).",
+    )
+    scope: SubstitutionScope = Field(
+        default_factory=SubstitutionScope,
+        description="Kinds of act handed over while a leader is away (K59, AMB-55).",
+    )
+    hand_back: bool = Field(
+        default=True,
+        description="A8 「期间」: when the owner is back, items the substitute has not started "
+        "go back to the owner; false: the substitute keeps them.",
+    )
+    remote_acts: Literal["none", "all"] = Field(
+        default="none",
+        description="K61 (AMB-46): none: an absent person does not act; all: a reachable "
+        "absent leader may decide, sign and convene from afar (A80).",
     )

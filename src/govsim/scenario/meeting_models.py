@@ -43,6 +43,13 @@ class ExecutiveMeetings(Strict):
         default=-1,
         description="monthly: which `weekday` of the month — 1 … 4, or -1 for the last (K39).",
     )
+    holiday_shift: Literal["next_working_day", "earlier", "later"] = Field(
+        default="next_working_day",
+        description="monthly: where a planned day that is not a working day goes — the next "
+        "working day (K39 as catalogued, possibly into the next month), or the nearest working "
+        "day `earlier` or `later` inside its own month, else the other way inside the month "
+        "(A45 「原则上每月召开1次」, ASSUMPTION).",
+    )
     capacity: int = Field(default=8, ge=1, le=100, description="Topics per agenda (K43).")
     base_minutes: float = Field(
         default=30.0, ge=0.0, le=480.0, description="Length of a meeting besides its topics."

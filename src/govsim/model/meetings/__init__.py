@@ -75,7 +75,9 @@ class MeetingsModel(TopicPipeline, Sittings):
         cal, ex, pl = self.w.cal, self.cfg.executive, self.cfg.plenary
         regular = [
             (day, "executive", ex.arrangement_working_days)
-            for day in executive_meeting_days(cal, ex.cadence, ex.weekday, ex.week_of_month)
+            for day in executive_meeting_days(
+                cal, ex.cadence, ex.weekday, ex.week_of_month, ex.holiday_shift
+            )
         ]
         regular += [
             (day, "plenary", pl.arrangement_working_days)

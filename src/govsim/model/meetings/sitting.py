@@ -16,6 +16,7 @@ from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.ledger import register_meeting_decision
 from govsim.model.meetings.state import (
+    CONVENING,
     KIND_CODE,
     LEAVE_NEEDS,
     MEETING_CASE,
@@ -98,7 +99,7 @@ class Sittings(MeetingsState):
         """One meeting from its planning to its minutes (RULES §5.2). ``standing_owner``: the
         department that carries out the decision on a standing key matter this executive
         meeting studies (A45(七)), which takes one agenda slot."""
-        env, log, cal, org = self.w.env, self.w.log, self.w.cal, self.w.org
+        w_, env, log, cal, org = self.w, self.w.env, self.w.log, self.w.cal, self.w.org
         code, go = org.code, org.code[GO]
         spec = MEETING_KINDS[kind]
         convener = convener or org.mayor
@@ -107,7 +108,13 @@ class Sittings(MeetingsState):
         mcase = log.new_case(MEETING_CASE, env.now, code[convener], code[convener], False, False)
         t_open = cal.office_open(day)
         log.add(env.now, mcase, A.MEETING_PLANNED, go, outcome=KIND_CODE[kind], deadline=t_open)
-        log.add(env.now, mcase, A.MEETING_CONVENE_DECIDED, code[convener], outcome=how)
+        # A45 「由市长决定召开」: the convener on post decides — or, away, whoever acts for
+        # them (A6, A8; K59 ``scope.convening``); an absent convener does not (K61).
+        by = yield from w_.when_can_act(convener, CONVENING)
+        log.add(
+            env.now, mcase, A.MEETING_CONVENE_DECIDED, code[by], outcome=how,
+            on_behalf=code[convener] if by != convener else NONE,
+        )  # fmt: skip
         sitting = self._sitting(spec, convener)
         if spec.agenda_at_opening and t_open > env.now:
             yield env.timeout(t_open - env.now)
@@ -305,8 +312,9 @@ class Sittings(MeetingsState):
         """The stand-in of an absent convener (RULES §5.3): the one already entrusted while
         on post, else a new one the knobs allow who is on post, entrusted now
         (``meeting.entrusted``; A45, A47; AMB-26, AMB-40); None while the convener is on post
-        or nobody may stand in. The absent convener entrusts by phone (A80 「外出期间，必须
-        保持通讯联络畅通」)."""
+        or nobody may stand in. An absent convener entrusts from afar only when remote acts
+        are allowed (K61, A80 「外出期间，必须保持通讯联络畅通」); otherwise the leader acting
+        for them under 补位 (A6, A8) entrusts on their behalf."""
         w = self.w
         if w.away(s.convener) is None:
             return delegate
@@ -316,10 +324,16 @@ class Sittings(MeetingsState):
         if stand_in is None or w.away(stand_in) is not None:
             return delegate
         if stand_in != delegate:
+            # the convener entrusts; away, whoever acts for them under 补位 does (A6, A8),
+            # else nobody (an absent person does not act, K61)
+            by = w.actor_for(s.convener, CONVENING)
+            if by is None:
+                return delegate
             code = w.org.code
             w.log.add(
-                w.env.now, mcase, A.MEETING_ENTRUSTED, code[s.convener], target=code[stand_in]
-            )
+                w.env.now, mcase, A.MEETING_ENTRUSTED, code[by], target=code[stand_in],
+                on_behalf=code[s.convener] if by != s.convener else NONE,
+            )  # fmt: skip
         return stand_in
 
     def _open(
@@ -363,7 +377,11 @@ class Sittings(MeetingsState):
             quorate = s.quorum_base is None or has_quorum(
                 present, expected_members(s.members, set(absent), s.quorum_base)
             )
-            if chair is not None and quorate:
+            today = cal.date_of(env.now)
+            taken = s.spec.name == "executive" and today in self.executive_opened
+            if chair is not None and quorate and not taken:
+                if s.spec.name == "executive":  # one executive meeting a day (A45)
+                    self.executive_opened.add(today)
                 # value: the members present (A45 quorum); a special topic: its chair
                 value = present if s.members else 1
                 log.add(env.now, mcase, A.MEETING_OPENED, code[chair], value=value)
@@ -372,7 +390,7 @@ class Sittings(MeetingsState):
                 if chair not in leaders:
                     leaders.append(chair)
                 return chair, leaders
-            why = O.NO_CHAIR if chair is None else O.NO_QUORUM
+            why = O.NO_CHAIR if chair is None else O.NO_QUORUM if not quorate else O.NOT_READY
             log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=why)
             t_open = self._next_opening(cal.date_of(env.now))
             if t_open is None:

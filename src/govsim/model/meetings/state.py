@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 MEETING_CASE = CASE_TYPES.index("meeting")
 REPORTS_CASE = CASE_TYPES.index("go_reports")
-LEAVE_NEEDS = ItemNeeds(decision=True, mayor_only=False)
+LEAVE_NEEDS = ItemNeeds(decision=True, mayor_only=False, kind="convening")
+CONVENING = ItemNeeds(decision=True, mayor_only=False, kind="convening")
+"""Deciding to convene and entrusting a stand-in: the acting leader's while the convener is
+away (A6 「主持市政府全面工作」, A8; K59 ``scope.convening``)."""
 """A51 leave is within the acting executive VM's scope while the mayor is away (K60)."""
 DAY = 1440.0
 KIND_CODE = {kind: OUTCOMES.index(kind) for kind in KINDS}
@@ -49,6 +52,7 @@ class MeetingsState:
         self.special_planned: set[str] = set()  # conveners with a special-topic meeting planned
         self.upcoming: list[dt.date] = []  # executive meetings planned, agenda not drawn yet
         self.executive_days: set[dt.date] = set()  # every executive meeting day planned
+        self.executive_opened: set[dt.date] = set()  # days an executive meeting opened
         self._office_round = 0  # the mayor's office meeting round a wait timer belongs to
         self.issued = 0  # decisions whose minutes are issued, to date (A53 reports)
         wmpd = w.cal.working_minutes_per_day

@@ -19,9 +19,14 @@ from govsim.model.meetings.state import (
     MeetingsState,
     Topic,
 )
+from govsim.model.routing import leader_work
 from govsim.rules.meetings import (
     eligible,
 )
+from govsim.rules.substitution import ItemNeeds
+
+TOPIC_NEEDS = ItemNeeds(decision=True, mayor_only=False, kind="topics")
+"""A48 confirmation and agreement, A49 sign-off: handed over under 补位 (K59)."""
 
 
 class TopicPipeline(MeetingsState):
@@ -130,10 +135,10 @@ class TopicPipeline(MeetingsState):
             log.add(env.now, case, act, code[actor])
         # A48 「按程序报送分管副市长确定，并报市长同意」
         vm = w.org.portfolio_owner[matter]
-        s, occ = yield from w.leaders[vm].work(priority, self.sample_confirm())
-        log.add(env.now, case, A.TOPIC_VM_CONFIRMED, code[vm], start=s, value=occ)
-        s, occ = yield from w.leaders[mayor].work(priority, self.sample_agree())
-        log.add(env.now, case, A.TOPIC_MAYOR_AGREED, code[mayor], start=s, value=occ)
+        yield from self._topic_step(case, A.TOPIC_VM_CONFIRMED, vm, priority, self.sample_confirm())
+        yield from self._topic_step(
+            case, A.TOPIC_MAYOR_AGREED, mayor, priority, self.sample_agree()
+        )
         # A49 「应于会前5个工作日报送市政府办公室运转，报分管副市长签批」
         log.add(
             env.now,
@@ -146,14 +151,26 @@ class TopicPipeline(MeetingsState):
         topic = Topic(case, matter, urgent, special, env.now, decided=decided)
         self.pending.append(topic)
         if not t.merge_vm_steps:  # AMB-41 default: two VM acts (K52)
-            s, occ = yield from w.leaders[vm].work(priority, self.sample_sign_off())
-            log.add(env.now, case, A.TOPIC_SIGNED_OFF, code[vm], start=s, value=occ)
+            yield from self._topic_step(
+                case, A.TOPIC_SIGNED_OFF, vm, priority, self.sample_sign_off()
+            )
         topic.ready = True
         if topic.urgent:
             self._maybe_adhoc()
             if self.cfg.executive.adhoc_max_wait_working_days > 0:
                 w.env.process(self._urgent_wait(topic))
         return topic
+
+    def _topic_step(
+        self, case: int, act: int, owner: str, priority: int, effort: float
+    ) -> Generator[Any, Any, None]:
+        """One leader's step on a topic (A48 confirmation and agreement, A49 sign-off): the
+        owner's, or while the owner is away the 补位 handler's (A6, A8; K59 ``scope.topics``),
+        handed back if not started when the owner returns (:mod:`govsim.model.routing`)."""
+        w, code = self.w, self.w.org.code
+        who, s, occ = yield from leader_work(w, owner, TOPIC_NEEDS, priority, effort)
+        on_behalf = code[owner] if who != owner else NONE
+        w.log.add(w.env.now, case, act, code[who], start=s, value=occ, on_behalf=on_behalf)
 
     def _urgent_wait(self, topic: Topic) -> Generator[Any, Any, None]:
         """K40 「急需研究的重要事项可以随时召开」: an urgent topic still on no agenda after
