@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import govsim.log.read as read
+import govsim.log.tables as tables
 from govsim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +105,7 @@ def test_a_started_event_at_time_zero_is_a_violation_not_a_crash(clean, tmp_path
 
 
 def test_a_log_with_too_many_rows_is_refused_before_it_is_read(clean, tmp_path, monkeypatch):
-    monkeypatch.setattr(read, "MAX_LOG_ROWS", 100)
+    monkeypatch.setattr(tables, "MAX_LOG_ROWS", 100)
 
     def no_read(*args: object, **kwargs: object) -> None:
         raise AssertionError("the log was read")

@@ -54,18 +54,22 @@ def _load_or_exit(
     point: str | None,
     replication: int | None,
     command: str,
-) -> LoadedLog:
-    from govsim.log.read import LogError, load_log
+    whole_run: bool = False,
+) -> list[LoadedLog]:
+    """The replications the options select (with ``whole_run``, all of them; else the first),
+    each read and validated; a bad log or scenario ends in one line and exit 2."""
+    from govsim.log.read import LogError, load_logs
     from govsim.scenario.load import ScenarioError
 
     try:
-        log = load_log(
+        logs = load_logs(
             source,
             scenario=scenario_file,
             variant=variant,
             point=point,
             replication=replication,
         )
+        chosen = list(logs) if whole_run else [next(logs)]
     except LogError as exc:
         click.echo(f"govsim {command}: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -73,9 +77,9 @@ def _load_or_exit(
         for line in exc.problems:
             click.echo(line, err=True)
         sys.exit(EXIT_BAD_INPUT)
-    for warning in log.warnings:
+    for warning in chosen[0].warnings:
         click.echo(f"govsim {command}: warning: {warning}", err=True)
-    return log
+    return chosen
 
 
 def _describe(log: LoadedLog) -> str:
@@ -124,13 +128,11 @@ def export(
     replication, or with --all every replication of a run, one file each."""
     from pathlib import Path
 
-    from govsim.cli_runs import export_name, replications
+    from govsim.cli_runs import export_name
 
-    selections = [(variant, point, replication)]
-    if whole_run:
-        selections = replications(source, variant, point, replication)
-    for v, p, r in selections:
-        log = _load_or_exit(source, scenario_file, v, p, r, "export")
+    for log in _load_or_exit(
+        source, scenario_file, variant, point, replication, "export", whole_run
+    ):
         target = out
         if whole_run:
             try:
@@ -188,12 +190,10 @@ def check(
     and the events involved, up to --max-violations; exits 1 if any.
     """
     from govsim.checks import audit
-    from govsim.cli_runs import Audited, replications, report_json, report_lines
+    from govsim.cli_runs import Audited, report_json, report_lines
 
-    audits = []
-    for v, p, r in replications(source, variant, point, replication):
-        log = _load_or_exit(source, scenario_file, v, p, r, "check")
-        audits.append(Audited(log, audit(log)))
+    logs = _load_or_exit(source, scenario_file, variant, point, replication, "check", True)
+    audits = [Audited(log, audit(log)) for log in logs]
     if fmt == "json":
         click.echo(report_json(audits, max_violations))
     else:

@@ -2,9 +2,9 @@
 
 A results folder (``govsim run --events all``; ``--events sample`` keeps replication 0 of
 each design point) or an events file may hold several replications, told apart by the columns
-``variant``, ``point`` and ``replication``. :func:`replications` lists those the options
-select (all of them when none is given); each is then loaded and checked or exported on its
-own, since invariants and exports work on one replication's log.
+``variant``, ``point`` and ``replication``. :func:`govsim.log.read.load_logs` reads the files
+once and yields those the options select (all of them when none is given); each is then
+checked or exported on its own, since invariants and exports work on one replication's log.
 
 ``check`` prints a grouped summary first — per invariant: how many violations, its article,
 in how many replications, the first few cases — then the details up to ``--max-violations``,
@@ -16,69 +16,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from govsim.checks.context import Violation
     from govsim.log.read import LoadedLog
 
-Selection = tuple[str | None, str | None, int | None]
 FIRST_CASES = 3
 MAX_LISTED_REPLICATIONS = 20
-
-
-def _events_path(source: Path) -> Path:
-    return source / "events.parquet" if source.is_dir() else source
-
-
-def _selection_frame(path: Path):  # type: ignore[no-untyped-def]
-    """Only the columns naming each row's design point and replication."""
-    import pandas as pd
-    import pyarrow.parquet as pq
-
-    from govsim.log.read import SELECTION_COLUMNS
-
-    if path.suffix.lower() in (".parquet", ".pq"):
-        present = [c for c in SELECTION_COLUMNS if c in pq.read_schema(path).names]
-        return pd.read_parquet(path, columns=present) if present else pd.DataFrame()
-    head = pd.read_csv(path, nrows=0, encoding="utf-8-sig")
-    present = [c for c in SELECTION_COLUMNS if c in head.columns]
-    if not present:
-        return pd.DataFrame()
-    return pd.read_csv(
-        path, usecols=present, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-    )
-
-
-def replications(
-    source: str, variant: str | None, point: str | None, rep: int | None
-) -> list[Selection]:
-    """Every (variant, point, replication) in the log matching the options, in file order.
-
-    A log without selection columns, or one that cannot be read here, yields the options
-    themselves: :func:`govsim.log.read.load_log` then reads it (and reports any problem)."""
-    try:
-        frame = _selection_frame(_events_path(Path(source)))
-    except Exception:  # a bad file is reported by load_log, one line
-        return [(variant, point, rep)]
-    if frame.empty or frame.columns.empty:
-        return [(variant, point, rep)]
-    keys = frame.drop_duplicates()
-    out: list[Selection] = []
-    for row in keys.itertuples(index=False):
-        d = row._asdict()
-        v = None if "variant" not in d else str(d["variant"])
-        p = None if "point" not in d else ("" if d["point"] is None else str(d["point"]))
-        r = None if "replication" not in d else int(float(d["replication"]))
-        if variant is not None and v is not None and v != variant:
-            continue
-        if point is not None and p is not None and p != point:
-            continue
-        if rep is not None and r is not None and r != rep:
-            continue
-        out.append((v, p, r))
-    return out or [(variant, point, rep)]
 
 
 @dataclass

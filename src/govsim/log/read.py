@@ -19,9 +19,7 @@ exporters read a loaded log and a simulated one alike.
 from __future__ import annotations
 
 import json
-import math
-import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +53,14 @@ from govsim.log.schema import (
     SPEC,
     activities,
 )
+from govsim.log.tables import (
+    drop_selection,
+    is_parquet,
+    read_table,
+    select_cases,
+    selections,
+    sibling_cases,
+)
 from govsim.scenario.expand import expand
 from govsim.scenario.load import load_scenario
 from govsim.scenario.models import Scenario
@@ -68,11 +74,10 @@ __all__ = [
     "LoadedLog",
     "LogError",
     "load_log",
+    "load_logs",
     "normalise",
 ]
 
-SELECTION_COLUMNS: tuple[str, ...] = ("variant", "point", "replication")
-"""Columns naming the design point and replication of each row in a results folder."""
 
 OBJECT_COLUMNS: dict[str, str] = {
     "countersign": "countersign",
@@ -263,73 +268,6 @@ def _check_activity_rules(fields: dict[str, object], loc: Locator) -> None:
 # -- reading files ------------------------------------------------------------------------------
 
 
-MAX_LOG_ROWS = 20_000_000
-"""Rows of a log file read at most (a simulated year of the default scenario is ~100,000
-events per replication): a highly compressed Parquet file can unfold into more rows than
-memory holds, so the row count in its footer is checked before anything is read."""
-MAX_CSV_BYTES = 4 * 1024**3
-"""Bytes of a CSV log file read at most (about the size of ``MAX_LOG_ROWS`` rows)."""
-
-
-def _is_parquet(path: Path) -> bool:
-    return path.suffix.lower() in (".parquet", ".pq")
-
-
-def _check_size(path: Path) -> None:
-    """A regular file within the size limits (a FIFO or device could block or never end)."""
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
-        raise LogError(f"{path}: not a regular file")
-    if _is_parquet(path):
-        import pyarrow.parquet as pq
-
-        try:
-            rows = pq.ParquetFile(path).metadata.num_rows
-        except (OSError, ValueError) as exc:
-            raise LogError(f"{path}: cannot read as Parquet: {_first_line(exc)}") from None
-        if rows > MAX_LOG_ROWS:
-            raise LogError(f"{path}: {rows:,} rows, more than a log may have ({MAX_LOG_ROWS:,})")
-    elif info.st_size > MAX_CSV_BYTES:
-        raise LogError(
-            f"{path}: {info.st_size:,} bytes, more than a log may have ({MAX_CSV_BYTES:,})"
-        )
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    """A Parquet file as is, or a CSV file with every cell as text (parsed per column later)."""
-    try:
-        _check_size(path)
-    except FileNotFoundError:
-        raise LogError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        if _is_parquet(path):
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LogError(f"{path}: no such file") from None
-    except pd.errors.EmptyDataError:
-        raise LogError(f"{path}: empty file (no header line)") from None
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        kind = "Parquet" if _is_parquet(path) else "CSV"
-        raise LogError(f"{path}: cannot read as {kind}: {_first_line(exc)}") from None
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def _sibling_cases(path: Path) -> Path | None:
-    """``…/events.parquet`` → ``…/cases.parquet`` (also ``x_events.csv`` → ``x_cases.csv``)."""
-    name = path.name
-    pos = name.rfind("events")
-    if pos < 0:
-        return None
-    candidate = path.with_name(name[:pos] + "cases" + name[pos + len("events") :])
-    return candidate if candidate.exists() else None
-
-
 def _find_scenario(manifest: dict[str, object], folder: Path) -> Path:
     """The scenario file a manifest names: as written, or relative to a parent of the folder."""
     named = manifest.get("scenario_file")
@@ -342,58 +280,6 @@ def _find_scenario(manifest: dict[str, object], folder: Path) -> Path:
             return candidate
     raise LogError(
         f"{folder}: scenario file {named} named in the manifest was not found; give --scenario FILE"
-    )
-
-
-def _select(
-    frame: pd.DataFrame,
-    where: str,
-    variant: str | None,
-    point: str | None,
-    replication: int | None,
-) -> tuple[np.ndarray, tuple[str | None, str | None, int | None]]:
-    """Rows of one replication: the first (in file order) matching the options."""
-    present = [c for c in SELECTION_COLUMNS if c in frame.columns]
-    if not present:
-        if replication is not None:
-            raise LogError(f"{where}: --replication given, but the log has no replication column")
-        return np.arange(len(frame)), (variant, point, None)
-    keys = pd.DataFrame(index=frame.index)
-    for c in present:
-        col = frame[c]
-        if c == "replication":
-            keys[c] = pd.to_numeric(col.astype(object), errors="coerce")
-        else:
-            keys[c] = col.astype(object).where(col.notna(), "").map(str)
-    groups = keys.drop_duplicates()
-    chosen = groups
-    if variant is not None and "variant" in present:
-        chosen = chosen.loc[chosen["variant"] == variant]
-    if point is not None and "point" in present:
-        chosen = chosen.loc[chosen["point"] == point]
-    if replication is not None and "replication" in present:
-        chosen = chosen.loc[chosen["replication"] == replication]
-    if chosen.empty:
-        held = ", ".join(
-            "/".join(str(v) for v in row if v != "") for row in groups.itertuples(index=False)
-        )
-        wanted = ", ".join(
-            f"--{k} {v}"
-            for k, v in (("variant", variant), ("point", point), ("replication", replication))
-            if v is not None
-        )
-        if len(held) > 200:
-            held = held[:200] + "…"
-        raise LogError(f"{where}: no replication matches {wanted}; the log holds {held}")
-    first = chosen.iloc[0]
-    mask = np.ones(len(frame), dtype=bool)
-    for c in present:
-        mask &= (keys[c] == first[c]).to_numpy()
-    rep = first.get("replication")
-    return np.flatnonzero(mask), (
-        str(first["variant"]) if "variant" in present else variant,
-        str(first["point"]) if "point" in present else point,
-        int(rep) if rep is not None and not math.isnan(rep) else None,
     )
 
 
@@ -432,26 +318,55 @@ def load_log(
     narrowed to the first one matching the options. Raises :class:`LogError` (one line) or
     :class:`govsim.scenario.load.ScenarioError` (a bad scenario file).
     """
+    return next(
+        load_logs(source, scenario=scenario, variant=variant, point=point, replication=replication)
+    )
+
+
+def load_logs(
+    source: str | Path,
+    *,
+    scenario: str | Path | None = None,
+    variant: str | None = None,
+    point: str | None = None,
+    replication: int | None = None,
+) -> Iterator[LoadedLog]:
+    """Every replication of a log that matches the options, in file order, each read,
+    selected and validated as :func:`load_log` does — the files are read once, so a whole
+    run costs one read however many replications it holds."""
     files = _locate(Path(source), scenario)
     sc = load_scenario(files.scenario)
-    raw_events = _read_table(files.events)
+    raw_events = read_table(files.events)
     cases_path = files.cases
     if cases_path is None and "sender" not in raw_events.columns:
-        cases_path = _sibling_cases(files.events)  # else the case attributes are on the rows
-    raw_cases = _read_table(cases_path) if cases_path is not None else None
+        cases_path = sibling_cases(files.events)  # else the case attributes are on the rows
+    raw_cases = read_table(cases_path) if cases_path is not None else None
     where = str(files.events)
-    ev_rows, (variant_sel, point_sel, rep_sel) = _select(
-        raw_events, where, variant, point, replication
-    )
+    for ev_rows, selection in selections(raw_events, where, variant, point, replication):
+        yield _loaded(files, sc, raw_events, raw_cases, cases_path, ev_rows, selection)
+
+
+def _loaded(
+    files: _Files,
+    sc: Scenario,
+    raw_events: pd.DataFrame,
+    raw_cases: pd.DataFrame | None,
+    cases_path: Path | None,
+    ev_rows: np.ndarray,
+    selection: tuple[str | None, str | None, int | None],
+) -> LoadedLog:
+    """One replication's rows of the tables, normalised against its design point."""
+    variant_sel, point_sel, rep_sel = selection
+    where = str(files.events)
     case_rows = None
     if raw_cases is not None:
-        case_rows = _select_cases(raw_cases, str(cases_path), variant_sel, point_sel, rep_sel)
+        case_rows = select_cases(raw_cases, str(cases_path), variant_sel, point_sel, rep_sel)
     design = _design_point(sc, variant_sel, point_sel)
     org, cal = Organisation.from_scenario(design), build_calendar(design)
-    csv = not _is_parquet(files.events)
+    csv = not is_parquet(files.events)
     events, cases, labels = normalise(
-        _drop_selection(raw_events.iloc[ev_rows]),
-        None if raw_cases is None else _drop_selection(raw_cases.iloc[case_rows]),
+        drop_selection(raw_events.iloc[ev_rows]),
+        None if raw_cases is None else drop_selection(raw_cases.iloc[case_rows]),
         org,
         cal,
         source=where,
@@ -535,25 +450,3 @@ def _changed_since_run(scenario: Path, manifest: dict[str, object]) -> list[str]
                 "manifest's); checking against the file as it is now"
             )
     return changed
-
-
-def _select_cases(
-    raw: pd.DataFrame, where: str, variant: str | None, point: str | None, rep: int | None
-) -> np.ndarray:
-    """Rows of the cases file of the selected replication (all rows if it names none)."""
-    present = [c for c in SELECTION_COLUMNS if c in raw.columns]
-    if not present:
-        return np.arange(len(raw))
-    rows, _ = _select(
-        raw,
-        where,
-        variant if "variant" in present else None,
-        point if "point" in present else None,
-        rep if "replication" in present else None,
-    )
-    return rows
-
-
-def _drop_selection(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows without the columns naming their design point and replication."""
-    return frame.drop(columns=[c for c in SELECTION_COLUMNS if c in frame.columns])
