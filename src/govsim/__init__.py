@@ -4,7 +4,7 @@ The model follows the 济宁市人民政府工作规则 (2022); ``docs/`` descri
 article by article. The public Python API (:mod:`govsim.api`) is available from the package
 itself — ``govsim.load_scenario``, ``simulate``, ``run``, ``load_results``, ``load_log``,
 ``check``, ``export_log``, ``summary_table``, ``paired_differences``, ``build_report``,
-``work_calendar`` — with :mod:`govsim.plots` for figures; it is imported on first use, so
+``work_calendar``, ``compare_logs`` — with :mod:`govsim.plots` for figures; it is imported on first use, so
 ``import govsim`` stays light.
 """
 
@@ -16,6 +16,7 @@ __all__ = [
     "__version__",
     "build_report",
     "check",
+    "compare_logs",
     "design_points",
     "export_log",
     "headline_table",

@@ -255,3 +255,28 @@ def build_report(results_dir: str | Path) -> Report:
     from govsim.report import build_report as _build
 
     return _build(results_dir)
+
+
+def _events_of(log: Simulation | LoadedLog | str | Path, **selection: Any) -> pd.DataFrame:
+    if isinstance(log, Simulation):
+        return log.events
+    return (load_log(log, **selection) if isinstance(log, str | Path) else log).events
+
+
+def compare_logs(
+    a: Simulation | LoadedLog | str | Path,
+    b: Simulation | LoadedLog | str | Path,
+    *,
+    floor: Scenario | str | Path | None = None,
+    **selection: Any,
+) -> pd.DataFrame:
+    """Distances between two event logs per case type — cycle times (Wasserstein, KS),
+    weekly arrivals, activity frequencies, directly-follows orderings — as ``govsim compare``
+    prints them; with ``floor`` (a scenario), also the same distances between two of its
+    replications (the noise floor) and each distance's ratio to it. ``selection``
+    (``scenario``, …) reads logs given as paths (:func:`load_log`)."""
+    from govsim.fit import compare_frames
+    from govsim.fit.floor import floor_logs
+
+    pair = None if floor is None else floor_logs(_scenario(floor))
+    return compare_frames(_events_of(a, **selection), _events_of(b, **selection), pair)
