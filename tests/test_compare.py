@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from factory import short_default_scenario
 from govsim.cli import main
 from govsim.fit import compare_frames, log_distances
 from govsim.fit.distances import cycle_times, directly_follows
@@ -102,16 +103,12 @@ def test_floor_and_ratio() -> None:
 
 # -- the command --------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A short run of the tiny test scenario with its events, two replications."""
     base = tmp_path_factory.mktemp("compare")
-    text = (ROOT / "scenarios" / "jining.toml").read_text(encoding="utf-8")
-    scenario = base / "short.toml"
-    scenario.write_text(text.replace("horizon_days = 365", "horizon_days = 30"), encoding="utf-8")
+    scenario = short_default_scenario(base, 30)
     out = base / "results"
     result = CliRunner().invoke(main, [
         "run", str(scenario), "--reps", "2", "--out", str(out), "--workers", "1",

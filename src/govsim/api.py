@@ -280,3 +280,32 @@ def compare_logs(
 
     pair = None if floor is None else floor_logs(_scenario(floor))
     return compare_frames(_events_of(a, **selection), _events_of(b, **selection), pair)
+
+
+def fit_log(
+    log: Simulation | LoadedLog | str | Path,
+    base: str | Path,
+    out: str | Path,
+    *,
+    compare: bool = True,
+    **selection: Any,
+) -> Any:
+    """Fit a scenario to an event log, as ``govsim fit``: arrival rates per sender and kind
+    with monthly seasonality, routing and outcome shares, efforts in working time; writes
+    the scenario to ``out`` over the ``base`` file and returns a
+    :class:`govsim.fit.scenario_fit.FitOutcome` (``estimates()``, ``fit.kept``, ``path``,
+    ``scenario``, and with ``compare`` the ``distances`` of a replication of the fitted
+    scenario from the log against the noise floor). A log given as a path is read with
+    ``base`` as its scenario unless ``selection`` names another."""
+    from govsim.fit.order import require_time_order
+    from govsim.fit.scenario_fit import fit_frames
+
+    if isinstance(log, str | Path):
+        log = load_log(log, **{"scenario": base, **selection})
+    if not isinstance(log, Simulation):
+        require_time_order(log)
+    cal = log.calendar if isinstance(log, Simulation) else log.cal
+    source = "<simulation>" if isinstance(log, Simulation) else log.source
+    return fit_frames(
+        log.events, log.cases, cal, log.scenario, base, out, source=source, compare=compare
+    )

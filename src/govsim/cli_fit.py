@@ -8,6 +8,7 @@ with ``--scenario``). A malformed log or scenario prints one line and exits with
 from __future__ import annotations
 
 import math
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -17,7 +18,14 @@ from govsim.cli_logs import EXIT_BAD_INPUT, _describe, _load_or_exit
 if TYPE_CHECKING:
     import pandas as pd
 
+    from govsim.fit.scenario_fit import FitOutcome
     from govsim.scenario.models import Scenario
+
+
+def _log_selection(func):  # type: ignore[no-untyped-def]
+    """``--variant`` and ``--replication`` of the log to read."""
+    func = click.option("--replication", type=click.IntRange(min=0), help="Replication.")(func)
+    return click.option("--variant", metavar="NAME", help="Variant (default: the first).")(func)
 
 
 def _number(x: float) -> str:
@@ -96,4 +104,79 @@ def compare(
     _echo_distances(compare_frames(a.events, b.events, floor))
 
 
-__all__ = ["EXIT_BAD_INPUT", "compare", "distance_lines"]
+def estimate_lines(outcome: FitOutcome) -> list[str]:
+    """The fitted numbers, one a line, at most 80 characters (rates summed by kind)."""
+    lines = [f"{'parameter':<38} {'estimate':>10} {'95% interval':>21} {'n':>7}"]
+    for e in outcome.fit.table():
+        if e.key.startswith("departments."):
+            continue
+        interval = f"[{e.low:.4g}, {e.high:.4g}]"
+        lines.append(f"{e.key:<38.38} {e.value:>10.4g} {interval:>21} {e.n:>7}")
+    n_units = len({unit for unit, _ in outcome.fit.rates})
+    if n_units:
+        lines.append(
+            f"rates per sender and kind: {n_units} units, written in the departments array"
+        )
+    return lines
+
+
+@click.command()
+@click.argument("log", metavar="LOG")
+@click.option(
+    "--scenario",
+    "scenario_file",
+    metavar="BASE",
+    required=True,
+    help="The base scenario: reads the log, and gives every value the log cannot.",
+)
+@click.option("--out", metavar="FITTED", required=True, help="Scenario file to write.")
+@click.option("--no-compare", is_flag=True, help="Do not simulate the fitted scenario.")
+@_log_selection
+def fit(
+    log: str,
+    scenario_file: str,
+    out: str,
+    no_compare: bool,
+    variant: str | None,
+    replication: int | None,
+) -> None:
+    """Fit a scenario to an event log: arrival rates per sender and kind with monthly
+    seasonality, routing and outcome shares, and efforts in working time (maximum
+    likelihood, family by AIC, censored work counted), each with its interval; write it
+    over BASE, and compare a replication of it with the log against the noise floor."""
+    from govsim.fit.order import require_time_order
+    from govsim.fit.scenario_fit import fit_frames
+    from govsim.log.read import LogError
+    from govsim.scenario.load import ScenarioError
+
+    loaded = _load_or_exit(log, scenario_file, variant, None, replication, "fit")
+    try:
+        require_time_order(loaded)
+    except LogError as exc:
+        click.echo(f"govsim fit: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"fitting {_describe(loaded)}")
+    try:
+        outcome = fit_frames(
+            loaded.events, loaded.cases, loaded.cal, loaded.scenario, scenario_file, out,
+            source=loaded.source, compare=not no_compare,
+        )  # fmt: skip
+    except OSError as exc:
+        click.echo(f"govsim fit: {out}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            click.echo(f"govsim fit: the fitted scenario does not validate: {line}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    for line in estimate_lines(outcome):
+        click.echo(line)
+    click.echo("kept from the base (not estimated):")
+    for item in outcome.fit.kept:
+        click.echo(f"  {item}")
+    if outcome.distances is not None:
+        click.echo("a replication of the fitted scenario against the log:")
+        _echo_distances(outcome.distances)
+    click.echo(f"written: {outcome.path}")
+
+
+__all__ = ["EXIT_BAD_INPUT", "compare", "distance_lines", "estimate_lines", "fit"]

@@ -1,0 +1,157 @@
+"""``govsim fit``: maximum-likelihood efforts with censoring, exact intervals, the fitted
+file (validates, every value commented, the rest kept from the base), and bad logs (one
+line, exit code 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import govsim
+from factory import short_default_scenario
+from govsim.cli import main
+from govsim.fit.families import fit_duration
+from govsim.fit.fitting import clopper_pearson, garwood
+from govsim.fit.order import first_out_of_order
+
+
+def _lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.ndarray:
+    s2 = np.log1p(cv**2)
+    return rng.lognormal(np.log(mean) - s2 / 2, np.sqrt(s2), n)
+
+
+def test_censored_work_is_counted_not_dropped() -> None:
+    # Work open at the log's end took at least as long as it has run: with a quarter of the
+    # sample cut at 100 minutes, the mean of what finished is far below the whole sample's,
+    # while the censored likelihood's interval holds the fit of the whole sample.
+    x = _lognormal(np.random.default_rng(7), 80.0, 0.6, 3000)
+    whole = fit_duration(x)
+    cut = 100.0
+    fitted = fit_duration(x[x < cut], np.full(int((x >= cut).sum()), cut))
+    assert whole is not None and fitted is not None and fitted.n_censored > 500
+    assert x[x < cut].mean() < 65
+    assert fitted.family == "lognormal"
+    assert fitted.mean_ci[0] < whole.mean < fitted.mean_ci[1]
+    assert fitted.cv_ci is not None and fitted.cv_ci[0] < whole.cv < fitted.cv_ci[1]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("family", ["exponential", "gamma", "lognormal"])
+def test_the_information_criterion_finds_the_family(family: str) -> None:
+    rng = np.random.default_rng(3)
+    draw = {
+        "exponential": lambda: rng.exponential(30.0, 3000),
+        "gamma": lambda: rng.gamma(4.0, 7.5, 3000),  # mean 30, cv 0.5
+        "lognormal": lambda: _lognormal(rng, 30.0, 0.5, 3000),
+    }[family]
+    fitted = fit_duration(draw())
+    assert fitted is not None and fitted.family == family
+    assert fitted.mean_ci[0] < 30.0 < fitted.mean_ci[1]
+    assert fitted.criteria().startswith(f"AIC: {family}; ")
+
+
+def test_too_little_or_no_variation_is_not_fitted() -> None:
+    assert fit_duration(np.array([5.0])) is None
+    assert fit_duration(np.full(50, 30.0)) is None  # a fixed duration
+
+
+def test_exact_intervals_by_hand() -> None:
+    # Clopper-Pearson 0/10: upper 1 - 0.025^(1/10) = 0.3085; Garwood 0: upper -ln(0.025).
+    assert clopper_pearson(0, 10) == pytest.approx((0.0, 0.30850), abs=1e-5)
+    assert clopper_pearson(10, 10)[1] == 1.0
+    low, high = garwood(np.array([0, 10]))
+    assert high[0] == pytest.approx(3.68888, abs=1e-5)
+    assert (low[1], high[1]) == pytest.approx((4.79539, 18.39036), abs=1e-4)
+
+
+def test_out_of_order_position() -> None:
+    frame = pd.DataFrame({"case": [0, 1, 0, 1], "time": [5.0, 1.0, 6.0, 0.5]})
+    assert first_out_of_order(frame) == 3
+    assert first_out_of_order(frame.iloc[:3]) is None
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def short(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Sixty days of the default scenario, its log exported as CSV."""
+    base = tmp_path_factory.mktemp("fit")
+    scenario = short_default_scenario(base, 60)
+    sim = govsim.simulate(scenario)
+    csv = govsim.export_log(sim, base / "log.csv", format="csv")
+    return {"scenario": scenario, "csv": csv, "base": base}
+
+
+def _fit(short: dict[str, Path], log: Path, out: Path, *extra: str):
+    args = ["fit", str(log), "--scenario", str(short["scenario"]), "--out", str(out), *extra]
+    return CliRunner().invoke(main, args)
+
+
+def test_fit_writes_a_commented_scenario_that_validates(short: dict[str, Path]) -> None:
+    out = short["base"] / "fitted" / "fitted.toml"
+    out.parent.mkdir()
+    result = _fit(short, short["csv"], out, "--no-compare")
+    assert result.exit_code == 0, result.output
+    fitted = govsim.load_scenario(out)
+    base = govsim.load_scenario(short["scenario"])
+    # kept from the base: what the log cannot tell, e.g. capacity and the countersign rules
+    assert fitted.general_office.reviewers == base.general_office.reviewers
+    assert fitted.countersign == base.countersign
+    assert fitted.scenario.name == "jining-fitted"
+    assert "kept from the base" in result.stdout and "[countersign]" in result.stdout
+    text = out.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        skip = ("#", "base", "name", "departments", "seasonality")
+        if " = " in line and not line.startswith(skip):
+            assert "# n=" in line or "request n=" in line, line
+    table = result.stdout.split("kept from the base")[0].splitlines()[1:]
+    assert max(len(line) for line in table) <= 80
+    assert fitted.general_office.review.dist in ("exponential", "lognormal", "gamma")
+
+
+def test_fit_api_compares_against_the_noise_floor(short: dict[str, Path]) -> None:
+    outcome = govsim.fit_log(short["csv"], short["scenario"], short["base"] / "api.toml")
+    d = outcome.distances
+    assert set(d["case_type"]) >= {"request", "report"}
+    assert d["floor"].notna().any()
+    keys = set(outcome.estimates()["key"])
+    assert {"load.p_major", "general_office.review.mean_minutes"} <= keys
+
+
+def _tamper(short: dict[str, Path], change) -> Path:
+    frame = pd.read_csv(short["csv"], dtype=str, keep_default_na=False)
+    path = short["base"] / "bad.csv"
+    change(frame).to_csv(path, index=False)
+    return path
+
+
+def _swap_times(frame: pd.DataFrame) -> pd.DataFrame:
+    case = frame["case"].iloc[0]
+    rows = frame.index[frame["case"] == case][[0, -1]]
+    for col in ("time", "timestamp"):
+        frame.loc[rows, col] = frame.loc[rows[::-1], col].to_numpy()
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns=["activity"]), "missing column 'activity'"),
+        (
+            lambda f: f.assign(activity=f["activity"].where(f.index != 3, "doc.lost")),
+            "is not a known activity",
+        ),
+        (_swap_times, "timestamps out of order"),
+    ],
+    ids=["missing-column", "unknown-activity", "out-of-order"],
+)
+def test_bad_logs_give_one_line_and_exit_2(short: dict[str, Path], change, message: str) -> None:
+    result = _fit(short, _tamper(short, change), short["base"] / "never.toml", "--no-compare")
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (short["base"] / "never.toml").exists()
