@@ -1,29 +1,32 @@
-"""The fitted scenario as a TOML file: the base's file, with the fitted values over it.
+"""The fitted scenario as a TOML file: the base scenario, complete, with the fitted values.
 
-The file names the base scenario (``[scenario] base``), so everything the fit did not
-estimate stays exactly as the base has it (tables merge key by key); it sets only what was
-fitted, each value followed by a comment with its sample size and interval. Units (the
-``departments`` array) are written in full, since an array replaces the base's. The text is
-written here rather than by a TOML library because a library would not keep a comment on
-every value of an array.
+The file is the base's data (with its own ``base`` files already merged in, so it stands
+alone) in which every fitted value is replaced and followed by a comment with its sample
+size and interval; everything the fit did not estimate is copied as the base has it. A
+complete file rather than one inheriting from the base: a child's tables merge key by key
+into the base's, so a fitted ``lognormal`` effort over a base ``triangular`` one would keep
+the base's ``low_…`` keys. The text is written here rather than by a TOML library because a
+library would not keep a comment on each element of an array (units, months).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import math
 from typing import Any
 
 from govsim.core.distributions import unit_minutes
+from govsim.fit.families import FittedDuration
 from govsim.fit.fitting import MONTHS, Fit
 from govsim.scenario.models import Scenario
 
-__all__ = ["fitted_toml", "toml_value"]
+__all__ = ["fitted_toml", "scenario_text", "toml_value"]
 
 
 def toml_value(value: Any) -> str:
-    """A TOML literal: string, bool, number, date, array or inline table."""
+    """A TOML literal on one line: string, bool, number, date, array or inline table."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -45,14 +48,16 @@ def toml_value(value: Any) -> str:
 def _float(x: float) -> str:
     if not math.isfinite(x):
         raise ValueError(f"cannot write {x} in a scenario")
-    return f"{x:.6g}" if "e" not in f"{x:.6g}" else repr(x)
+    text = repr(float(x))
+    return text if ("." in text or "e" in text) else text + ".0"
 
 
 def _key(k: str) -> str:
-    return k if k.replace("_", "").replace("-", "").isalnum() and k.isascii() else json.dumps(k)
+    bare = k.replace("_", "").replace("-", "").isalnum() and k.isascii()
+    return k if bare else json.dumps(k)
 
 
-def _duration(unit: str, fitted: Any, k: float) -> dict[str, Any]:
+def _duration(unit: str, fitted: FittedDuration, k: float) -> dict[str, Any]:
     """The fitted distribution as a scenario table in ``unit`` (``k`` minutes each)."""
     table: dict[str, Any] = {"dist": fitted.family, f"mean_{unit}": round(fitted.mean / k, 6)}
     if fitted.cv is not None:
@@ -60,84 +65,120 @@ def _duration(unit: str, fitted: Any, k: float) -> dict[str, Any]:
     return table
 
 
-def _by_key(fit: Fit) -> dict[str, Any]:
-    return {e.key: e for e in fit.estimates}
+def _duration_note(fit: Fit, key: str, unit: str, k: float) -> str:
+    fitted = fit.durations[key]
+    est = {e.key: e for e in fit.estimates}
+    mean, cv = est[f"{key}.mean_minutes"], est.get(f"{key}.cv")
+    note = f"n={fitted.n} ({fitted.n_censored} censored), {fitted.criteria()}; 95% CI"
+    note += f" mean [{mean.low / k:.4g}, {mean.high / k:.4g}] {unit}"
+    note += f", cv [{cv.low:.3g}, {cv.high:.3g}]" if cv is not None else ""
+    return note + " (Wald)"
 
 
-def _section_lines(fit: Fit, sc: Scenario, wmpd: float) -> dict[str, list[str]]:
-    """``section → lines`` of the shares and efforts, each with its comment."""
-    est = _by_key(fit)
-    out: dict[str, list[str]] = {}
+def _apply(fit: Fit, raw: dict[str, Any], sc: Scenario, wmpd: float) -> dict[str, str]:
+    """Put the fitted shares and efforts into ``raw``; returns ``dotted key → comment``."""
+    notes: dict[str, str] = {}
     for e in fit.estimates:
         section, name = e.key.split(".", 1)
-        if "." in name:  # an effort's mean or cv: written once, as its distribution
-            continue
-        out.setdefault(section, []).append(f"{name} = {_float(round(e.value, 5))}  # {e.comment()}")
-    for key, fitted in fit.durations.items():
+        if "." not in name:
+            raw.setdefault(section, {})[name] = round(e.value, 5)
+            notes[e.key] = e.comment()
+    for key in fit.durations:
         section, name = key.split(".")
         base = getattr(getattr(sc, section), name)
-        mean = est[f"{key}.mean_minutes"]
-        cv = est.get(f"{key}.cv")
         unit = base.unit if base is not None else "minutes"
         k = unit_minutes(unit, wmpd)
-        note = f"n={fitted.n} ({fitted.n_censored} censored), {fitted.criteria()}; 95% CI"
-        note += f" mean [{mean.low / k:.4g}, {mean.high / k:.4g}] {unit}"
-        note += f", cv [{cv.low:.3g}, {cv.high:.3g}]" if cv is not None else ""
-        table = toml_value(_duration(unit, fitted, k))
-        out.setdefault(section, []).append(f"{name} = {table}  # {note} (Wald)")
-    return out
+        raw.setdefault(section, {})[name] = _duration(unit, fit.durations[key], k)
+        notes[key] = _duration_note(fit, key, unit, k)
+    return notes
 
 
-def _seasonality_lines(fit: Fit, sc: Scenario) -> list[str]:
-    base = sc.load.seasonality or [1.0] * 12
-    lines = ["seasonality = ["]
+def _seasonality(fit: Fit, raw: dict[str, Any], sc: Scenario) -> list[str]:
+    """The fitted seasonality into ``raw``; its lines, one month each."""
+    base = list(sc.load.seasonality or [1.0] * 12)
+    values, lines = [], ["seasonality = ["]
     for m, e in enumerate(fit.seasonality):
-        if e is None:
-            lines.append(f"  {_float(base[m])},  # {MONTHS[m]}: not in the log, kept from the base")
-        else:
-            lines.append(f"  {_float(round(e.value, 4))},  # {MONTHS[m]}: {e.comment()}")
+        value = base[m] if e is None else round(e.value, 4)
+        note = "not in the log, kept from the base" if e is None else e.comment()
+        values.append(value)
+        lines.append(f"  {_float(value)},  # {MONTHS[m]}: {note}")
+    raw.setdefault("load", {})["seasonality"] = values
     return [*lines, "]"]
 
 
-def _department_lines(fit: Fit, sc: Scenario) -> list[str]:
-    """Every unit with its fitted rates (before ``load.scale`` and ``portfolio_scale``)."""
-    raw = {d["id"]: d for d in getattr(sc, "_raw", {}).get("departments", [])}
+def _departments(fit: Fit, raw: dict[str, Any], sc: Scenario) -> list[str]:
+    """Each unit's fitted rates (before ``load.scale`` and ``portfolio_scale``) into
+    ``raw``; the array's lines, one unit each with its counts and intervals."""
     owner = {dept: ld.id for ld in sc.leaders for dept in ld.portfolio}
+    entries = {d["id"]: d for d in raw.get("departments", [])}
     lines = ["departments = ["]
     for d in sc.departments:
-        entry = dict(raw.get(d.id, {"id": d.id, "name": d.name, "kind": d.kind}))
+        entry = entries.setdefault(d.id, {"id": d.id, "name": d.name, "kind": d.kind})
         factor = sc.load.scale * sc.load.portfolio_scale.get(owner.get(d.id, ""), 1.0)
         notes = []
         for kind in ("request", "report"):
             e = fit.rates.get((d.id, kind))
-            if e is None or factor <= 0:
-                continue
-            entry[f"{kind}_per_week"] = round(e.value / factor, 4)
-            notes.append(f"{kind} n={e.n} [{e.low:.3g}, {e.high:.3g}]")
+            if e is not None and factor > 0:
+                entry[f"{kind}_per_week"] = round(e.value / factor, 4)
+                notes.append(f"{kind} n={e.n} [{e.low:.3g}, {e.high:.3g}]")
         comment = f"  # {'; '.join(notes)}" if notes else ""
         lines.append(f"  {toml_value(entry)},{comment}")
     return [*lines, "]"]
 
 
+def _array_lines(name: str, items: list[Any]) -> list[str]:
+    return [f"{name} = [", *(f"  {toml_value(v)}," for v in items), "]"]
+
+
+def _render(raw: dict[str, Any], notes: dict[str, str], special: dict[str, list[str]]) -> list[str]:
+    """Top-level values first (TOML wants them before the first table), then one table per
+    section; ``special`` holds ready lines for some keys (``load.seasonality`` …)."""
+    lines: list[str] = []
+    for key, value in raw.items():
+        if key in special:
+            lines += special[key]
+        elif isinstance(value, list):
+            lines += _array_lines(key, value)
+        elif not isinstance(value, dict):
+            lines.append(f"{_key(key)} = {toml_value(value)}")
+    for section, table in raw.items():
+        if not isinstance(table, dict):
+            continue
+        lines += ["", f"[{_key(section)}]"]
+        for key, value in table.items():
+            dotted = f"{section}.{key}"
+            if dotted in special:
+                lines += special[dotted]
+                continue
+            note = f"  # {notes[dotted]}" if dotted in notes else ""
+            lines.append(f"{_key(key)} = {toml_value(value)}{note}")
+    return lines
+
+
+def scenario_text(raw: dict[str, Any]) -> str:
+    """A scenario's data (as parsed from TOML, e.g. :attr:`Scenario.raw`) as TOML text."""
+    return "\n".join(_render(raw, {}, {})) + "\n"
+
+
 def fitted_toml(fit: Fit, sc: Scenario, wmpd: float, base: str, source: str, name: str) -> str:
-    """The fitted scenario's text over ``sc``, the base scenario (baseline) as loaded from
-    its file: ``base`` is that file's path as the fitted file names it (relative to the
-    fitted file's folder); ``wmpd`` the working minutes per working day of the calendar."""
-    lines = [
-        f"# Fitted by govsim fit from {source}, over the base scenario {base}.",
-        "# Every fitted value is followed by its sample size and 95% interval; rates are",
-        "# per working week before load.scale and load.portfolio_scale (exact Poisson",
-        "# intervals), shares have exact binomial intervals, efforts Wald intervals.",
+    """The fitted scenario's text: ``sc`` is the base scenario (its baseline) as loaded from
+    the file ``base``; ``wmpd`` the working minutes per working day of its calendar."""
+    raw = copy.deepcopy(sc.raw)
+    raw.setdefault("scenario", {}).pop("base", None)
+    raw["scenario"]["name"] = name
+    notes = _apply(fit, raw, sc, wmpd)
+    special: dict[str, list[str]] = {}
+    if fit.seasonality:
+        special["load.seasonality"] = _seasonality(fit, raw, sc)
+    if fit.rates:
+        special["departments"] = _departments(fit, raw, sc)
+    header = [
+        f"# Fitted by govsim fit from {source}; every other value is copied from {base}.",
+        "# Each fitted value is followed by its sample size and 95% interval: rates per",
+        "# working week before load.scale and load.portfolio_scale (exact Poisson), shares",
+        "# (exact binomial), efforts (Wald, maximum likelihood, family by AIC).",
         "# Kept from the base (not estimated from this log):",
         *(f"#   {item}" for item in fit.kept),
         "",
     ]
-    if fit.rates:
-        lines += [*_department_lines(fit, sc), ""]
-    lines += ["[scenario]", f"base = {toml_value(base)}", f"name = {toml_value(name)}", ""]
-    sections = _section_lines(fit, sc, wmpd)
-    if fit.seasonality:
-        sections.setdefault("load", [])[:0] = _seasonality_lines(fit, sc)
-    for section, body in sections.items():
-        lines += [f"[{section}]", *body, ""]
-    return "\n".join(lines)
+    return "\n".join([*header, *_render(raw, notes, special)]) + "\n"
