@@ -104,10 +104,15 @@ def test_fit_writes_a_commented_scenario_that_validates(short: dict[str, Path]) 
     assert fitted.scenario.name == "jining-fitted"
     assert "kept from the base" in result.stdout and "[countersign]" in result.stdout
     text = out.read_text(encoding="utf-8")
-    for line in text.splitlines():
-        skip = ("#", "base", "name", "departments", "seasonality")
-        if " = " in line and not line.startswith(skip):
-            assert "# n=" in line or "request n=" in line, line
+    fitted_names = ("p_major", "p_poor_quality", "p_request", "p_report", "p_urgent", "review",
+                    "transfer", "approve", "read", "reply", "urgent_reply")  # fmt: skip
+    commented = [line for line in text.splitlines() if line.split(" = ")[0] in fitted_names]
+    # (the same names in other tables — [drafts] p_urgent, [legality] review — are not fitted)
+    assert sum("# n=" in line for line in commented) == len(fitted_names)
+    units = [line for line in text.splitlines() if line.startswith('  { id = "')]
+    assert len(units) == len(base.departments)
+    assert all("# request n=" in line and "; report n=" in line for line in units)
+    assert sum("(Garwood)" in line for line in text.splitlines()) == 2  # January, February
     table = result.stdout.split("kept from the base")[0].splitlines()[1:]
     assert max(len(line) for line in table) <= 80
     assert fitted.general_office.review.dist in ("exponential", "lognormal", "gamma")

@@ -128,7 +128,11 @@ def test_round_trip_intervals_hold_the_truth(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [11, 12, 13, 14])
-def test_round_trip_over_generated_scenarios(tmp_path: Path, seed: int) -> None:
+def test_round_trip_over_generated_scenarios(
+    tmp_path: Path, seed: int, request: pytest.FixtureRequest
+) -> None:
+    if "slow" not in (request.config.getoption("-m") or ""):
+        pytest.skip("long run: select it with pytest -m slow")
     share, missed, outcome = round_trip(tmp_path, seed=seed, days=365, compare=True)
     assert share >= COVERAGE_TOLERANCE, missed
     d = outcome.distances
