@@ -109,7 +109,7 @@ def test_fit_writes_a_commented_scenario_that_validates(short: dict[str, Path]) 
     commented = [line for line in text.splitlines() if line.split(" = ")[0] in fitted_names]
     # (the same names in other tables — [drafts] p_urgent, [legality] review — are not fitted)
     assert sum("# n=" in line for line in commented) == len(fitted_names)
-    units = [line for line in text.splitlines() if line.startswith('  { id = "')]
+    units = [line for line in text.splitlines() if "request_per_week = " in line]
     assert len(units) == len(base.departments)
     assert all("# request n=" in line and "; report n=" in line for line in units)
     assert sum("(Garwood)" in line for line in text.splitlines()) == 2  # January, February
