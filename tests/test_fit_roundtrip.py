@@ -23,6 +23,7 @@ import pytest
 
 import govsim
 from govsim.core.distributions import unit_minutes
+from govsim.fit.estimate import SHARES
 from govsim.fit.fitting import MONTHS
 from govsim.fit.write import scenario_text
 from govsim.model.arrivals import unit_rates
@@ -60,6 +61,8 @@ def generated(seed: int, days: int) -> dict[str, dict[str, Any]]:
             "p_request": u(0.2, 0.7), "p_report": u(0.02, 0.2), "p_urgent": u(0.1, 0.4),
             "reply": _effort(rng, "days", 3, 8), "urgent_reply": _effort(rng, "days", 1, 2),
         },
+        "intake": {"p_dept_scope": u(0.0, 0.05), "p_unsigned": u(0.0, 0.05)},
+        "countersign": {"p_cross_dept_request": u(0.2, 0.6), "p_object": u(0.05, 0.3)},
         "general_office": {
             "review": _effort(rng, "hours", 0.5, 2.0), "transfer": _effort(rng, "hours", 0.2, 1),
         },
@@ -83,10 +86,11 @@ def write_scenario(folder: Path, overrides: dict[str, dict[str, Any]]) -> Path:
 def truth(sc: Scenario, wmpd: float) -> dict[str, float]:
     """The true value of every parameter ``govsim fit`` estimates, by its key."""
     out: dict[str, float] = {}
-    for key in ("load.p_major", "load.p_poor_quality", "instructions.p_request",
-                "instructions.p_report", "instructions.p_urgent"):  # fmt: skip
-        section, name = key.split(".")
-        out[key] = getattr(getattr(sc, section), name)
+    for key in SHARES:
+        value: Any = sc
+        for part in key.split("."):
+            value = getattr(value, part)
+        out[key] = value
     for key in ("general_office.review", "general_office.transfer", "leader_work.approve",
                 "leader_work.read", "instructions.reply", "instructions.urgent_reply"):  # fmt: skip
         section, name = key.split(".")

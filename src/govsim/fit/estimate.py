@@ -18,11 +18,20 @@ import numpy as np
 import pandas as pd
 
 from govsim.core.calendar import WorkCalendar
+from govsim.rules.intake import applicable_defects
 from govsim.scenario.models import Scenario
 
 __all__ = ["EFFORTS", "SHARES", "LogView", "arrival_counts", "month_exposure"]
 
 UPWARD = ("request", "report")
+INTAKE_DEFECTS = (
+    "non_submitting_body", "skip_level", "multi_addressee", "dept_scope", "informal_form",
+    "unsigned", "multi_matter", "embedded_request",
+)  # fmt: skip
+"""The A55/A56 defects of a first submission, each an ``intake.p_…`` share."""
+DIRECT_CHANNELS = ("leader_assigned", "classified_direct", "major_emergency",
+                   "foreign_affairs_partial")  # fmt: skip
+"""The A55 direct channels, each an ``intake.direct_channels.…`` share."""
 WORKING_DAYS_PER_WEEK = 5
 
 
@@ -102,12 +111,98 @@ def _poor_quality(view: LogView) -> Count:
     return int(poor.sum()), len(first)
 
 
+def _first_submissions(view: LogView) -> pd.DataFrame:
+    """The first ``doc.submitted`` of each 请示 and 报告 sent through the GO (A55), with the
+    case's kind and its sender's kind."""
+    first = view.acts("doc.submitted").drop_duplicates("case", keep="first")
+    cases = view.cases.set_index("case")
+    channel = cases["channel"].astype(str).reindex(first["case"]).to_numpy()
+    first = first.loc[channel == "go"]
+    kinds = {d.id: d.kind for d in view.scenario.departments}
+    senders = cases["sender"].astype(str).reindex(first["case"])
+    return pd.DataFrame(
+        {
+            "kind": first["case_type"].astype(str).to_numpy(),
+            "sender_kind": senders.map(kinds).to_numpy(),
+            "reason": first["reason"].astype(object).to_numpy(),
+        }
+    )
+
+
+def _defect(name: str) -> Callable[[LogView], Count]:
+    """First submissions carrying an A55/A56 defect, among those that can carry it (a
+    skip-level sender is a county's department, a hidden request is in a report …)."""
+
+    def count(view: LogView) -> Count:
+        subs = _first_submissions(view)
+        pairs = subs[["kind", "sender_kind"]].drop_duplicates()
+        able = [
+            (k, sk) for k, sk in pairs.itertuples(index=False)
+            if isinstance(sk, str) and name in applicable_defects(k, sk)
+        ]  # fmt: skip
+        keys = pd.MultiIndex.from_frame(subs[["kind", "sender_kind"]])
+        subs = subs.loc[keys.isin(able)]
+        return int((subs["reason"] == name).sum()), len(subs)
+
+    return count
+
+
+def _channel(name: str) -> Callable[[LogView], Count]:
+    """请示 and 报告 sent by an A55 direct channel rather than through the GO."""
+
+    def count(view: LogView) -> Count:
+        cases = view.upward_cases()
+        return int((cases["channel"].astype(str) == name).sum()), len(cases)
+
+    return count
+
+
+def _replies(view: LogView) -> pd.DataFrame:
+    """Each co-department's first reply in the first round, on time or after deeming (A59,
+    AMB-19): the agreement it countersigns after a resolved negotiation (A56) and the
+    second round on the dissent version are not its position."""
+    ev = view.events
+    replies = ev.loc[ev["activity"].isin(("cs.replied", "cs.replied_late"))]
+    replies = replies.loc[replies["reason"].astype(str) != "dissent_version"]
+    return replies.drop_duplicates(["case", "actor"], keep="first")
+
+
+def _objects(view: LogView) -> Count:
+    """Co-departments that object (A56): an objection shows in the reply's outcome, whether
+    it came on time or after deemed consent, so replies of both kinds count."""
+    replies = _replies(view)
+    return int((replies["outcome"].astype(str) == "object").sum()), len(replies)
+
+
+def _resolved(view: LogView) -> Count:
+    """Negotiations by the principal heads that resolve the objection (A56)."""
+    ev = view.events
+    talks = ev.loc[ev["activity"] == "cs.negotiated", "outcome"].astype(str)
+    return int((talks == "resolved").sum()), len(talks)
+
+
+def _cross_department(view: LogView) -> Count:
+    """Departments' 请示 that touch other departments' powers (``doc.involves`` at
+    creation) and so need their countersign first (A56, A59); a joint submission is never
+    ``cs.requested``, so that act would undercount."""
+    kinds = {d.id: d.kind for d in view.scenario.departments}
+    cases = view.upward_cases("request")
+    cases = cases.loc[cases["sender"].astype(str).map(kinds) == "department"]
+    asked = view.events.loc[view.events["activity"] == "doc.involves", "case"].unique()
+    return int(cases["case"].isin(asked).sum()), len(cases)
+
+
 SHARES: dict[str, Callable[[LogView], Count]] = {
     "load.p_major": _attribute("major", "request"),
     "load.p_poor_quality": _poor_quality,
     "instructions.p_request": _instructed("request", "leader.approved"),
     "instructions.p_report": _instructed("report", "leader.circle_read"),
     "instructions.p_urgent": _attribute("urgent"),
+    **{f"intake.p_{name}": _defect(name) for name in INTAKE_DEFECTS},
+    **{f"intake.direct_channels.{name}": _channel(name) for name in DIRECT_CHANNELS},
+    "countersign.p_cross_dept_request": _cross_department,
+    "countersign.p_object": _objects,
+    "countersign.p_resolved": _resolved,
 }
 """Share parameters: dotted key → (successes, trials) read from the log."""
 

@@ -79,10 +79,14 @@ def _apply(fit: Fit, raw: dict[str, Any], sc: Scenario, wmpd: float) -> dict[str
     """Put the fitted shares and efforts into ``raw``; returns ``dotted key → comment``."""
     notes: dict[str, str] = {}
     for e in fit.estimates:
-        section, name = e.key.split(".", 1)
-        if "." not in name:
-            raw.setdefault(section, {})[name] = round(e.value, 5)
-            notes[e.key] = e.comment()
+        *path, name = e.key.split(".")
+        if ".".join(path) in fit.durations:  # an effort's mean or cv: written as its table
+            continue
+        table = raw
+        for part in path:
+            table = table.setdefault(part, {})
+        table[name] = round(e.value, 5)
+        notes[e.key] = e.comment()
     for key in fit.durations:
         section, name = key.split(".")
         base = getattr(getattr(sc, section), name)
@@ -150,7 +154,10 @@ def _render(raw: dict[str, Any], notes: dict[str, str], special: dict[str, list[
             if dotted in special:
                 lines += special[dotted]
                 continue
-            note = f"  # {notes[dotted]}" if dotted in notes else ""
+            inner = [f"{k[len(dotted) + 1 :]}: {v}" for k, v in notes.items()
+                     if k.startswith(dotted + ".")]  # fmt: skip
+            note = notes.get(dotted) or "; ".join(inner)
+            note = f"  # {note}" if note else ""
             lines.append(f"{_key(key)} = {toml_value(value)}{note}")
     return lines
 
