@@ -82,10 +82,6 @@ class Fit:
         return [*self.estimates, *season, *self.rates.values()]
 
 
-def _z(confidence: float) -> float:
-    return float(stats.norm.ppf(0.5 + confidence / 2))
-
-
 def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Exact binomial interval for ``k`` successes in ``n`` trials."""
     a = 1 - confidence
