@@ -161,3 +161,16 @@ def test_bad_logs_give_one_line_and_exit_2(short: dict[str, Path], change, messa
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (short["base"] / "never.toml").exists()
+
+
+def test_an_optional_attribute_the_log_never_sets_keeps_the_base(short: dict[str, Path]) -> None:
+    # An OA export without the ``urgent`` and ``channel`` columns reads as all false / "go":
+    # the base's p_urgent and direct channels are kept, not replaced by zero.
+    frame = pd.read_csv(short["csv"], dtype=str, keep_default_na=False)
+    path = short["base"] / "no_urgent.csv"
+    frame.drop(columns=["urgent", "channel"]).to_csv(path, index=False)
+    outcome = govsim.fit_log(path, short["scenario"], short["base"] / "u.toml", compare=False)
+    base = govsim.load_scenario(short["scenario"])
+    assert outcome.scenario.instructions.p_urgent == base.instructions.p_urgent
+    assert outcome.scenario.intake.direct_channels == base.intake.direct_channels
+    assert any(k.startswith("instructions.p_urgent (never set") for k in outcome.fit.kept)

@@ -206,6 +206,13 @@ SHARES: dict[str, Callable[[LogView], Count]] = {
 }
 """Share parameters: dotted key → (successes, trials) read from the log."""
 
+OPTIONAL_ATTRIBUTES: frozenset[str] = frozenset(
+    ["instructions.p_urgent", *(f"intake.direct_channels.{name}" for name in DIRECT_CHANNELS)]
+)
+"""Shares read from optional case columns (``urgent``, ``channel``): a log that never sets
+them (an OA export without the column reads as all ``false`` / ``go``) is taken as not
+recording them, so the base's value is kept rather than a share of zero written."""
+
 
 # -- efforts (A57, A63) ---------------------------------------------------------------------
 

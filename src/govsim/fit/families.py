@@ -29,6 +29,7 @@ __all__ = ["FAMILIES", "FittedDuration", "fit_duration"]
 FAMILIES: tuple[str, ...] = ("exponential", "lognormal", "gamma")
 """The families fitted, those of :mod:`govsim.core.distributions` with a likelihood."""
 
+
 def _frozen(family: str, theta: np.ndarray) -> stats.rv_continuous:
     """The scipy distribution with mean ``exp(theta[0])`` and cv ``exp(theta[1])``, as
     :func:`govsim.core.distributions.make_sampler` parametrises it."""

@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from govsim.fit.estimate import EFFORTS, SHARES, LogView, arrival_counts, month_exposure
+from govsim.fit.estimate import (
+    EFFORTS,
+    OPTIONAL_ATTRIBUTES,
+    SHARES,
+    LogView,
+    arrival_counts,
+    month_exposure,
+)
 from govsim.fit.families import FittedDuration, fit_duration
 
 __all__ = ["MIN_SAMPLE", "NOT_ESTIMATED", "Estimate", "Fit", "fit_view"]
@@ -104,6 +111,9 @@ def _shares(view: LogView, fit: Fit, confidence: float) -> None:
         k, n = count(view)
         if n == 0:
             fit.kept.append(f"{key} (no cases in the log)")
+            continue
+        if k == 0 and key in OPTIONAL_ATTRIBUTES:
+            fit.kept.append(f"{key} (never set in the log: taken as not recorded)")
             continue
         low, high = clopper_pearson(k, n, confidence)
         fit.estimates.append(Estimate(key, k / n, low, high, n, "Clopper-Pearson"))
