@@ -292,7 +292,7 @@ def fit_log(
 ) -> Any:
     """Fit a scenario to an event log, as ``govsim fit``: arrival rates per sender and kind
     with monthly seasonality, routing and outcome shares, efforts in working time; writes
-    the scenario to ``out`` over the ``base`` file and returns a
+    the ``base`` file's scenario with the fitted values to ``out`` and returns a
     :class:`govsim.fit.scenario_fit.FitOutcome` (``estimates()``, ``fit.kept``, ``path``,
     ``scenario``, and with ``compare`` the ``distances`` of a replication of the fitted
     scenario from the log against the noise floor). A log given as a path is read with

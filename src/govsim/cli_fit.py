@@ -142,8 +142,8 @@ def fit(
 ) -> None:
     """Fit a scenario to an event log: arrival rates per sender and kind with monthly
     seasonality, routing and outcome shares, and efforts in working time (maximum
-    likelihood, family by AIC, censored work counted), each with its interval; write it
-    over BASE, and compare a replication of it with the log against the noise floor."""
+    likelihood, family by AIC, censored work counted), each with its interval; write BASE
+    with the fitted values, and compare a replication of it with the log against the noise floor."""
     from govsim.fit.order import require_time_order
     from govsim.fit.scenario_fit import fit_frames
     from govsim.log.read import LogError

@@ -63,8 +63,8 @@ def fit_frames(
     compare: bool = True,
 ) -> FitOutcome:
     """Fit a scenario to a log (``events``/``cases`` read with ``scenario`` and ``cal``),
-    write it to ``out`` over ``base_file`` and, with ``compare``, simulate it and measure
-    its distance from the log against the noise floor."""
+    write ``base_file``'s scenario with the fitted values to ``out`` and, with ``compare``,
+    simulate it and measure its distance from the log against the noise floor."""
     base_file, out = Path(base_file), Path(out)
     fit = fit_view(LogView(events, cases, cal, scenario))
     base = load_scenario(base_file)
