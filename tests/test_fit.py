@@ -18,6 +18,8 @@ from govsim.fit.families import fit_duration
 from govsim.fit.fitting import clopper_pearson, garwood
 from govsim.fit.order import first_out_of_order
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _lognormal(rng: np.random.Generator, mean: float, cv: float, n: int) -> np.ndarray:
     s2 = np.log1p(cv**2)
@@ -174,3 +176,27 @@ def test_an_optional_attribute_the_log_never_sets_keeps_the_base(short: dict[str
     assert outcome.scenario.instructions.p_urgent == base.instructions.p_urgent
     assert outcome.scenario.intake.direct_channels == base.intake.direct_channels
     assert any(k.startswith("instructions.p_urgent (never set") for k in outcome.fit.kept)
+
+
+def test_absence_profiles_from_the_leave_in_the_log(tmp_path: Path) -> None:
+    # Half a year of the substitution scenario (A6, A8, A80): vice mayors 14 absences a year,
+    # department heads 6, lengths uniform over 1–6 and 1–5 working days.
+    text = (ROOT / "scenarios" / "substitution.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'base = "jining.toml"', f'base = "{(ROOT / "scenarios" / "jining.toml").as_posix()}"'
+    )
+    base = tmp_path / "leave.toml"
+    base.write_text(text.replace("[scenario]", "[scenario]\nhorizon_days = 182", 1), "utf-8")
+    sc = govsim.load_scenario(base)
+    outcome = govsim.fit_log(govsim.simulate(sc), base, tmp_path / "fitted.toml", compare=False)
+    est = outcome.estimates().set_index("key")
+    for role, per_year in (("vice_mayor", 14.0), ("department_head", 6.0)):
+        row = est.loc[f"leave.profiles.{role}.per_year"]
+        assert row["low"] < per_year < row["high"], (role, row)
+    mean = est.loc["leave.profiles.department_head.duration.mean_minutes"]
+    wmpd = govsim.work_calendar(sc).working_minutes_per_day
+    assert mean["low"] < 3.0 * wmpd < mean["high"]
+    fitted = outcome.scenario.leave.profiles["department_head"]
+    assert set(fitted.reasons) <= set(sc.leave.profiles["department_head"].reasons)
+    assert sum(fitted.reasons.values()) == pytest.approx(1.0, abs=1e-4)
+    assert fitted.holiday_affinity == sc.leave.profiles["department_head"].holiday_affinity

@@ -5,8 +5,10 @@ maximum likelihood in each supported family — ``exponential``, ``lognormal``, 
 (:mod:`govsim.core.distributions`), all with origin 0 — with ``scipy.stats``' ``fit``; work
 still under way when the log ends is right-censored (:class:`scipy.stats.CensoredData`): it
 took at least as long as it has run, and the likelihood counts it so (its survival function)
-rather than dropping it, which would bias the mean down. The family with the lowest Akaike
-information criterion is chosen (the Bayesian one is reported too).
+rather than dropping it, which would bias the mean down. A length known only in whole
+units (an absence in working days) is interval-censored, ``(n − 1, n]``, and its likelihood
+maximised directly over the few distinct intervals. The family with the lowest Akaike
+information criterion is chosen (the Bayesian one is computed too).
 
 Intervals are Wald intervals from the observed information: the negative log-likelihood is
 written in the scenario's own parameters on the log scale, ``(log mean, log cv)``, its Hessian
@@ -18,11 +20,12 @@ distributions).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 __all__ = ["FAMILIES", "FittedDuration", "fit_duration"]
 
@@ -60,14 +63,38 @@ def _theta(family: str, params: tuple[float, ...]) -> np.ndarray:
     return np.array([math.log(mean), math.log(cv)])
 
 
-def _nll(family: str, x: np.ndarray, c: np.ndarray) -> Callable[[np.ndarray], float]:
-    """Negative log-likelihood of observed ``x`` and right-censored ``c`` in ``theta``."""
+def _nll(
+    family: str, x: np.ndarray, c: np.ndarray, iv: np.ndarray
+) -> Callable[[np.ndarray], float]:
+    """Negative log-likelihood in ``theta`` of observed ``x``, right-censored ``c`` and
+    interval-censored ``iv`` (rows ``(low, high]``)."""
+
+    rows, counts = np.unique(iv, axis=0, return_counts=True) if len(iv) else (iv, np.ones(0))
 
     def nll(theta: np.ndarray) -> float:
         d = _frozen(family, theta)
-        return -float(d.logpdf(x).sum() + d.logsf(c).sum())
+        inside = d.cdf(rows[:, 1]) - d.cdf(rows[:, 0]) if len(rows) else np.ones(0)
+        with np.errstate(divide="ignore"):
+            grouped = float((counts * np.log(inside)).sum())
+            return -float(d.logpdf(x).sum() + d.logsf(c).sum() + grouped)
 
     return nll
+
+
+def _fit_intervals(family: str, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> np.ndarray:
+    """Maximum likelihood with interval-censored values: lengths known in whole units take
+    few distinct intervals, so the likelihood is summed per distinct interval and optimised
+    directly (Nelder–Mead from the moments of the midpoints), far faster than a generic fit
+    of every value."""
+    mid = np.concatenate([x, c, iv.mean(axis=1)])
+    theta0 = np.array([math.log(mid.mean()), math.log(max(0.05, mid.std() / mid.mean()))])
+    theta0 = theta0[:1] if family == "exponential" else theta0
+    nll = _nll(family, x, c, iv)
+    return optimize.minimize(nll, theta0, method="Nelder-Mead", options={"xatol": 1e-6}).x
+
+
+def _censored(x: np.ndarray, c: np.ndarray) -> stats.CensoredData | np.ndarray:
+    return stats.CensoredData(uncensored=x, right=c) if len(c) else x
 
 
 def _hessian(f: Callable[[np.ndarray], float], theta: np.ndarray, h: float = 1e-3) -> np.ndarray:
@@ -122,21 +149,24 @@ def _aic(f: FamilyFit) -> float:
     return f.aic
 
 
-def _fit_family(family: str, x: np.ndarray, c: np.ndarray) -> FamilyFit | None:
-    data = stats.CensoredData(uncensored=x, right=c) if len(c) else x
+def _fit_family(family: str, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> FamilyFit | None:
     try:
-        params = _scipy_family(family).fit(data, floc=0)
+        with warnings.catch_warnings():  # log(0) on the way to the optimum is no news
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if len(iv):
+                theta = _fit_intervals(family, x, c, iv)
+            else:
+                theta = _theta(family, _scipy_family(family).fit(_censored(x, c), floc=0))
     except (ValueError, RuntimeError, FloatingPointError):
         return None
-    theta = _theta(family, params)
-    nll = _nll(family, x, c)
+    nll = _nll(family, x, c, iv)
     value = nll(theta)
     if not math.isfinite(value):
         return None
     with np.errstate(all="ignore"):
         cov = np.linalg.pinv(_hessian(nll, theta))
     se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    n, k = len(x) + len(c), len(theta)
+    n, k = len(x) + len(c) + len(iv), len(theta)
     return FamilyFit(family, theta, se, value, 2 * k + 2 * value, k * math.log(n) + 2 * value)
 
 
@@ -148,18 +178,26 @@ def fit_duration(
     observed: np.ndarray,
     censored: np.ndarray | None = None,
     *,
+    intervals: np.ndarray | None = None,
     confidence: float = 0.95,
     families: tuple[str, ...] = FAMILIES,
 ) -> FittedDuration | None:
-    """Fit ``observed`` durations (> 0) and right-censored ones (lower bounds) in each family
-    and keep the best by AIC; None when there are fewer than two positive observations."""
+    """Fit ``observed`` durations (> 0), right-censored ones (lower bounds) and
+    interval-censored ones (rows ``(low, high]``, e.g. a length known in whole working days)
+    in each family and keep the best by AIC; None when fewer than two values are known or
+    the observed ones do not vary."""
     x = np.asarray(observed, dtype=float)
     x = x[np.isfinite(x) & (x > 0)]
     c = np.asarray(censored if censored is not None else [], dtype=float)
     c = c[np.isfinite(c) & (c > 0)]
-    if len(x) < 2 or np.ptp(x) <= 1e-9 * float(x.mean()):
+    iv = np.asarray(intervals if intervals is not None else np.empty((0, 2)), dtype=float)
+    iv = iv.reshape(-1, 2)
+    if len(iv):
+        if len(x) + len(iv) < 2 or len(np.unique(iv, axis=0)) + len(x) < 2:
+            return None
+    elif len(x) < 2 or np.ptp(x) <= 1e-9 * float(x.mean()):
         return None
-    fits = {f: fit for f in families if (fit := _fit_family(f, x, c)) is not None}
+    fits = {f: fit for f in families if (fit := _fit_family(f, x, c, iv)) is not None}
     if not fits:
         return None
     best = min(fits.values(), key=_aic)
@@ -168,4 +206,5 @@ def fit_duration(
     mean_ci = _interval(best.theta[0], best.se[0], z)
     cv = math.exp(best.theta[1]) if len(best.theta) > 1 else None
     cv_ci = _interval(best.theta[1], best.se[1], z) if len(best.theta) > 1 else None
-    return FittedDuration(best.family, mean, mean_ci, cv, cv_ci, len(x) + len(c), len(c), fits)
+    n = len(x) + len(c) + len(iv)
+    return FittedDuration(best.family, mean, mean_ci, cv, cv_ci, n, len(c) + len(iv), fits)

@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from govsim.fit.estimate import (
     EFFORTS,
@@ -36,8 +35,18 @@ from govsim.fit.estimate import (
     month_exposure,
 )
 from govsim.fit.families import FittedDuration, fit_duration
+from govsim.fit.intervals import Estimate, clopper_pearson, garwood
+from govsim.fit.leave import fit_leave
 
-__all__ = ["MIN_SAMPLE", "NOT_ESTIMATED", "Estimate", "Fit", "fit_view"]
+__all__ = [
+    "MIN_SAMPLE",
+    "NOT_ESTIMATED",
+    "Estimate",
+    "Fit",
+    "clopper_pearson",
+    "fit_view",
+    "garwood",
+]
 
 MIN_SAMPLE = 10
 """Fewest observations an effort is fitted from (fewer: the base's value is kept)."""
@@ -51,26 +60,10 @@ NOT_ESTIMATED: tuple[str, ...] = (
     "intake.dept_scope_policy; [countersign] times, limits, extensions, joint submissions "
     "(A56, A59)",
     "[drafts], [legality] (A58-A61, A20, A21, A60)",
-    "[leave] absence profiles (A80)",
+    "[leave] notice, late requests, holiday affinity, return latency, dated absences (A80)",
     "[meetings], [ledger] (A43-A54, A69-A74)",
 )
 """Parameters ``govsim fit`` does not estimate: they are always kept from the base."""
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """One fitted number: its dotted scenario key, value, interval, sample size and method."""
-
-    key: str
-    value: float
-    low: float
-    high: float
-    n: int
-    method: str
-
-    def comment(self) -> str:
-        """``n=2406, 95% CI [0.089, 0.114] (Clopper-Pearson)`` for the fitted file."""
-        return f"n={self.n}, 95% CI [{self.low:.4g}, {self.high:.4g}] ({self.method})"
 
 
 @dataclass
@@ -80,6 +73,8 @@ class Fit:
     estimates: list[Estimate] = field(default_factory=list)
     durations: dict[str, FittedDuration] = field(default_factory=dict)
     rates: dict[tuple[str, str], Estimate] = field(default_factory=dict)
+    replaced: set[str] = field(default_factory=set)
+    """Tables written whole from the estimates (a profile's reasons): the base's keys go."""
     seasonality: list[Estimate | None] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
 
@@ -87,23 +82,6 @@ class Fit:
         """Every estimate, shares and efforts first, then seasonality and rates."""
         season = [e for e in self.seasonality if e is not None]
         return [*self.estimates, *season, *self.rates.values()]
-
-
-def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Exact binomial interval for ``k`` successes in ``n`` trials."""
-    a = 1 - confidence
-    low = float(stats.beta.ppf(a / 2, k, n - k + 1)) if k > 0 else 0.0
-    high = float(stats.beta.ppf(1 - a / 2, k + 1, n - k)) if k < n else 1.0
-    return low, high
-
-
-def garwood(n: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Exact Poisson interval for counts ``n`` (vectorised)."""
-    a = 1 - confidence
-    n = np.asarray(n, dtype=float)
-    low = np.where(n > 0, stats.chi2.ppf(a / 2, 2 * n) / 2, 0.0)
-    high = stats.chi2.ppf(1 - a / 2, 2 * n + 2) / 2
-    return low, high
 
 
 def _shares(view: LogView, fit: Fit, confidence: float) -> None:
@@ -119,6 +97,16 @@ def _shares(view: LogView, fit: Fit, confidence: float) -> None:
         fit.estimates.append(Estimate(key, k / n, low, high, n, "Clopper-Pearson"))
 
 
+def _add_duration(fit: Fit, key: str, fitted: FittedDuration) -> None:
+    fit.durations[key] = fitted
+    method = f"Wald, {fitted.family}"
+    fit.estimates.append(
+        Estimate(f"{key}.mean_minutes", fitted.mean, *fitted.mean_ci, fitted.n, method)
+    )
+    if fitted.cv is not None and fitted.cv_ci is not None:
+        fit.estimates.append(Estimate(f"{key}.cv", fitted.cv, *fitted.cv_ci, fitted.n, method))
+
+
 def _efforts(view: LogView, fit: Fit, confidence: float) -> None:
     for key, sample in EFFORTS.items():
         observed, censored = sample(view)
@@ -128,13 +116,23 @@ def _efforts(view: LogView, fit: Fit, confidence: float) -> None:
         if fitted is None:
             fit.kept.append(f"{key} ({len(observed)} observations, too few or all equal)")
             continue
-        fit.durations[key] = fitted
-        method = f"Wald, {fitted.family}"
-        fit.estimates.append(
-            Estimate(f"{key}.mean_minutes", fitted.mean, *fitted.mean_ci, fitted.n, method)
-        )
-        if fitted.cv is not None and fitted.cv_ci is not None:
-            fit.estimates.append(Estimate(f"{key}.cv", fitted.cv, *fitted.cv_ci, fitted.n, method))
+        _add_duration(fit, key, fitted)
+
+
+def _leave(view: LogView, fit: Fit, confidence: float) -> None:
+    """Absence profiles of the roles with enough absences in the log (A80)."""
+    roles = fit_leave(view, confidence, MIN_SAMPLE)
+    fitted = {role.role for role in roles}
+    base = view.scenario.leave.profiles if view.scenario.leave else {}
+    for name in sorted(set(base) - fitted):
+        fit.kept.append(f"leave.profiles.{name} (fewer than {MIN_SAMPLE} absences in the log)")
+    for role in roles:
+        fit.estimates.append(role.per_year(confidence))
+        fit.estimates.extend(role.shares(confidence))
+        fit.replaced.add(f"leave.profiles.{role.role}.reasons")
+        fitted = role.duration(confidence)
+        if fitted is not None:
+            _add_duration(fit, f"leave.profiles.{role.role}.duration", fitted)
 
 
 def _seasonality(view: LogView, totals: np.ndarray, weeks: np.ndarray, fit: Fit) -> np.ndarray:
@@ -188,5 +186,6 @@ def fit_view(view: LogView, confidence: float = 0.95) -> Fit:
     _arrivals(view, fit, confidence)
     _shares(view, fit, confidence)
     _efforts(view, fit, confidence)
+    _leave(view, fit, confidence)
     fit.kept.extend(NOT_ESTIMATED)
     return fit

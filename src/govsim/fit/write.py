@@ -75,24 +75,41 @@ def _duration_note(fit: Fit, key: str, unit: str, k: float) -> str:
     return note + " (Wald)"
 
 
+def _lookup(sc: Scenario, path: list[str]) -> Any:
+    """The value at a dotted path of the scenario (attributes, then mapping keys), or None."""
+    value: Any = sc
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _table(raw: dict[str, Any], path: list[str]) -> dict[str, Any]:
+    """The nested table at ``path`` of the raw data, created if missing."""
+    for part in path:
+        raw = raw.setdefault(part, {})
+    return raw
+
+
 def _apply(fit: Fit, raw: dict[str, Any], sc: Scenario, wmpd: float) -> dict[str, str]:
     """Put the fitted shares and efforts into ``raw``; returns ``dotted key → comment``."""
     notes: dict[str, str] = {}
+    for dotted in fit.replaced:
+        *path, name = dotted.split(".")
+        _table(raw, path)[name] = {}
     for e in fit.estimates:
         *path, name = e.key.split(".")
         if ".".join(path) in fit.durations:  # an effort's mean or cv: written as its table
             continue
-        table = raw
-        for part in path:
-            table = table.setdefault(part, {})
-        table[name] = round(e.value, 5)
+        _table(raw, path)[name] = round(e.value, 5)
         notes[e.key] = e.comment()
     for key in fit.durations:
-        section, name = key.split(".")
-        base = getattr(getattr(sc, section), name)
-        unit = base.unit if base is not None else "minutes"
+        *path, name = key.split(".")
+        base = _lookup(sc, [*path, name])
+        unit = base.unit if base is not None else "days"
         k = unit_minutes(unit, wmpd)
-        raw.setdefault(section, {})[name] = _duration(unit, fit.durations[key], k)
+        _table(raw, path)[name] = _duration(unit, fit.durations[key], k)
         notes[key] = _duration_note(fit, key, unit, k)
     return notes
 
