@@ -102,7 +102,7 @@ def test_fit_writes_a_commented_scenario_that_validates(short: dict[str, Path]) 
     base = govsim.load_scenario(short["scenario"])
     # kept from the base: what the log cannot tell, e.g. capacity and the countersign rules
     assert fitted.general_office.reviewers == base.general_office.reviewers
-    assert fitted.countersign.response == base.countersign.response
+    assert fitted.countersign.negotiation == base.countersign.negotiation
     assert fitted.drafts == base.drafts
     assert fitted.scenario.name == "jining-fitted"
     assert "kept from the base" in result.stdout and "[drafts]" in result.stdout

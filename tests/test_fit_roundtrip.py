@@ -62,7 +62,10 @@ def generated(seed: int, days: int) -> dict[str, dict[str, Any]]:
             "reply": _effort(rng, "days", 3, 8), "urgent_reply": _effort(rng, "days", 1, 2),
         },
         "intake": {"p_dept_scope": u(0.0, 0.05), "p_unsigned": u(0.0, 0.05)},
-        "countersign": {"p_cross_dept_request": u(0.2, 0.6), "p_object": u(0.05, 0.3)},
+        "countersign": {
+            "p_cross_dept_request": u(0.2, 0.6), "p_object": u(0.05, 0.3),
+            "response": _effort(rng, "days", 1, 4),
+        },
         "general_office": {
             "review": _effort(rng, "hours", 0.5, 2.0), "transfer": _effort(rng, "hours", 0.2, 1),
         },
@@ -92,7 +95,8 @@ def truth(sc: Scenario, wmpd: float) -> dict[str, float]:
             value = getattr(value, part)
         out[key] = value
     for key in ("general_office.review", "general_office.transfer", "leader_work.approve",
-                "leader_work.read", "instructions.reply", "instructions.urgent_reply"):  # fmt: skip
+                "leader_work.read", "instructions.reply", "instructions.urgent_reply",
+                "countersign.response"):  # fmt: skip
         section, name = key.split(".")
         d = getattr(getattr(sc, section), name)
         out[f"{key}.mean_minutes"] = d.mean * unit_minutes(d.unit, wmpd)

@@ -251,6 +251,33 @@ def _reply(urgent: bool) -> Callable[[LogView], Sample]:
     return sample
 
 
+def _countersign_response(view: LogView) -> Sample:
+    """A co-department's working time from the lead's request to its countersign (A59): its
+    first reply of the round, on time or after deemed consent (the reply still comes,
+    AMB-19); a request still unanswered at the log's end is censored there."""
+    ev = view.events
+    key = ["case", "dept", "round"]
+
+    def frame(acts: tuple[str, ...], who: str) -> pd.DataFrame:
+        rows = ev.loc[ev["activity"].isin(acts)]
+        return pd.DataFrame(
+            {
+                "time": rows["time"].to_numpy(),
+                "case": rows["case"].to_numpy(),
+                "dept": rows[who].astype(str).to_numpy(),
+                "round": rows["reason"].astype(str).to_numpy(),
+            }
+        ).drop_duplicates(key, keep="first")
+
+    asked = frame(("cs.requested",), "target")
+    replied = frame(("cs.replied", "cs.replied_late"), "actor").rename(columns={"time": "reply"})
+    pairs = asked.merge(replied, on=key, how="left")
+    start = view.work(pairs["time"].to_numpy())
+    done = pairs["reply"].notna().to_numpy()
+    observed = view.work(pairs["reply"].to_numpy()[done]) - start[done]
+    return observed, view.work(np.full((~done).sum(), view.end)) - start[~done]
+
+
 EFFORTS: dict[str, Callable[[LogView], Sample]] = {
     "general_office.review": _logged_effort("go.reviewed"),
     "general_office.transfer": _logged_effort("go.transferred"),
@@ -258,6 +285,7 @@ EFFORTS: dict[str, Callable[[LogView], Sample]] = {
     "leader_work.read": _logged_effort("leader.circle_read", share=True),
     "instructions.reply": _reply(urgent=False),
     "instructions.urgent_reply": _reply(urgent=True),
+    "countersign.response": _countersign_response,
 }
 """Effort distributions: dotted key → working-minute sample read from the log."""
 

@@ -57,8 +57,8 @@ NOT_ESTIMATED: tuple[str, ...] = (
     "general_office.reviewers, general_office.revise (capacity and revision time)",
     "load.p_poor_after_revision, load.p_mayor_only, load.portfolio_scale",
     "instructions deadlines (set by the rules, A57)",
-    "intake.dept_scope_policy; [countersign] times, limits, extensions, joint submissions "
-    "(A56, A59)",
+    "intake.dept_scope_policy; [countersign] limits, extensions, joint submissions, "
+    "negotiation and drafting times (A56, A59)",
     "[drafts], [legality] (A58-A61, A20, A21, A60)",
     "[leave] notice, late requests, holiday affinity, return latency, dated absences (A80)",
     "[meetings], [ledger] (A43-A54, A69-A74)",
