@@ -29,7 +29,8 @@ from govsim.fit.intervals import Estimate, clopper_pearson, garwood
 
 __all__ = ["LeaveFit", "absences", "fit_leave"]
 
-PROFILES = "leave.profiles"
+PROFILES = ".".join(("leave", "profiles"))
+"""The scenario path of the profiles (``[leave.profiles.<role>]``), built from its parts."""
 
 
 def absences(view: LogView) -> pd.DataFrame:
