@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -159,3 +160,14 @@ def scenario_dicts(
         },
         "experiment": {"seed": draw(st.integers(0, 2**32))},
     }
+
+
+def short_default_scenario(folder: Path, days: int, name: str = "short.toml") -> Path:
+    """The default scenario (``scenarios/jining.toml``) with a ``days`` horizon, written to
+    ``folder``."""
+    text = (Path(__file__).resolve().parents[1] / "scenarios" / "jining.toml").read_text(
+        encoding="utf-8"
+    )
+    path = folder / name
+    path.write_text(text.replace("horizon_days = 365", f"horizon_days = {days}"), encoding="utf-8")
+    return path

@@ -40,6 +40,7 @@ LAYER_OF: dict[str, str] = {
     "govsim.metrics": "kpis",
     "govsim.kpis": "kpis",
     "govsim.experiment": "experiment",
+    "govsim.fit": "fit",
     "govsim.report": "output",
     "govsim.plots": "output",
     "govsim.export": "output",
@@ -47,6 +48,7 @@ LAYER_OF: dict[str, str] = {
     "govsim.cli_logs": "cli",
     "govsim.cli_summary": "cli",
     "govsim.cli_runs": "cli",
+    "govsim.cli_fit": "cli",
     "govsim.__main__": "cli",
     "govsim.api": "cli",  # the public API fronts every layer, like the commands
 }
@@ -67,7 +69,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "kpis": _BELOW_MODEL | {"maths"},
     "experiment": _BELOW_EXPERIMENT,
     "output": _BELOW_EXPERIMENT | {"experiment"},
-    "cli": _BELOW_EXPERIMENT | {"experiment", "output", "cli"},
+    # fitting reads logs, simulates the fitted scenario and measures it (like the runner)
+    "fit": _BELOW_EXPERIMENT,
+    "cli": _BELOW_EXPERIMENT | {"experiment", "output", "fit", "cli"},
 }
 
 # Single modules allowed one more layer than their own, and why.

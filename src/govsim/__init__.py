@@ -4,8 +4,8 @@ The model follows the 济宁市人民政府工作规则 (2022); ``docs/`` descri
 article by article. The public Python API (:mod:`govsim.api`) is available from the package
 itself — ``govsim.load_scenario``, ``simulate``, ``run``, ``load_results``, ``load_log``,
 ``check``, ``export_log``, ``summary_table``, ``paired_differences``, ``build_report``,
-``work_calendar`` — with :mod:`govsim.plots` for figures; it is imported on first use, so
-``import govsim`` stays light.
+``work_calendar``, ``compare_logs``, ``fit_log`` — with :mod:`govsim.plots` for figures; it
+is imported on first use, so ``import govsim`` stays light.
 """
 
 from typing import Any
@@ -16,8 +16,10 @@ __all__ = [
     "__version__",
     "build_report",
     "check",
+    "compare_logs",
     "design_points",
     "export_log",
+    "fit_log",
     "headline_table",
     "load_log",
     "load_results",

@@ -255,3 +255,57 @@ def build_report(results_dir: str | Path) -> Report:
     from govsim.report import build_report as _build
 
     return _build(results_dir)
+
+
+def _events_of(log: Simulation | LoadedLog | str | Path, **selection: Any) -> pd.DataFrame:
+    if isinstance(log, Simulation):
+        return log.events
+    return (load_log(log, **selection) if isinstance(log, str | Path) else log).events
+
+
+def compare_logs(
+    a: Simulation | LoadedLog | str | Path,
+    b: Simulation | LoadedLog | str | Path,
+    *,
+    floor: Scenario | str | Path | None = None,
+    **selection: Any,
+) -> pd.DataFrame:
+    """Distances between two event logs per case type — cycle times (Wasserstein, KS),
+    weekly arrivals, activity frequencies, directly-follows orderings — as ``govsim compare``
+    prints them; with ``floor`` (a scenario), also the same distances between two of its
+    replications (the noise floor) and each distance's ratio to it. ``selection``
+    (``scenario``, …) reads logs given as paths (:func:`load_log`)."""
+    from govsim.fit import compare_frames
+    from govsim.fit.floor import floor_logs
+
+    pair = None if floor is None else floor_logs(_scenario(floor))
+    return compare_frames(_events_of(a, **selection), _events_of(b, **selection), pair)
+
+
+def fit_log(
+    log: Simulation | LoadedLog | str | Path,
+    base: str | Path,
+    out: str | Path,
+    *,
+    compare: bool = True,
+    **selection: Any,
+) -> Any:
+    """Fit a scenario to an event log, as ``govsim fit``: arrival rates per sender and kind
+    with monthly seasonality, routing and outcome shares, efforts in working time; writes
+    the ``base`` file's scenario with the fitted values to ``out`` and returns a
+    :class:`govsim.fit.scenario_fit.FitOutcome` (``estimates()``, ``fit.kept``, ``path``,
+    ``scenario``, and with ``compare`` the ``distances`` of a replication of the fitted
+    scenario from the log against the noise floor). A log given as a path is read with
+    ``base`` as its scenario unless ``selection`` names another."""
+    from govsim.fit.order import require_time_order
+    from govsim.fit.scenario_fit import fit_frames
+
+    if isinstance(log, str | Path):
+        log = load_log(log, **{"scenario": base, **selection})
+    if not isinstance(log, Simulation):
+        require_time_order(log)
+    cal = log.calendar if isinstance(log, Simulation) else log.cal
+    source = "<simulation>" if isinstance(log, Simulation) else log.source
+    return fit_frames(
+        log.events, log.cases, cal, log.scenario, base, out, source=source, compare=compare
+    )

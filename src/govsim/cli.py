@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from govsim import __version__
+from govsim.cli_fit import compare, fit
 from govsim.cli_logs import check, export
 from govsim.cli_summary import echo_summary, format_option, kpi_option, summary
 from govsim.scenario.limits import MAX_DESIGN_POINTS, MAX_SEED
@@ -235,6 +236,8 @@ def report(results_dir: str) -> None:
 main.add_command(export)
 main.add_command(check)
 main.add_command(summary)
+main.add_command(compare)
+main.add_command(fit)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

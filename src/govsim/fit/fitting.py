@@ -1,0 +1,191 @@
+"""Fitting a scenario to an event log: estimates with intervals, and what stays as it was.
+
+:func:`fit_view` estimates, from a log and the base scenario it was read with,
+
+* arrival rates per sender and kind (请示, 报告; A55, A56) per working week, with monthly
+  seasonality: the counts ``n[u, m]`` of unit ``u`` in month ``m`` are Poisson with mean
+  ``rate[u] · season[m] · weeks[m]`` (the model's arrival process, thinned by month); the
+  maximum-likelihood estimates of this product model are the margins,
+  ``season[m] ∝ n[·, m] / weeks[m]`` and ``rate[u] = n[u, ·] / Σ season[m] · weeks[m]``, with
+  the seasonality's level taken from the base over the months the log covers (rates and
+  seasonality are only identified together). Intervals are exact Poisson (Garwood) ones,
+  each conditional on the other factor;
+* routing and outcome shares (:data:`govsim.fit.estimate.SHARES`), with exact binomial
+  (Clopper–Pearson) intervals;
+* efforts in working time (:data:`govsim.fit.estimate.EFFORTS`), by maximum likelihood among
+  the duration families with censoring (:mod:`govsim.fit.families`), Wald intervals.
+
+Whatever has too little data (fewer than :data:`MIN_SAMPLE` observations, or no variation)
+keeps the base's value and is listed in :attr:`Fit.kept`, as is every parameter the fit does
+not estimate (:data:`NOT_ESTIMATED`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from govsim.fit.estimate import (
+    EFFORTS,
+    OPTIONAL_ATTRIBUTES,
+    SHARES,
+    LogView,
+    arrival_counts,
+    month_exposure,
+)
+from govsim.fit.families import FittedDuration, fit_duration
+from govsim.fit.intervals import Estimate, clopper_pearson, garwood
+from govsim.fit.leave import fit_leave
+
+__all__ = [
+    "MIN_SAMPLE",
+    "NOT_ESTIMATED",
+    "Estimate",
+    "Fit",
+    "clopper_pearson",
+    "fit_view",
+    "garwood",
+]
+
+MIN_SAMPLE = 10
+"""Fewest observations an effort is fitted from (fewer: the base's value is kept)."""
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+NOT_ESTIMATED: tuple[str, ...] = (
+    "general_office.reviewers, general_office.revise (capacity and revision time)",
+    "load.p_poor_after_revision, load.p_mayor_only, load.portfolio_scale",
+    "instructions deadlines (set by the rules, A57)",
+    "intake.dept_scope_policy; [countersign] limits, extensions, joint submissions, "
+    "negotiation and drafting times (A56, A59)",
+    "[drafts], [legality] (A58-A61, A20, A21, A60)",
+    "[leave] notice, late requests, holiday affinity, return latency, dated absences (A80)",
+    "[meetings], [ledger] (A43-A54, A69-A74)",
+)
+"""Parameters ``govsim fit`` does not estimate: they are always kept from the base."""
+
+
+@dataclass
+class Fit:
+    """Everything fitted from one log, and what was kept from the base."""
+
+    estimates: list[Estimate] = field(default_factory=list)
+    durations: dict[str, FittedDuration] = field(default_factory=dict)
+    rates: dict[tuple[str, str], Estimate] = field(default_factory=dict)
+    replaced: set[str] = field(default_factory=set)
+    """Tables written whole from the estimates (a profile's reasons): the base's keys go."""
+    seasonality: list[Estimate | None] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def table(self) -> list[Estimate]:
+        """Every estimate, shares and efforts first, then seasonality and rates."""
+        season = [e for e in self.seasonality if e is not None]
+        return [*self.estimates, *season, *self.rates.values()]
+
+
+def _shares(view: LogView, fit: Fit, confidence: float) -> None:
+    for key, count in SHARES.items():
+        k, n = count(view)
+        if n == 0:
+            fit.kept.append(f"{key} (no cases in the log)")
+            continue
+        if k == 0 and key in OPTIONAL_ATTRIBUTES:
+            fit.kept.append(f"{key} (never set in the log: taken as not recorded)")
+            continue
+        low, high = clopper_pearson(k, n, confidence)
+        fit.estimates.append(Estimate(key, k / n, low, high, n, "Clopper-Pearson"))
+
+
+def _add_duration(fit: Fit, key: str, fitted: FittedDuration) -> None:
+    fit.durations[key] = fitted
+    method = f"Wald, {fitted.family}"
+    fit.estimates.append(
+        Estimate(f"{key}.mean_minutes", fitted.mean, *fitted.mean_ci, fitted.n, method)
+    )
+    if fitted.cv is not None and fitted.cv_ci is not None:
+        fit.estimates.append(Estimate(f"{key}.cv", fitted.cv, *fitted.cv_ci, fitted.n, method))
+
+
+def _efforts(view: LogView, fit: Fit, confidence: float) -> None:
+    for key, sample in EFFORTS.items():
+        observed, censored = sample(view)
+        fitted = None
+        if len(observed) >= MIN_SAMPLE:
+            fitted = fit_duration(observed, censored, confidence=confidence)
+        if fitted is None:
+            fit.kept.append(f"{key} ({len(observed)} observations, too few or all equal)")
+            continue
+        _add_duration(fit, key, fitted)
+
+
+def _leave(view: LogView, fit: Fit, confidence: float) -> None:
+    """Absence profiles of the roles with enough absences in the log (A80)."""
+    roles = fit_leave(view, confidence, MIN_SAMPLE)
+    fitted = {role.role for role in roles}
+    base = view.scenario.leave.profiles if view.scenario.leave else {}
+    for name in sorted(set(base) - fitted):
+        fit.kept.append(f"leave.profiles.{name} (fewer than {MIN_SAMPLE} absences in the log)")
+    for role in roles:
+        fit.estimates.append(role.per_year(confidence))
+        fit.estimates.extend(role.shares(confidence))
+        fit.replaced.add(f"leave.profiles.{role.role}.reasons")
+        fitted = role.duration(confidence)
+        if fitted is not None:
+            _add_duration(fit, f"leave.profiles.{role.role}.duration", fitted)
+
+
+def _seasonality(view: LogView, totals: np.ndarray, weeks: np.ndarray, fit: Fit) -> np.ndarray:
+    """Fitted monthly multipliers (the base's where the log has no working week), their
+    level the base's mean over the months the log covers."""
+    base = np.array(view.scenario.load.seasonality or [1.0] * 12, dtype=float)
+    seen = weeks > 0
+    raw = np.zeros(12)
+    raw[seen] = totals[seen] / weeks[seen]
+    level = base[seen].mean() / raw[seen].mean() if raw[seen].mean() > 0 else 0.0
+    season = np.where(seen, raw * level, base)
+    low, high = garwood(totals)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(seen, level / weeks, 0.0)
+    fit.seasonality = [None] * 12
+    for m in np.flatnonzero(seen):
+        fit.seasonality[m] = Estimate(
+            f"load.seasonality.{MONTHS[m]}", float(season[m]), float(low[m] * factor[m]),
+            float(high[m] * factor[m]), int(totals[m]), "Garwood",
+        )  # fmt: skip
+    if not seen.all():
+        fit.kept.append("load.seasonality of months the log does not cover")
+    return season
+
+
+def _arrivals(view: LogView, fit: Fit, confidence: float) -> None:
+    counts = arrival_counts(view)
+    weeks = month_exposure(view)
+    totals = np.zeros(12)
+    np.add.at(totals, counts["month"].to_numpy() - 1, counts["n"].to_numpy())
+    if totals.sum() == 0 or not (weeks > 0).any():
+        fit.kept.append("arrival rates and load.seasonality (no 请示 or 报告 in the log)")
+        return
+    season = _seasonality(view, totals, weeks, fit)
+    exposure = float((season * weeks).sum())
+    per_unit = counts.groupby(["sender", "kind"])["n"].sum()
+    units = [d.id for d in view.scenario.departments]
+    for unit in units:
+        for kind in ("request", "report"):
+            n = int(per_unit.get((unit, kind), 0))
+            low, high = garwood(np.array([n]), confidence)
+            fit.rates[unit, kind] = Estimate(
+                f"departments.{unit}.{kind}_per_week", n / exposure,
+                float(low[0]) / exposure, float(high[0]) / exposure, n, "Garwood",
+            )  # fmt: skip
+
+
+def fit_view(view: LogView, confidence: float = 0.95) -> Fit:
+    """Every estimate of :mod:`govsim.fit` from one log (module docstring)."""
+    fit = Fit()
+    _arrivals(view, fit, confidence)
+    _shares(view, fit, confidence)
+    _efforts(view, fit, confidence)
+    _leave(view, fit, confidence)
+    fit.kept.extend(NOT_ESTIMATED)
+    return fit

@@ -1,0 +1,148 @@
+"""Round trip: simulate a scenario whose parameters are known, fit a scenario to its log, and
+the fitted 95% intervals hold the true parameters.
+
+Each interval holds its parameter with probability about 0.95, so over the hundred-odd
+parameters of a scenario (rates per sender and kind, seasonality, shares, efforts) the share
+held is near 0.95; the tests accept 0.85 or more (the stated coverage tolerance: a binomial
+share of ~140 intervals at 0.95 falls below 0.89 with probability under 1%, and the
+seasonality's intervals, conditional on the level, run a little narrow). The default test
+fits one scenario over four months; the slow one fits several generated scenarios over a year
+and also requires the fitted scenario's simulated log to be no farther from the source log
+than twice the noise floor on average.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import govsim
+from govsim.core.distributions import unit_minutes
+from govsim.fit.estimate import SHARES
+from govsim.fit.fitting import MONTHS
+from govsim.fit.write import scenario_text
+from govsim.model.arrivals import unit_rates
+from govsim.scenario.models import Scenario
+
+DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "jining.toml"
+COVERAGE_TOLERANCE = 0.85
+
+
+def _effort(rng: np.random.Generator, unit: str, low: float, high: float) -> dict[str, Any]:
+    family = str(rng.choice(["lognormal", "gamma", "exponential"]))
+    table: dict[str, Any] = {
+        "dist": family,
+        f"mean_{unit}": round(float(rng.uniform(low, high)), 3),
+    }
+    if family != "exponential":
+        table["cv"] = round(float(rng.uniform(0.3, 1.0)), 3)
+    return table
+
+
+def generated(seed: int, days: int) -> dict[str, dict[str, Any]]:
+    """Overrides of the default scenario: shares, efforts, load and seasonality drawn, and
+    the seed (scenarios sharing a seed would share their arrivals' chance, common random
+    numbers, and so their misses)."""
+    rng = np.random.default_rng(seed)
+    u = lambda a, b: round(float(rng.uniform(a, b)), 3)  # noqa: E731
+    return {
+        "scenario": {"horizon_days": days},
+        "experiment": {"seed": seed},
+        "load": {
+            "scale": u(0.8, 1.5), "p_major": u(0.05, 0.3), "p_poor_quality": u(0.03, 0.15),
+            "seasonality": [u(0.6, 1.4) for _ in range(12)],
+        },
+        "instructions": {
+            "p_request": u(0.2, 0.7), "p_report": u(0.02, 0.2), "p_urgent": u(0.1, 0.4),
+            "reply": _effort(rng, "days", 3, 8), "urgent_reply": _effort(rng, "days", 1, 2),
+        },
+        "intake": {"p_dept_scope": u(0.0, 0.05), "p_unsigned": u(0.0, 0.05)},
+        "countersign": {
+            "p_cross_dept_request": u(0.2, 0.6), "p_object": u(0.05, 0.3),
+            "response": _effort(rng, "days", 1, 4),
+        },
+        "general_office": {
+            "review": _effort(rng, "hours", 0.5, 2.0), "transfer": _effort(rng, "hours", 0.2, 1),
+        },
+        "leader_work": {
+            "approve": _effort(rng, "minutes", 10, 40), "read": _effort(rng, "minutes", 5, 20),
+        },
+    }  # fmt: skip
+
+
+def write_scenario(folder: Path, overrides: dict[str, dict[str, Any]]) -> Path:
+    """The default scenario with the given keys replaced (a whole file: a distribution
+    table replaces the default's rather than merging into it)."""
+    raw = copy.deepcopy(govsim.load_scenario(DEFAULT).raw)
+    for section, table in overrides.items():
+        raw[section].update(table)
+    path = folder / "truth.toml"
+    path.write_text(scenario_text(raw), encoding="utf-8")
+    return path
+
+
+def truth(sc: Scenario, wmpd: float) -> dict[str, float]:
+    """The true value of every parameter ``govsim fit`` estimates, by its key."""
+    out: dict[str, float] = {}
+    for key in SHARES:
+        value: Any = sc
+        for part in key.split("."):
+            value = getattr(value, part)
+        out[key] = value
+    for key in ("general_office.review", "general_office.transfer", "leader_work.approve",
+                "leader_work.read", "instructions.reply", "instructions.urgent_reply",
+                "countersign.response"):  # fmt: skip
+        section, name = key.split(".")
+        d = getattr(getattr(sc, section), name)
+        out[f"{key}.mean_minutes"] = d.mean * unit_minutes(d.unit, wmpd)
+        if d.cv is not None:
+            out[f"{key}.cv"] = d.cv
+    for m, value in enumerate(sc.load.seasonality or [1.0] * 12):
+        out[f"load.seasonality.{MONTHS[m]}"] = value
+    for kind in ("request", "report"):
+        for unit, rate in unit_rates(sc, kind).items():
+            out[f"departments.{unit}.{kind}_per_week"] = rate * sc.load.scale
+    return out
+
+
+def coverage(estimates: pd.DataFrame, true: dict[str, float]) -> tuple[float, list[str]]:
+    """Share of the estimated parameters whose interval holds the truth, and those missed."""
+    rows = estimates.loc[estimates["key"].isin(true)]
+    t = rows["key"].map(true)
+    held = (rows["low"] <= t) & (t <= rows["high"])
+    return float(held.mean()), rows.loc[~held, "key"].tolist()
+
+
+def round_trip(folder: Path, seed: int, days: int, compare: bool) -> tuple[float, list[str], Any]:
+    path = write_scenario(folder, generated(seed, days))
+    sc = govsim.load_scenario(path)
+    sim = govsim.simulate(sc)
+    outcome = govsim.fit_log(sim, path, folder / "fitted.toml", compare=compare)
+    estimates = outcome.estimates()
+    assert len(estimates) > 100
+    share, missed = coverage(estimates, truth(sc, sim.calendar.working_minutes_per_day))
+    return share, missed, outcome
+
+
+def test_round_trip_intervals_hold_the_truth(tmp_path: Path) -> None:
+    share, missed, _ = round_trip(tmp_path, seed=1, days=120, compare=False)
+    assert share >= COVERAGE_TOLERANCE, missed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12, 13, 14])
+def test_round_trip_over_generated_scenarios(
+    tmp_path: Path, seed: int, request: pytest.FixtureRequest
+) -> None:
+    if "slow" not in (request.config.getoption("-m") or ""):
+        pytest.skip("long run: select it with pytest -m slow")
+    share, missed, outcome = round_trip(tmp_path, seed=seed, days=365, compare=True)
+    assert share >= COVERAGE_TOLERANCE, missed
+    d = outcome.distances
+    upward = d.loc[d["case_type"].isin(["request", "report"]) & (d["floor"] > 0)]
+    assert upward["ratio"].mean() <= 2.0, upward.to_string()
