@@ -183,7 +183,7 @@ def test_absence_profiles_from_the_leave_in_the_log(tmp_path: Path) -> None:
     # department heads 6, lengths uniform over 1–6 and 1–5 working days.
     text = (ROOT / "scenarios" / "substitution.toml").read_text(encoding="utf-8")
     text = text.replace(
-        'base = "jining.toml"', f'base = "{(ROOT / "scenarios" / "jining.toml").as_posix()}"'
+        'base = "meetings.toml"', f'base = "{(ROOT / "scenarios" / "meetings.toml").as_posix()}"'
     )
     base = tmp_path / "leave.toml"
     base.write_text(text.replace("[scenario]", "[scenario]\nhorizon_days = 182", 1), "utf-8")

@@ -96,8 +96,8 @@ def compare(
     the noise floor (the same distances between two replications of one scenario)."""
     from govsim.fit import compare_frames
 
-    a = _load_or_exit(log_a, scenario_file, variant_a, None, replication_a, "compare")
-    b = _load_or_exit(log_b, scenario_file, variant_b, None, replication_b, "compare")
+    a = _load_or_exit(log_a, scenario_file, variant_a, None, replication_a, "compare")[0]
+    b = _load_or_exit(log_b, scenario_file, variant_b, None, replication_b, "compare")[0]
     floor = None if no_floor else _floor(a.scenario)
     click.echo(f"A: {_describe(a)}")
     click.echo(f"B: {_describe(b)}")
@@ -149,7 +149,7 @@ def fit(
     from govsim.log.read import LogError
     from govsim.scenario.load import ScenarioError
 
-    loaded = _load_or_exit(log, scenario_file, variant, None, replication, "fit")
+    loaded = _load_or_exit(log, scenario_file, variant, None, replication, "fit")[0]
     try:
         require_time_order(loaded)
     except LogError as exc:
