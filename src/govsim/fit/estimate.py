@@ -232,11 +232,30 @@ def _logged_effort(activity: str, share: bool = False) -> Callable[[LogView], Sa
     return sample
 
 
+def _desk_effort(view: LogView, kind: str, urgent: bool) -> Sample | None:
+    """The efforts a unit's desk logged for its jobs of ``kind`` (``desk.job_done``: the
+    working time of the job itself, without its wait at the desk), or None when the log
+    has no desks. A job still queued at the log's end has told nothing of its effort."""
+    ev = view.events
+    done = ev.loc[(ev["activity"] == "desk.job_done") & (ev["reason"].astype(str) == kind)]
+    if done.empty:
+        return None
+    flags = view.cases.set_index("case")["urgent"].astype(bool)
+    done = done.loc[flags.reindex(done["case"]).to_numpy() == urgent]
+    values = done["value"].to_numpy(dtype=float)
+    return values[np.isfinite(values)], np.empty(0)
+
+
 def _reply(urgent: bool) -> Callable[[LogView], Sample]:
-    """A department's working time from the GO's transfer of a 批示 to its formal reply
-    (A57); transfers still unanswered at the log's end are censored there."""
+    """A department's working time on the formal reply to a 批示 (A57): the desk's logged
+    effort when units have desks (the time from transfer to reply then includes the wait
+    at a busy desk, which is not effort); else the working time from the GO's transfer to
+    the reply, transfers still unanswered at the log's end censored there."""
 
     def sample(view: LogView) -> Sample:
+        at_desk = _desk_effort(view, "reply", urgent)
+        if at_desk is not None:
+            return at_desk
         flags = view.cases.set_index("case")["urgent"].astype(bool)
         transfers = view.acts("go.transferred").drop_duplicates("case", keep="first")
         transfers = transfers.loc[flags.reindex(transfers["case"]).to_numpy() == urgent]
