@@ -45,6 +45,7 @@ LAYER_OF: dict[str, str] = {
     "govsim.export": "output",
     "govsim.cli": "cli",
     "govsim.cli_logs": "cli",
+    "govsim.cli_analyse": "cli",
     "govsim.__main__": "cli",
     "govsim.api": "cli",  # the public API fronts every layer, like the commands
 }

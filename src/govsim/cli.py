@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from govsim import __version__
+from govsim.cli_analyse import analyse, search
 from govsim.cli_logs import check, export
 from govsim.scenario.limits import MAX_SEED
 
@@ -203,6 +204,8 @@ def report(results_dir: str) -> None:
 # Commands defined in their own modules are registered here, one line each.
 main.add_command(export)
 main.add_command(check)
+main.add_command(analyse)
+main.add_command(search)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

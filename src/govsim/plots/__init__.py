@@ -27,6 +27,7 @@ from govsim.plots.kpis import (
     rates_by_design,
     utilisation_by_design,
 )
+from govsim.plots.sensitivity import sensitivity_bars
 from govsim.plots.style import (
     BAND,
     CJK_FONTS,
@@ -64,6 +65,7 @@ __all__ = [
     "paired_forest",
     "rates_by_design",
     "save",
+    "sensitivity_bars",
     "term",
     "utilisation_by_design",
 ]

@@ -20,10 +20,11 @@ from pydantic import ValidationError
 
 from govsim.core.calendar import CalendarDataError
 from govsim.scenario.checks import Location, Problem, cross_check
+from govsim.scenario.knob_checks import knob_override_sets
 from govsim.scenario.models import Scenario
 from govsim.scenario.tomlpos import locate, syntax_error_line, syntax_error_message
 
-FORBIDDEN_OVERRIDE_ROOTS = ("variants", "sweep", "experiment")
+FORBIDDEN_OVERRIDE_ROOTS = ("variants", "sweep", "experiment", "design", "search")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # A table-level check whose message starts "<key> must …" or "'<key>' has no …" is about that
 # key of the table.
@@ -83,7 +84,7 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
         ) from None
 
 
-NOT_INHERITED = ("variants", "sweep")
+NOT_INHERITED = ("variants", "sweep", "design", "search")
 
 
 def merge_tables(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +263,7 @@ def _override_sets(sc: Scenario) -> list[tuple[str, Overrides]]:
     sets = [(f"variant '{name}'", overrides) for name, overrides in _variant_overrides(sc)]
     for key, values in sc.sweep.items():
         sets += [("sweep", {key: (("sweep", key, j), value)}) for j, value in enumerate(values)]
-    return sets
+    return sets + knob_override_sets(sc)
 
 
 def _combined_sets(sc: Scenario) -> list[tuple[str, str, Overrides]]:
