@@ -143,3 +143,12 @@ def test_replication_r_has_the_same_random_numbers_at_every_design_point() -> No
 
     assert arrivals(0, 0) == arrivals(1, 0)
     assert arrivals(0, 1) == arrivals(1, 1) != arrivals(0, 0)
+
+
+def test_the_doc_examples_validate_on_top_of_the_minimal_scenario() -> None:
+    from test_scenario_docs import snippet
+
+    sc = parse_scenario(snippet("minimal") + "\n" + snippet("design"))
+    assert len(expand(sc)) == 8 * (3 + 2)
+    sc = parse_scenario(snippet("minimal") + "\n" + snippet("search"))
+    assert sc.search is not None and sc.search.set == {"load.scale": 1.3}

@@ -37,7 +37,7 @@ def sensitivity_bars(frame: pd.DataFrame, kpi: str, variant: str | None = None) 
     height = 0.8 / len(kinds)
     y = np.arange(len(order))
     with plot_style():
-        fig = new_figure(8.0, 1.6 + 0.45 * len(order) * len(kinds))
+        fig = new_figure(8.0, 1.6 + 0.3 * len(order) * len(kinds))
         ax = fig.add_subplot()
         for i, kind in enumerate(kinds):
             part = rows.loc[rows["index"] == kind].set_index("knob").loc[order]
