@@ -150,7 +150,9 @@ def setting_scenario(scenario: Scenario, spec: Search, value: int) -> Scenario:
 class _Tester:
     """Runs replications of settings on one executor and takes the sequential decisions."""
 
-    def __init__(self, scenario: Scenario, seed: int, executor: Executor, tick: Callable) -> None:
+    def __init__(
+        self, scenario: Scenario, seed: int, executor: Executor, tick: Callable[[], None]
+    ) -> None:
         self.scenario, self.seed, self.executor, self.tick = scenario, seed, executor, tick
         self.spec: Search = scenario.search  # type: ignore[assignment]
         looks, settings = bound_count(self.spec)
