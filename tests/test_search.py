@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from govsim.cli import main
+from govsim.cli_analyse import _describe
 from govsim.experiment.search import bound_count, target_search
 from govsim.queueing import mmc_mean_wait
 from govsim.scenario.load import ScenarioError, parse_scenario
@@ -78,6 +79,10 @@ def test_search_finds_the_reviewers_erlang_c_says_are_least() -> None:
     assert set(result.settings) <= {3, 4, 5, 6, 7, 8} and len(result.settings) <= settings
     assert result.alpha_per_bound == pytest.approx(0.1 / (2 * looks * settings))
     assert result.replications == sum(len(s.samples) for s in result.settings.values())
+    lines = _describe(result)  # what `govsim search` prints under its table
+    assert lines[1].startswith("least general_office.reviewers: 5 (mean ")
+    assert lines[2].startswith("next lower, 4: fails (mean ")
+    assert lines[3].startswith(f"replications spent: {result.replications} over ")
 
 
 def test_no_setting_meets_an_unreachable_target() -> None:

@@ -110,7 +110,7 @@ def _describe(result: SearchResult) -> list[str]:
         lines.append(f"{result.best} is the lowest setting searched")
     else:
         lines.append(
-            f"{lower.value}: {lower.decision} (mean {lower.mean:.4g}, interval "
+            f"next lower, {lower.value}: {lower.decision} (mean {lower.mean:.4g}, interval "
             f"[{lower.low:.4g}, {lower.high:.4g}]); paired difference on common random "
             f"numbers {diff[0]:+.4g} [{diff[1]:+.4g}, {diff[2]:+.4g}]"
         )
