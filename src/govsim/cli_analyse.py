@@ -47,12 +47,16 @@ def _scenario_of(manifest: dict[str, object], given: str | None) -> Scenario:
 
 
 def _print_table(frame: pd.DataFrame) -> None:
+    """One block per variant and KPI, a row per knob: fits 80 columns."""
     import pandas as pd
 
     from govsim.experiment.sensitivity import index_table
 
+    table = index_table(frame)
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-        click.echo(index_table(frame).to_string())
+        for (variant, kpi), block in table.groupby(level=["variant", "kpi"], sort=False):
+            click.echo(f"\n{kpi} ({variant})")
+            click.echo(block.droplevel(["variant", "kpi"]).to_string())
 
 
 @click.command()
