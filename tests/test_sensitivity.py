@@ -132,6 +132,12 @@ def test_analyse_a_morris_run_end_to_end(tmp_path: Path) -> None:
     assert 0.0086 * 0.8 < mu["general_office.reviewers"] < 0.0125 * 1.2
     assert mu["load.p_major"] == 0.0
     assert (run_dir / "report" / "sensitivity_util_go.png").stat().st_size > 10_000
+    # the HTML report draws the same figure once the indices are written
+    from govsim import plots, report
+
+    (entry,) = report._sensitivity_figures(report.load_results(run_dir), plots)
+    assert entry.file == "sensitivity_util_go.png" and "μ*" in entry.caption
+    assert entry.draw().axes[0].get_yticklabels()[-1].get_text() == "general_office.reviewers"
     bad = runner.invoke(main, ["analyse", str(run_dir), "--sensitivity", "--kpi", "nope"])
     assert bad.exit_code == 2 and bad.output.strip() == "govsim analyse: unknown KPI(s): nope"
     scenario.write_text(MORRIS_RUN + "\n# edited\n", encoding="utf-8")

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from govsim.scenario.models import Scenario
 
 EXIT_BAD_INPUT = 2
-#: KPIs drawn by default (those the design moves); others with ``--kpi``.
-DEFAULT_FIGURES = ("instr_breach_rate", "cs_deemed_share", "go_wait_mean_hours", "backlog_go_mean")
 
 
 def _fail(message: str) -> None:
@@ -72,6 +70,7 @@ def analyse(
     from govsim.experiment.sensitivity import SensitivityError, indices, varying_kpis
     from govsim.experiment.summary import ID_COLUMNS
     from govsim.plots import save, sensitivity_bars
+    from govsim.plots.sensitivity import default_kpis, figure_name
     from govsim.report import ReportError, load_results
 
     if not sensitivity:
@@ -89,12 +88,12 @@ def analyse(
     except SensitivityError as exc:
         _fail(f"govsim analyse: {exc}")
     write_parquet(frame, results.path / "sensitivity.parquet")
-    shown = [m for m in metrics if kpis or m in DEFAULT_FIGURES] or metrics[:1]
+    shown = metrics if kpis else default_kpis(frame)
     _print_table(frame.loc[frame["kpi"].isin(shown)])
     for kpi in shown:
         for variant in frame["variant"].drop_duplicates():
-            name = f"sensitivity_{kpi}" + ("" if variant == "baseline" else f"_{variant}")
-            save(sensitivity_bars(frame, kpi, variant), results.path / "report" / f"{name}.png")
+            figure = sensitivity_bars(frame, kpi, variant)
+            save(figure, results.path / "report" / figure_name(kpi, variant))
     click.echo(f"indices: {results.path / 'sensitivity.parquet'}")
 
 

@@ -324,12 +324,34 @@ def _paired_figures(results: Results, plots: ModuleType) -> list[_Figure]:
     ]
 
 
+def _sensitivity_figures(results: Results, plots: ModuleType) -> list[_Figure]:
+    """The knobs' sensitivity indices, once ``govsim analyse --sensitivity`` wrote them."""
+    path = results.path / "sensitivity.parquet"
+    if not path.is_file():
+        return []
+    from govsim.plots.sensitivity import default_kpis, figure_name
+
+    frame = pd.read_parquet(path)
+    return [
+        _Figure(
+            figure_name(kpi, variant),
+            f"What drives {plots.metric_label(kpi)} ({variant})",
+            "Sobol' indices (S1: the knob alone; ST: with its interactions) or Morris effects "
+            "(μ*, σ) of the design's knobs, with 95% bootstrap intervals.",
+            lambda kpi=kpi, variant=variant: plots.sensitivity_bars(frame, kpi, variant),
+        )
+        for variant in frame["variant"].drop_duplicates()
+        for kpi in default_kpis(frame)
+    ]
+
+
 FIGURES: tuple[Callable[[Results, ModuleType], list[_Figure]], ...] = (
     _backlog_figures,
     _cycle_time_figures,
     _rate_and_utilisation_figures,
     _meeting_figures,
     _paired_figures,
+    _sensitivity_figures,
 )
 """The report's figures, in page order: each entry gives those the folder's data allow."""
 

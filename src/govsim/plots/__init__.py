@@ -27,7 +27,7 @@ from govsim.plots.kpis import (
     rates_by_design,
     utilisation_by_design,
 )
-from govsim.plots.sensitivity import sensitivity_bars
+from govsim.plots.sensitivity import SENSITIVITY_DEFAULT, sensitivity_bars
 from govsim.plots.style import (
     BAND,
     CJK_FONTS,
@@ -52,6 +52,7 @@ __all__ = [
     "FOREST_DEFAULT",
     "GO",
     "METRIC_LABELS",
+    "SENSITIVITY_DEFAULT",
     "backlog_by_design",
     "backlog_by_holder",
     "cjk_font",

@@ -14,6 +14,14 @@ from matplotlib.figure import Figure
 
 from govsim.plots.style import metric_label, new_figure, plot_style, safe_text, set_titles
 
+#: KPIs drawn by default (by ``govsim analyse`` and the report), those present in the table.
+SENSITIVITY_DEFAULT = (
+    "instr_breach_rate",
+    "cs_deemed_share",
+    "go_wait_mean_hours",
+    "backlog_go_mean",
+)
+
 #: How each index is drawn and what it means, in the order drawn.
 INDEX_STYLE = {
     "S1": ("#4C72B0", "first order S1: the knob alone"),
@@ -21,6 +29,17 @@ INDEX_STYLE = {
     "mu_star": ("#4C72B0", "μ*: mean |elementary effect| over the knob's range"),
     "sigma": ("#DD8452", "σ: spread of the effects (non-linear or interacting)"),
 }
+
+
+def figure_name(kpi: str, variant: str) -> str:
+    """``sensitivity_<kpi>.png`` (``_<variant>`` added for a variant other than the baseline)."""
+    return f"sensitivity_{kpi}" + ("" if variant == "baseline" else f"_{variant}") + ".png"
+
+
+def default_kpis(frame: pd.DataFrame) -> list[str]:
+    """The KPIs of the table to draw: the default ones present, else the first."""
+    kpis = list(dict.fromkeys(frame["kpi"]))
+    return [k for k in kpis if k in SENSITIVITY_DEFAULT] or kpis[:1]
 
 
 def sensitivity_bars(frame: pd.DataFrame, kpi: str, variant: str | None = None) -> Figure:
