@@ -132,8 +132,14 @@ def test_analyse_a_morris_run_end_to_end(tmp_path: Path) -> None:
     assert 0.0086 * 0.8 < mu["general_office.reviewers"] < 0.0125 * 1.2
     assert mu["load.p_major"] == 0.0
     assert (run_dir / "report" / "sensitivity_util_go.png").stat().st_size > 10_000
-    # the HTML report draws the same figure once the indices are written
+    # the public API gives the same table
+    import govsim
     from govsim import plots, report
+
+    kpis = pd.read_parquet(run_dir / "kpis.parquet")
+    same = govsim.sensitivity_indices(kpis, govsim.load_scenario(scenario), ["util_go"])
+    pd.testing.assert_frame_equal(same, frame)
+    # the HTML report draws the same figure once the indices are written
 
     (entry,) = report._sensitivity_figures(report.load_results(run_dir), plots)
     assert entry.file == "sensitivity_util_go.png" and "μ*" in entry.caption
