@@ -108,6 +108,10 @@ BAD = [
     ),
     (("low = 3, high = 6", "low = 0, high = 6"), "greater than or equal to 1 (in design)"),
     (("samples = 8", "samples = 6"), "samples must be a power of 2"),
+    (
+        ('{ type = "integer", low = 3, high = 6 }', "{ low = 3, high = 6 }"),
+        "reviewers: input should be a valid integer, got a number with a fractional part",
+    ),
     (("[design]", '[sweep]\n"load.scale" = [1.0]\n\n[design]'), "sweep must be empty"),
 ]
 

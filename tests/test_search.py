@@ -80,9 +80,10 @@ def test_search_finds_the_reviewers_erlang_c_says_are_least() -> None:
     assert result.alpha_per_bound == pytest.approx(0.1 / (2 * looks * settings))
     assert result.replications == sum(len(s.samples) for s in result.settings.values())
     lines = _describe(result)  # what `govsim search` prints under its table
-    assert lines[1].startswith("least general_office.reviewers: 5 (mean ")
+    assert lines[1].startswith("least general_office.reviewers: 5\n  mean ")
     assert lines[2].startswith("next lower, 4: fails (mean ")
-    assert lines[3].startswith(f"replications spent: {result.replications} over ")
+    assert lines[3].startswith("  4 − 5, paired on common random numbers: +")
+    assert lines[4].startswith(f"replications spent: {result.replications} over ")
 
 
 def test_no_setting_meets_an_unreachable_target() -> None:

@@ -105,18 +105,19 @@ def _describe(result: SearchResult) -> list[str]:
         return [*lines, f"no {spec.knob} in [{spec.low}, {spec.high}] meets the target"]
     best = result.settings[result.best]
     lines.append(
-        f"least {spec.knob}: {result.best} (mean {best.mean:.4g}, interval "
-        f"[{best.low:.4g}, {best.high:.4g}], {len(best.samples)} replications)"
+        f"least {spec.knob}: {result.best}\n  mean {best.mean:.4g}, interval "
+        f"[{best.low:.4g}, {best.high:.4g}], {len(best.samples)} replications"
     )
     lower, diff = result.next_lower, result.paired_difference()
     if lower is None or diff is None:
         lines.append(f"{result.best} is the lowest setting searched")
     else:
-        lines.append(
+        lines += [
             f"next lower, {lower.value}: {lower.decision} (mean {lower.mean:.4g}, interval "
-            f"[{lower.low:.4g}, {lower.high:.4g}]); paired difference on common random "
-            f"numbers {diff[0]:+.4g} [{diff[1]:+.4g}, {diff[2]:+.4g}]"
-        )
+            f"[{lower.low:.4g}, {lower.high:.4g}])",
+            f"  {lower.value} − {result.best}, paired on common random numbers: "
+            f"{diff[0]:+.4g} [{diff[1]:+.4g}, {diff[2]:+.4g}]",
+        ]
     lines.append(
         f"replications spent: {result.replications} over {len(result.settings)} settings "
         f"(each bound at level {result.alpha_per_bound:.2g})"
@@ -129,9 +130,14 @@ def _describe(result: SearchResult) -> list[str]:
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Master seed.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes.")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Write search files.")
-def search(scenario_file: str, seed: int | None, workers: int | None, out: str | None) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress counter.")
+def search(
+    scenario_file: str, seed: int | None, workers: int | None, out: str | None, quiet: bool
+) -> None:
     """Find the least setting of [search].knob that keeps the KPI under the threshold."""
     import os
+
+    from tqdm import tqdm
 
     from govsim.cli import _load_or_exit
     from govsim.experiment.search import SearchError, target_search
@@ -139,10 +145,15 @@ def search(scenario_file: str, seed: int | None, workers: int | None, out: str |
     sc = _load_or_exit(scenario_file)
     if sc.search is None:
         _fail(f"{scenario_file}: no [search] section")
-    try:
-        result = target_search(sc, seed=seed, workers=workers or os.cpu_count() or 1)
-    except SearchError as exc:
-        _fail(f"{scenario_file}: {exc}")
+    # the number of replications is not known in advance: a counter, not a bar
+    with tqdm(unit="rep", desc="replications", file=sys.stderr, disable=quiet) as bar:
+        try:
+            result = target_search(
+                sc, seed=seed, workers=workers or os.cpu_count() or 1, tick=lambda: bar.update()
+            )
+        except SearchError as exc:
+            bar.close()
+            _fail(f"{scenario_file}: {exc}")
     with_table = result.table().to_string(float_format=lambda x: f"{x:.4g}")
     click.echo(with_table)
     for line in _describe(result):

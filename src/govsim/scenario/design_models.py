@@ -29,6 +29,7 @@ from govsim.scenario.types import Strict
 DesignKind = Literal["lhs", "sobol", "morris"]
 KnobType = Literal["continuous", "integer", "categorical"]
 Number = int | float
+INSIDE = 0.5**0.5  # an irrational share of a range: its value there is not a whole number
 
 
 class Knob(Strict):
@@ -65,11 +66,15 @@ class Knob(Strict):
         return self
 
     def corners(self) -> list[Any]:
-        """The extreme values this knob can take (every value of a categorical knob)."""
+        """The values to validate before running: the extremes (every value of a categorical
+        knob) and, for a continuous knob, a fractional value inside the range — so a
+        continuous knob on a whole-number field is caught when the file is loaded."""
         if self.type == "categorical":
             return list(self.values or [])
-        cast = int if self.type == "integer" else float
-        return [cast(self.low), cast(self.high)]
+        if self.type == "integer":
+            return [int(self.low or 0), int(self.high or 0)]
+        low, high = float(self.low or 0), float(self.high or 0)
+        return [low, high, low + (high - low) * INSIDE]
 
 
 class Design(Strict):
