@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsim.cli import main
 from govsim.experiment.runner import Task, replicate
-from govsim.scenario.design_models import Knob
+from govsim.scenario.design_models import Design, Knob
 from govsim.scenario.expand import expand
 from govsim.scenario.load import ScenarioError, parse_scenario
-from govsim.scenario.sampling import knob_value
+from govsim.scenario.sampling import design_values, knob_value
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -156,3 +156,47 @@ def test_the_doc_examples_validate_on_top_of_the_minimal_scenario() -> None:
     assert len(expand(sc)) == 8 * (3 + 2)
     sc = parse_scenario(snippet("minimal") + "\n" + snippet("search"))
     assert sc.search is not None and sc.search.set == {"load.scale": 1.3}
+
+
+EXPECTED_POINTS = {
+    "lhs": lambda n, k: n,
+    "sobol": lambda n, k: n * (k + 2),
+    "morris": lambda n, k: n * (k + 1),
+}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    kind=st.sampled_from(sorted(EXPECTED_POINTS)),
+    log_n=st.integers(1, 5),
+    specs=st.lists(
+        st.one_of(
+            st.tuples(st.just("continuous"), st.floats(-1e3, 1e3), st.floats(1e-3, 1e3)),
+            st.tuples(st.just("integer"), st.integers(-20, 20), st.integers(1, 30)),
+            st.tuples(st.just("categorical"), st.just(0), st.integers(2, 6)),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    seed=st.integers(0, 2**31),
+)
+def test_any_design_has_its_point_count_and_stays_in_bounds(kind, log_n, specs, seed) -> None:
+    knobs: dict[str, dict[str, object]] = {}
+    for i, (kind_of_knob, low, span) in enumerate(specs):
+        if kind_of_knob == "categorical":
+            knobs[f"k{i}"] = {"type": "categorical", "values": [f"v{j}" for j in range(span)]}
+        else:
+            knobs[f"k{i}"] = {"type": kind_of_knob, "low": low, "high": low + span}
+    design = Design.model_validate(
+        {"kind": kind, "samples": 2**log_n, "seed": seed, "knobs": knobs}
+    )
+    values = design_values(design)
+    assert len(values) == EXPECTED_POINTS[kind](2**log_n, len(specs))
+    for point in values:
+        for name, value in point.items():
+            knob = design.knobs[name]
+            if knob.type == "categorical":
+                assert value in (knob.values or [])
+            else:
+                assert knob.low <= value <= knob.high  # type: ignore[operator]
+                assert (type(value) is int) == (knob.type == "integer")

@@ -63,7 +63,8 @@ def knob_value(knob: Knob, u: float) -> Any:
     low, high = float(knob.low or 0), float(knob.high or 0)
     if knob.type == "integer":
         return int(min(high, low + np.floor(u * (high - low + 1))))
-    return float(f"{low + u * (high - low):.{SIGNIFICANT}g}")
+    rounded = float(f"{low + u * (high - low):.{SIGNIFICANT}g}")
+    return min(high, max(low, rounded))  # rounding must not step past a bound
 
 
 def unit_sample(design: Design) -> np.ndarray:
