@@ -49,6 +49,7 @@ LAYER_OF: dict[str, str] = {
     "govsim.cli_summary": "cli",
     "govsim.cli_runs": "cli",
     "govsim.cli_fit": "cli",
+    "govsim.cli_analyse": "cli",
     "govsim.__main__": "cli",
     "govsim.api": "cli",  # the public API fronts every layer, like the commands
 }

@@ -4,8 +4,9 @@ The model follows the 济宁市人民政府工作规则 (2022); ``docs/`` descri
 article by article. The public Python API (:mod:`govsim.api`) is available from the package
 itself — ``govsim.load_scenario``, ``simulate``, ``run``, ``load_results``, ``load_log``,
 ``check``, ``export_log``, ``summary_table``, ``paired_differences``, ``build_report``,
-``work_calendar``, ``compare_logs``, ``fit_log`` — with :mod:`govsim.plots` for figures; it
-is imported on first use, so ``import govsim`` stays light.
+``work_calendar``, ``compare_logs``, ``fit_log``, ``sensitivity_indices``,
+``target_search`` — with :mod:`govsim.plots` for figures; it is imported on first use, so
+``import govsim`` stays light.
 """
 
 from typing import Any
@@ -27,8 +28,10 @@ __all__ = [
     "paired_differences",
     "parse_scenario",
     "run",
+    "sensitivity_indices",
     "simulate",
     "summary_table",
+    "target_search",
     "work_calendar",
 ]
 

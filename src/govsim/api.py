@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from govsim.checks import Violation
     from govsim.core.calendar import WorkCalendar
     from govsim.core.org import Organisation
+    from govsim.experiment.search import SearchResult
     from govsim.log.read import LoadedLog
     from govsim.report import Report, Results
     from govsim.scenario.expand import DesignPoint
@@ -309,3 +310,28 @@ def fit_log(
     return fit_frames(
         log.events, log.cases, cal, log.scenario, base, out, source=source, compare=compare
     )
+
+
+def sensitivity_indices(
+    kpis: pd.DataFrame, scenario: Scenario, metrics: list[str], seed: int | None = None
+) -> pd.DataFrame:
+    """Sobol' indices (S1, ST) or Morris effects (μ*, σ) of each KPI in ``metrics`` for the
+    knobs of the scenario's ``[design]``, from the KPI table of its run, with 95% bootstrap
+    intervals (as ``govsim analyse --sensitivity``)."""
+    from govsim.experiment.sensitivity import SensitivityError, indices
+
+    if scenario.design is None:
+        raise SensitivityError("the scenario has no [design]")
+    seed = scenario.design.seed if seed is None else seed
+    return indices(kpis, scenario.design, metrics, seed=seed)
+
+
+def target_search(
+    scenario: Scenario | str | Path, *, seed: int | None = None, workers: int = 1
+) -> SearchResult:
+    """The least setting of ``[search].knob`` whose mean KPI is under the threshold with the
+    stated confidence (as ``govsim search``): ``best``, ``table()``, ``next_lower``,
+    ``paired_difference()``, ``replications``."""
+    from govsim.experiment.search import target_search as _search
+
+    return _search(_scenario(scenario), seed=seed, workers=workers)

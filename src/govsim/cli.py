@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from govsim import __version__
+from govsim.cli_analyse import analyse, search
 from govsim.cli_fit import compare, fit
 from govsim.cli_logs import check, export
 from govsim.cli_summary import echo_summary, format_option, kpi_option, summary
@@ -238,6 +239,8 @@ main.add_command(check)
 main.add_command(summary)
 main.add_command(compare)
 main.add_command(fit)
+main.add_command(analyse)
+main.add_command(search)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

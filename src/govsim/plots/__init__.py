@@ -32,6 +32,7 @@ from govsim.plots.kpis import (
     rates_by_design,
     utilisation_by_design,
 )
+from govsim.plots.sensitivity import SENSITIVITY_DEFAULT, sensitivity_bars
 from govsim.plots.style import (
     BAND,
     CJK_FONTS,
@@ -57,6 +58,7 @@ __all__ = [
     "FOREST_DEFAULT",
     "GO",
     "METRIC_LABELS",
+    "SENSITIVITY_DEFAULT",
     "backlog_by_design",
     "backlog_by_holder",
     "backlog_heatmap",
@@ -73,6 +75,7 @@ __all__ = [
     "paired_forest",
     "rates_by_design",
     "save",
+    "sensitivity_bars",
     "term",
     "top_breaching_units",
     "utilisation_by_design",

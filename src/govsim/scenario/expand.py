@@ -42,6 +42,16 @@ def point_label(point: dict[str, Any]) -> str:
     return ",".join(f"{k}={v}" for k, v in point.items())
 
 
+def design_or_sweep_points(scenario: Scenario) -> list[tuple[str, dict[str, Any]]]:
+    """Each point's label and overrides: the ``[design]``'s samples if there is one, else the
+    sweep's Cartesian product."""
+    if scenario.design is not None:
+        from govsim.scenario.sampling import design_values, sample_label
+
+        return [(sample_label(i, v), v) for i, v in enumerate(design_values(scenario.design))]
+    return [(point_label(p), p) for p in sweep_points(scenario.sweep)]
+
+
 def expand(scenario: Scenario) -> list[DesignPoint]:
     """All design points: baseline first, then variants in file order, each at every point.
 
@@ -52,7 +62,7 @@ def expand(scenario: Scenario) -> list[DesignPoint]:
     variants += [(v.name, dict(v.set)) for v in scenario.variants]
     out: list[DesignPoint] = []
     for name, overrides in variants:
-        for point in sweep_points(scenario.sweep):
+        for label, point in design_or_sweep_points(scenario):
             merged = {**overrides, **point}
             if merged:
                 raw = apply_overrides(scenario.raw, merged)
@@ -60,5 +70,5 @@ def expand(scenario: Scenario) -> list[DesignPoint]:
                 patched._raw = raw
             else:
                 patched = scenario
-            out.append(DesignPoint(name, point_label(point), merged, patched))
+            out.append(DesignPoint(name, label, merged, patched))
     return out

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from govsim.core.calendar import CalendarDataError
 from govsim.scenario.checks import Location, Problem, cross_check
+from govsim.scenario.knob_checks import knob_override_sets
 from govsim.scenario.limits import MAX_BASE_CHAIN, MAX_DESIGN_POINTS, MAX_FILE_BYTES, MAX_NESTING
 from govsim.scenario.models import Scenario
 from govsim.scenario.tomlpos import (
@@ -31,7 +32,7 @@ from govsim.scenario.tomlpos import (
     too_deep_line,
 )
 
-FORBIDDEN_OVERRIDE_ROOTS = ("variants", "sweep", "experiment")
+FORBIDDEN_OVERRIDE_ROOTS = ("variants", "sweep", "experiment", "design", "search")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # A table-level check whose message starts "<key> must …" or "'<key>' has no …" is about that
 # key of the table.
@@ -151,7 +152,7 @@ def _too_deep(data: Any, limit: int) -> Location | None:
     return None
 
 
-NOT_INHERITED = ("variants", "sweep")
+NOT_INHERITED = ("variants", "sweep", "design", "search")
 
 
 def merge_tables(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -231,7 +232,10 @@ def parse_scenario(
 
 
 def design_point_count(sc: Scenario) -> int:
-    """The baseline and each variant, times the product of the sweep lists' lengths."""
+    """The baseline and each variant, times the product of the sweep lists' lengths: the
+    points whose overrides are each validated here. A sampled ``[design]`` is bounded by its
+    own ``samples`` (its points are checked at the corners of each knob's range, not one by
+    one), so it is not counted."""
     return (1 + len(sc.variants)) * math.prod(len(v) for v in sc.sweep.values())
 
 
@@ -372,7 +376,7 @@ def _override_sets(sc: Scenario) -> list[tuple[str, Overrides]]:
     sets = [(f"variant '{name}'", overrides) for name, overrides in _variant_overrides(sc)]
     for key, values in sc.sweep.items():
         sets += [("sweep", {key: (("sweep", key, j), value)}) for j, value in enumerate(values)]
-    return sets
+    return sets + knob_override_sets(sc)
 
 
 def _combined_sets(sc: Scenario) -> list[tuple[str, str, Overrides]]:

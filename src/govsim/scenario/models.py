@@ -15,6 +15,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from govsim.core.distributions import Distribution
 from govsim.scenario.availability_models import Leave, Substitution
 from govsim.scenario.department_models import Desks
+from govsim.scenario.design_models import Design, Search
 from govsim.scenario.document_models import Countersign, Drafts, Intake, Legality
 from govsim.scenario.ledger_models import Ledger
 from govsim.scenario.limits import MAX_SEED
@@ -281,6 +282,12 @@ class Scenario(Strict):
     experiment: Experiment = Experiment()
     variants: list[Variant] = Field(default_factory=list)
     sweep: dict[str, list[Any]] = Field(default_factory=dict)
+    design: Design | None = Field(
+        default=None, description="A sampled design over knobs (lhs, sobol, morris); no sweep."
+    )
+    search: Search | None = Field(
+        default=None, description="The least setting of a knob that meets a KPI target."
+    )
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _files: tuple[str, ...] = PrivateAttr(default=())
@@ -303,3 +310,9 @@ class Scenario(Strict):
             if not values:
                 raise ValueError(f"'{key}' has no values")
         return sweep
+
+    @model_validator(mode="after")
+    def _design_or_sweep(self) -> Scenario:
+        if self.design is not None and self.sweep:
+            raise ValueError("sweep must be empty when a [design] places the points")
+        return self
