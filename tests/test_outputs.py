@@ -293,3 +293,44 @@ def test_rules_doc_covers_every_article_and_every_checked_invariant() -> None:
         first = re.match(r"INV-[A-Z]\d+", item)
         assert first and first.group() in text, item
     assert "/work/" not in text and "RULES.md" not in text
+
+
+def test_many_design_points_are_summarised_by_their_spread() -> None:
+    """A sampled design of hundreds of points prints one row per KPI (the spread of the
+    points' means), not one row per point."""
+    from govsim.experiment.compact import MAX_ROWS, render
+
+    points = MAX_ROWS + 1
+    summary = pd.DataFrame(
+        {
+            "variant": "baseline",
+            "point": [f"#{i:04d} load.scale={1 + i / 100}" for i in range(points)],
+            "metric": "go_wait_mean_hours",
+            "n": 1,
+            "mean": [float(i) for i in range(points)],
+            "half_width": float("nan"),
+        }
+    )
+    text = render(summary, ["go_wait_mean_hours"], "table")
+    lines = text.splitlines()
+    assert lines[0].startswith(f"{points} design points")
+    row = next(line for line in lines if line.startswith("go_wait_mean_hours"))
+    assert row.split() == ["go_wait_mean_hours", "0.000", "10.0", "20.0", "30.0", "40.0"]
+    assert len(lines) < 10 and max(map(len, lines)) <= 80
+
+
+def test_a_report_of_many_design_points_skips_the_per_point_figures(tmp_path) -> None:
+    """Hundreds of sampled points: no figure draws one mark per point (unreadable and slow);
+    each one skipped is named on the page."""
+    from govsim.experiment.compact import MAX_ROWS
+    from govsim.report import Results, providers
+    from govsim.report import _figures as figures
+
+    kpis = pd.DataFrame(
+        {"variant": "baseline", "point": [f"#{i}" for i in range(MAX_ROWS + 1)], "replication": 0}
+    )
+    written, skipped = figures(Results(tmp_path, {}, kpis), tmp_path)
+    per_point = [spec.name for spec in providers() if spec.per_point]
+    assert written == [] and per_point
+    assert [s.split(":")[0] for s in skipped] == per_point
+    assert f"the run has {MAX_ROWS + 1}" in skipped[0]

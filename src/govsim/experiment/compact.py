@@ -24,6 +24,9 @@ from govsim.scenario.expand import BASELINE
 
 FORMATS = ("table", "markdown", "csv", "json")
 WIDTH = 80
+MAX_ROWS = 40
+"""Design points shown one per row at most; a sampled design or a large sweep (hundreds of
+points) is summarised by the spread of its points' means instead."""
 
 #: Always shown when measured (dropped from the end only if the table would not fit).
 CORE_KPIS = (
@@ -224,6 +227,8 @@ def render(summary: pd.DataFrame, kpis: Sequence[str], fmt: str = "table") -> st
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", double_precision=15))
         return json.dumps(records, indent=1, ensure_ascii=False) + "\n"
+    if frame["design"].nunique() > MAX_ROWS:
+        return _spread(frame, kpis, fmt)
     means = _block(frame, kpis, diff=False)
     deltas = _block(frame, kpis, diff=True)
     has_delta = not deltas.empty and BASELINE in set(frame["variant"])
@@ -240,3 +245,33 @@ def render(summary: pd.DataFrame, kpis: Sequence[str], fmt: str = "table") -> st
         parts += ["", "Δ vs baseline (paired on replication):", _text(deltas, WIDTH)]
     parts.append(legend)
     return "\n".join(parts) + "\n"
+
+
+def _spread(frame: pd.DataFrame, kpis: Sequence[str], fmt: str) -> str:
+    """Many design points: per KPI, the spread of the points' means (minimum, quartiles,
+    maximum), and where to find each point's numbers."""
+    stats = frame.groupby("metric", sort=False)["mean"].describe()
+    stats = stats.reindex([k for k in kpis if k in stats.index])
+    table = pd.DataFrame(
+        {
+            col: [f"{v:.{_digits(v)}f}" for v in stats[key]]
+            for col, key in (
+                ("min", "min"),
+                ("25%", "25%"),
+                ("median", "50%"),
+                ("75%", "75%"),
+                ("max", "max"),
+            )
+        },
+        index=stats.index.rename("KPI"),
+    )
+    points = frame["design"].nunique()
+    head = f"{points} design points: the spread of their means over {_reps(frame)} replications"
+    hint = (
+        "Each point: govsim summary RESULTS_DIR --format csv\n"
+        "What drives them: govsim analyse RESULTS_DIR --sensitivity"
+    )
+    if fmt == "markdown":
+        shown = table.reset_index()
+        return "\n".join([head, "", _markdown(shown), "", hint]) + "\n"
+    return "\n".join([head, table.to_string(), hint]) + "\n"

@@ -64,10 +64,15 @@ class Report:
 def _figures(results: Results, out: Path) -> tuple[list[FigureEntry], list[str]]:
     """Draw and save every figure that the folder's data allow; returns (written, skipped)."""
     from govsim import plots
+    from govsim.experiment.compact import MAX_ROWS
 
     written: list[FigureEntry] = []
     skipped: list[str] = []
+    points = len(results.kpis[["variant", "point"]].drop_duplicates())
     for spec in providers():
+        if spec.per_point and points > MAX_ROWS:
+            skipped.append(f"{spec.name}: one mark per design point, and the run has {points}")
+            continue
         for figure in spec.provide(results, plots):
             try:
                 fig = figure.draw()

@@ -43,20 +43,26 @@ class ProviderSpec:
     name: str
     order: float
     provide: Provider
+    per_point: bool = True
+    """Draws a line, bar or panel per design point (too many to read, and slow to draw, for
+    a sampled design of hundreds of points)."""
 
 
 REPORT_FIGURES: dict[str, ProviderSpec] = {}
 """Every registered provider by name (see :func:`providers` for the page order)."""
 
 
-def report_figure(name: str, order: float) -> Callable[[Provider], Provider]:
-    """Register a figure provider under ``name`` at page position ``order``."""
+def report_figure(
+    name: str, order: float, *, per_point: bool = True
+) -> Callable[[Provider], Provider]:
+    """Register a figure provider under ``name`` at page position ``order``; ``per_point``
+    says whether it draws each design point (see :class:`ProviderSpec`)."""
 
     def register(func: Provider) -> Provider:
         held = REPORT_FIGURES.get(name)
         if held is not None and held.provide is not func:
             raise ValueError(f"report figure {name!r} is registered twice")
-        REPORT_FIGURES[name] = ProviderSpec(name, order, func)
+        REPORT_FIGURES[name] = ProviderSpec(name, order, func, per_point)
         return func
 
     return register

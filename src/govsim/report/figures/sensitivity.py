@@ -11,7 +11,7 @@ from govsim.report.registry import ReportFigure, report_figure
 from govsim.report.results import Results
 
 
-@report_figure("sensitivity", order=95)
+@report_figure("sensitivity", order=95, per_point=False)
 def _sensitivity_figures(results: Results, plots: ModuleType) -> list[ReportFigure]:
     """Sobol' or Morris bars with intervals, one figure per variant and KPI analysed."""
     path = results.path / "sensitivity.parquet"
