@@ -140,6 +140,9 @@ def test_a_run_folder_in_use_is_locked(tmp_path):
         (folder / "manifest.json").write_text(json.dumps(data))
         assert run_status(folder) == "running"  # someone holds it: it is running
     assert run_status(folder) == "interrupted"  # nobody does: it was killed
+    from govsim.report import load_results
+
+    assert load_results(folder).manifest["status"] == "interrupted"  # the report says so too
 
 
 def test_sigterm_interrupts_like_ctrl_c(tmp_path, monkeypatch):

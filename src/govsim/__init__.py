@@ -17,6 +17,7 @@ __all__ = [
     "__version__",
     "build_report",
     "check",
+    "compact_summary",
     "compare_logs",
     "design_points",
     "export_log",

@@ -241,6 +241,19 @@ def headline_table(summary: pd.DataFrame) -> pd.DataFrame:
     return _headline(summary)
 
 
+def compact_summary(
+    summary: pd.DataFrame, kpis: list[str] | None = None, fmt: str = "table"
+) -> str:
+    """The compact summary ``govsim run`` and ``govsim summary`` print: design points as rows,
+    a few headline KPIs (or ``kpis``) as columns, mean ± 95% half-width and Δ against the
+    baseline; ``fmt`` is ``table`` (80 columns), ``markdown``, ``csv`` or ``json``. Raises
+    ``KpiError`` for a KPI the summary does not hold."""
+    from govsim.experiment.compact import default_kpis, fit_kpis, render, resolve_kpis
+
+    chosen = resolve_kpis(summary, kpis) if kpis else fit_kpis(summary, default_kpis(summary))
+    return render(summary, chosen, fmt)
+
+
 def paired_differences(kpis: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
     """Each variant against the baseline, replication by replication on common random
     numbers (:func:`govsim.stats.paired_differences`)."""

@@ -38,10 +38,9 @@ format_option = click.option(
 
 def summary_text(summary: pd.DataFrame, kpis: Sequence[str], fmt: str) -> str:
     """The compact summary as text; raises ``KpiError`` for an unknown KPI name."""
-    from govsim.experiment.compact import default_kpis, fit_kpis, render, resolve_kpis
+    from govsim.api import compact_summary
 
-    chosen = resolve_kpis(summary, kpis) if kpis else fit_kpis(summary, default_kpis(summary))
-    return render(summary, chosen, fmt)
+    return compact_summary(summary, list(kpis), fmt)
 
 
 def echo_summary(summary: pd.DataFrame, kpis: Sequence[str], fmt: str) -> None:

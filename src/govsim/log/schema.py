@@ -1,15 +1,15 @@
 """The event log's schema as data: one specification per activity, the columns, the vocabularies.
 
-Every fact about what the simulation logs lives here once: who may do an act, whether it
-names a target or sets a deadline, which outcomes it may carry, what its ``value`` means and
-which article it follows (RULES §8.1). The writer (:mod:`govsim.log.eventlog`) takes its
-vocabularies from this module, in this order, so activity and outcome codes are those of the
-tables below; the reader (:mod:`govsim.log.read`) validates a log from disk against it; the
-exports and the documentation (``docs/event-log.md``) take descriptions from it; invariants
-and metrics take the named groups (:data:`LEADER_ACTS`, :data:`TERMINAL_ACTS`, …) rather than
-keeping tuples of their own. ``tests/test_log_schema.py`` checks every row the model logs on
-generated runs against these specifications, and every activity-like string in the code
-against :data:`ACTIVITIES`.
+Every fact about what the simulation logs lives here once: who may do an act, whether it names
+a target or sets a deadline, which outcomes it may carry, what its ``value`` means and which
+article it follows (the table of ``docs/event-log.md``). The writer
+(:mod:`govsim.log.eventlog`) takes its vocabularies from this module, in this order, so
+activity and outcome codes are those of the tables below; the reader (:mod:`govsim.log.read`)
+validates a log from disk against it; the exports and the documentation (``docs/event-log.md``)
+take descriptions from it; invariants and metrics take the named groups (:data:`LEADER_ACTS`,
+:data:`TERMINAL_ACTS`, …) rather than keeping tuples of their own. ``tests/test_log_schema.py``
+checks every row the model logs on generated runs against these specifications, and every
+activity-like string in the code against :data:`ACTIVITIES`.
 
 The facts were read off the model (each ``log.add`` in :mod:`govsim.model`) and confirmed on
 one simulated year of each shipped scenario. Importing this module loads no third-party
@@ -96,7 +96,7 @@ are done on post (A6, A8, A80) unless an activity says otherwise (``in_person``)
 
 @dataclass(frozen=True)
 class ActivitySpec:
-    """What one activity of the log is and which fields it carries (RULES §8.1).
+    """What one activity of the log is and which fields it carries.
 
     ``target``/``deadline``/``value``/``on_behalf`` describe the field, or are None when the
     activity never carries it; ``needs_target``/``needs_deadline`` say it always does.
@@ -342,9 +342,9 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("cs.extension_agreed", _CS, "department", "the lead agrees a new reply limit",
        ("A59",), target="the co-department", needs_target=True, deadline="the new limit",
        needs_deadline=True, working_day_deadline=True, reasons=CS_ROUND),
-    _S("cs.extension_refused", _CS, "department", "the lead keeps the limit (ASSUMPTION, RULES "
-       "§4.3 row 6)", ("A59",), target="the co-department", needs_target=True,
-       reasons=CS_ROUND),
+    _S("cs.extension_refused", _CS, "department", "the lead keeps the limit (ASSUMPTION: A59 "
+       "does not say who may refuse an extension)", ("A59",), target="the co-department",
+       needs_target=True, reasons=CS_ROUND),
     _S("cs.replied", _CS, "principal_head", "the co-department's principal head countersigns",
        ("A59",), target="the lead", needs_target=True, outcomes=("agree", "object"),
        needs_outcome=True, reasons=CS_ROUND),
@@ -404,8 +404,9 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        "departments", ("A48",)),
     _S("topic.compliance_reviewed", _ML, "department", "legality and compliance review passed "
        "(the justice bureau, else the lead's legal office)", ("A48",)),
-    _S("topic.returned", _ML, "chair", "the meeting returns the topic for rework (RULES §5.1 "
-       "row 14)", (), value=MEETING_CASE),
+    _S("topic.returned", _ML, "chair", "the meeting returns the topic for rework (an "
+       "ASSUMPTION: the text does not say what a meeting does with an unready topic)", (),
+       value=MEETING_CASE),
     _S("topic.escalated", _ML, "chair", "a mayor's office or special-topic meeting sends it up "
        "to the executive meeting", ("A45(六)", "A46(二)", "A47(三)"), value=MEETING_CASE),
     _S("go.leave_summary", _ML, "go", "the GO reports observers' leave to the mayor",
@@ -435,7 +436,7 @@ SPEC: dict[str, ActivitySpec] = {s.name: s for s in ACTIVITY_SPECS}
 """Specifications by activity name."""
 
 ACTIVITIES: tuple[str, ...] = tuple(SPEC)
-"""The activity vocabulary (RULES §8.1), in code order."""
+"""The activity vocabulary, in code order."""
 
 ACTIVITY_PREFIXES: frozenset[str] = frozenset(s.prefix for s in ACTIVITY_SPECS)
 """First parts of activity names (``doc``, ``go``, ``cs`` …)."""

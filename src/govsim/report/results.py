@@ -48,6 +48,7 @@ def load_results(path: str | Path) -> Results:
         raise ReportError(f"{manifest_path}: unreadable manifest: {exc}") from None
     if not isinstance(manifest, dict):
         raise ReportError(f"{manifest_path}: unreadable manifest: not a JSON object")
+    manifest = {**manifest, "status": _status(folder, manifest)}
     kpis_path = folder / "kpis.parquet"
     if not kpis_path.is_file():
         status = manifest.get("status")
@@ -75,6 +76,14 @@ def load_results(path: str | Path) -> Results:
         kpis["point"] = ""
     kpis["point"] = kpis["point"].fillna("").astype(str)
     return Results(folder, manifest, kpis, backlog, events, cases, desks)
+
+
+def _status(folder: Path, manifest: dict[str, Any]) -> Any:
+    """The run's status: a ``running`` run whose folder nobody holds locked was killed, and
+    is reported as ``interrupted``."""
+    from govsim.experiment.runner import run_status
+
+    return run_status(folder) or manifest.get("status")
 
 
 def _read_optional(
