@@ -110,7 +110,7 @@ BAD = [
     (("samples = 8", "samples = 6"), "samples must be a power of 2"),
     (
         ('{ type = "integer", low = 3, high = 6 }', "{ low = 3, high = 6 }"),
-        "reviewers: input should be a valid integer, got a number with a fractional part",
+        "reviewers: input should be a valid integer, got a float",
     ),
     (("[design]", '[sweep]\n"load.scale" = [1.0]\n\n[design]'), "sweep must be empty"),
 ]

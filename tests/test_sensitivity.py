@@ -141,7 +141,9 @@ def test_analyse_a_morris_run_end_to_end(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(same, frame)
     # the HTML report draws the same figure once the indices are written
 
-    (entry,) = report._sensitivity_figures(report.load_results(run_dir), plots)
+    provider = report.REPORT_FIGURES["sensitivity"].provide if report.providers() else None
+    assert provider is not None
+    (entry,) = provider(report.load_results(run_dir), plots)
     assert entry.file == "sensitivity_util_go.png" and "μ*" in entry.caption
     assert entry.draw().axes[0].get_yticklabels()[-1].get_text() == "general_office.reviewers"
     bad = runner.invoke(main, ["analyse", str(run_dir), "--sensitivity", "--kpi", "nope"])

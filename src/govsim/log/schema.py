@@ -239,8 +239,11 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("absence.start", _LV, "person", "the person leaves", ("A80",), deadline="planned end",
        needs_deadline=True, outcomes=LEAVE_REASONS, needs_outcome=True, in_person=False),
     _S("absence.end", _LV, "person", "back at the planned end (销假)", ("A80",), in_person=False),
+    # A recall is a call to someone away, who must stay reachable (A80); the caller may be
+    # away too (the mayor, the executive VM and the SG all out at once), so it is not an act
+    # on post — the model still prefers a caller who is there.
     _S("absence.recall", _LV, "leader", "emergency recall (中断行程返岗)", ("A80",),
-       target="the person", needs_target=True, on_behalf=True),
+       target="the person", needs_target=True, on_behalf=True, in_person=False),
     _S("absence.on_post", _LV, "person", "back after a recall", ("A80",),
        value="return latency in hours", in_person=False),
     _S("substitution.start", _LV, "go", "补位 active for on_behalf", ("A6", "A8"),
