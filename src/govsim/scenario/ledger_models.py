@@ -224,9 +224,6 @@ class Ledger(Strict):
         "ledger's keeper, ASSUMPTION), at most the desk's staff.",
     )
 
-    def effort_per_work(self) -> float:
-        """Staff minutes at a desk per minute of an item's work (``effort_factor``)."""
-        return self.effort_factor if self.effort_factor is not None else 1.0 / self.dept_share
     assign: Distribution = Field(
         default=dist(dist="lognormal", mean_minutes=30, cv=0.5),
         description="GO working time to assign one item to its department (交办).",
@@ -255,3 +252,7 @@ class Ledger(Strict):
     key_tasks: KeyTaskItems = KeyTaskItems()
     audit: AuditItems = AuditItems()
     meetings: MeetingItems = MeetingItems()
+
+    def effort_per_work(self) -> float:
+        """Staff minutes at a desk per minute of an item's work (``effort_factor``)."""
+        return self.effort_factor if self.effort_factor is not None else 1.0 / self.dept_share
