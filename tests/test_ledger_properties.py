@@ -97,6 +97,14 @@ def ledger_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "work": draw(durations("days", 0.1, 5.0)),
         },
     }
+    if draw(st.booleans()):  # ledger work at the departments' desks, in sittings (A70–A73)
+        raw["desks"] = {
+            "staff": {"department": draw(st.integers(1, 3))},
+            "discipline": draw(st.sampled_from(["fcfs", "urgent_first", "edf"])),
+        }
+        raw["ledger"]["sitting_minutes"] = draw(st.floats(30.0, 900.0))
+        raw["ledger"]["desk_staff"] = draw(st.integers(1, 3))
+        raw["ledger"]["effort_factor"] = draw(st.none() | st.floats(0.5, 5.0))
     return raw
 
 
@@ -131,6 +139,10 @@ def test_generated_ledgers_keep_every_invariant(raw: dict[str, Any], replication
     assert sum(s.endswith("C") for s in lives.values()) == k["ledger_closed"]
     table = ledger_items(events, cases)
     assert table["registered"].notna().all()
+    if world.desks:  # no sitting lost: each is done, in work or waiting at the horizon
+        queued = (events["activity"] == "desk.job_queued").sum()
+        done = (events["activity"] == "desk.job_done").sum()
+        assert queued == done + sum(d.held for d in world.desks.values())
     assert (table["closed"].isna() | (table["closed"] >= table["registered"])).all()
 
 

@@ -3,8 +3,10 @@
 Per unit (``desks.parquet``, one row per unit and replication): staff, jobs done, the share
 of its staff's office time spent on jobs (utilisation), the mean wait of a job before work
 on it began, and the deadlines it breached by kind — countersign answers deemed given (A59
-「逾期不回复视为无不同意见」), instruction replies overdue (A57), ledger items closed late or
-open past their deadline (A70 「按期完」). In total across units, as KPIs (``desk_*``). Only
+「逾期不回复视为无不同意见」), countersign answers given after their limit and not deemed
+(``deemed_consent = false``, or a reply past an agreed extension when AMB-19 does not deem it),
+instruction replies overdue (A57), ledger items closed late or open past their deadline (A70
+「按期完」). In total across units, as KPIs (``desk_*``). Only
 what happens after the warm-up counts. The daily backlog of each desk is in
 ``backlog.parquet`` (:func:`desk_held_per_day`).
 """
@@ -25,9 +27,11 @@ from govsim.kpis.view import LogView, Rows
 WITH_DESKS = section("desks")
 STAFFED, QUEUED, DONE = "desk.staffed", "desk.job_queued", "desk.job_done"
 CS_DEEMED, INSTR_OVERDUE = "cs.deemed", "instruction.overdue"
-BREACH_KINDS = ("cs_deemed", "instr_overdue", "ledger_overdue")
-"""Deadline kinds a unit breaches: countersign answers (A59), instruction replies (A57),
-ledger items (A70)."""
+CS_REQUESTED, CS_EXTENDED, CS_REPLIED = "cs.requested", "cs.extension_agreed", "cs.replied"
+BREACH_KINDS = ("cs_deemed", "cs_late", "instr_overdue", "ledger_overdue")
+"""Deadline kinds a unit breaches: countersign answers deemed or late (A59), instruction
+replies (A57), ledger items (A70)."""
+CS_KEYS = ["case", "unit", "tag"]
 
 
 def _count_by(names: np.ndarray, units: list[str]) -> np.ndarray:
@@ -79,10 +83,48 @@ def _desk_table(view: LogView) -> pd.DataFrame:
         }
     )
     table["cs_deemed"] = _count_by(view.at(CS_DEEMED, "kept")["target"], units)
+    table["cs_late"] = _count_by(_cs_late_units(view), units)
     table["instr_overdue"] = _count_by(view.at(INSTR_OVERDUE, "kept")["target"], units)
     table["ledger_overdue"] = _ledger_overdue(view, units)
     table["breaches"] = table[list(BREACH_KINDS)].sum(axis=1)
     return table
+
+
+def _cs_frame(rows: Rows, unit: str, deadline: bool) -> pd.DataFrame:
+    """Countersign events keyed by (case, co-department, round), in time order."""
+    frame = pd.DataFrame(
+        {
+            "time": rows["time"].astype(float),
+            "case": rows["case"].astype(np.int64),
+            "unit": pd.Series(rows[unit], dtype=object).astype(str).astype("string"),
+            "tag": pd.Series(rows["reason"], dtype=object).astype(str).astype("string"),
+        }
+    )
+    if deadline:
+        frame["deadline"] = rows["deadline"].astype(float)
+    return frame.sort_values("time", kind="stable")
+
+
+def _cs_late_units(view: LogView) -> np.ndarray:
+    """The co-department of every countersign answer signed after its limit (A59) — the
+    request's, or the extension agreed after it — and not deemed: the first ``cs.replied`` of
+    each request (a later one is the agreement after a negotiated objection, A56)."""
+    replies = _cs_frame(view.at(CS_REPLIED, "kept"), "actor", False)
+    if replies.empty:
+        return np.array([], dtype=object)
+    requests = _cs_frame(view.at(CS_REQUESTED), "target", True)
+    requests["asked"] = requests["time"]
+    requests["request"] = np.arange(len(requests))
+    extended = _cs_frame(view.at(CS_EXTENDED), "target", True)
+    extended = extended.rename(columns={"deadline": "extended", "time": "agreed"})
+    extended["time"] = extended["agreed"]
+    paired = pd.merge_asof(replies, requests, on="time", by=CS_KEYS, direction="backward")
+    paired = pd.merge_asof(paired, extended, on="time", by=CS_KEYS, direction="backward")
+    paired = paired.dropna(subset=["request"]).drop_duplicates("request", keep="first")
+    after = paired["agreed"].to_numpy(float) >= paired["asked"].to_numpy(float)
+    limit = np.where(after, paired["extended"], paired["deadline"])
+    late = paired["time"].to_numpy(float) > limit + 1e-6
+    return paired["unit"].astype(object).to_numpy()[late]
 
 
 def _waits(view: LogView, queued: Rows, done: Rows) -> pd.Series:
@@ -157,7 +199,8 @@ def top_breaching_units(desks: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     and replications): per unit, its staff, mean utilisation and mean breaches per
     replication by deadline kind and in all, over the rows given (pass one design point's
     rows for that point alone). Ties keep the unit order of the file."""
-    cols = [*BREACH_KINDS, "breaches", "utilisation"]
+    kinds = [k for k in BREACH_KINDS if k in desks.columns]  # older files lack some kinds
+    cols = [*kinds, "breaches", "utilisation"]
     for col in ("unit", "staff", *cols):
         if col not in desks.columns:
             raise ValueError(f"desks frame has no {col!r} column")

@@ -151,6 +151,7 @@ DESK_JOB_KINDS: tuple[str, ...] = (
     "drafting",  # drafting a document for the government's name, a contract (A59, A60)
     "evaluation",  # a normative document's evaluation (评估论证, A21)
     "research",  # a meeting topic's research, coordination and review (A48)
+    "ledger",  # a sitting of work on a ledger item (承办, A70–A73)
 )
 """Kinds of job a unit's desk does (``reason`` of the ``desk.job_*`` events)."""
 

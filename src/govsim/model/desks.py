@@ -7,7 +7,10 @@ a *job* with an effort in working minutes; it waits at the unit's desk until one
 ``staff`` is free, then takes its effort on the scenario's calendar (pausing over lunch,
 evenings, weekends and holidays). The order in which waiting jobs are taken up is the desk's
 queue discipline, a registered strategy chosen by ``[desks] discipline``: first come first
-served, urgent first, or earliest deadline first. A job, once started, is not interrupted.
+served, urgent first, or earliest deadline first. A job, once started, is not interrupted; a
+waiting job may be promoted to the urgent class (:meth:`Desk.promote`: a ledger item pushed
+by its leader, A70 旬推进, 月调度), and a kind of job may be capped to a number of staff at once
+(:meth:`Desk.limit`: the ledger work's keeper, A70–A74).
 
 Each job is a case of its own (case type ``desk``, sender and matter the unit):
 ``desk.job_queued`` and ``desk.job_done`` (start, effort, the job's kind as ``reason`` and its
@@ -84,6 +87,7 @@ class Job:
     seq: int
     case: int
     done: simpy.Event = field(repr=False)
+    started: bool = False
 
 
 class Desk:
@@ -106,6 +110,15 @@ class Desk:
         self.busy = 0
         self.line: list[tuple[tuple[float, ...], Job]] = []
         self._seq = 0
+        self._cap: dict[str, int] = {}
+        self._busy_kind: dict[str, int] = {}
+
+    def limit(self, kind: str, staff: int) -> None:
+        """At most ``staff`` of the desk's staff work on jobs of ``kind`` at once (the others
+        take the other jobs, which may overtake a capped job that has to wait)."""
+        if staff <= 0:
+            raise ValueError('"staff" must be > 0.')
+        self._cap[kind] = staff
 
     @property
     def held(self) -> int:
@@ -116,6 +129,12 @@ class Desk:
         self, kind: str, effort: float, *, deadline: float = math.inf, urgent: bool = False
     ) -> simpy.Event:
         """Queue a job; the returned event succeeds, with the clock, when it is done."""
+        return self.queue(kind, effort, deadline=deadline, urgent=urgent).done
+
+    def queue(
+        self, kind: str, effort: float, *, deadline: float = math.inf, urgent: bool = False
+    ) -> Job:
+        """Queue a job and return it (its ``done`` event succeeds, with the clock, when done)."""
         now, log, me = self.env.now, self.log, self.code
         case = log.new_case(DESK_CASE, now, me, me, False, False, urgent=urgent)
         if not self._seq:
@@ -128,15 +147,35 @@ class Desk:
         log.add(now, case, A.DESK_JOB_QUEUED, me, deadline=dl, reason=REASON_CODE[kind])
         heapq.heappush(self.line, (self.key(job), job))
         self._dispatch()
-        return job.done
+        return job
+
+    def promote(self, job: Job) -> bool:
+        """Move a waiting job into the urgent class (re-sorted under the desk's discipline:
+        ahead of every non-urgent job under ``urgent_first``); False if it has started."""
+        if job.started or job.urgent:
+            return False
+        job.urgent = True
+        self.line = [(self.key(j), j) for _, j in self.line]
+        heapq.heapify(self.line)
+        self._dispatch()
+        return True
 
     def _dispatch(self) -> None:
+        capped: list[tuple[tuple[float, ...], Job]] = []
         while self.busy < self.staff and self.line:
-            _, job = heapq.heappop(self.line)
+            entry = heapq.heappop(self.line)
+            job = entry[1]
+            if self._busy_kind.get(job.kind, 0) >= self._cap.get(job.kind, self.staff):
+                capped.append(entry)  # its kind is at its cap: the next job may go first
+                continue
             self.busy += 1
+            self._busy_kind[job.kind] = self._busy_kind.get(job.kind, 0) + 1
             self._start(job)
+        for entry in capped:
+            heapq.heappush(self.line, entry)
 
     def _start(self, job: Job) -> None:
+        job.started = True
         now, cal = self.env.now, self.cal
         begin = cal.next_open(now) if job.effort > 0 else now
         finish = cal.finish_time(now, job.effort)
@@ -146,6 +185,7 @@ class Desk:
     def _finish(self, job: Job, begin: float) -> None:
         now = self.env.now
         self.busy -= 1
+        self._busy_kind[job.kind] -= 1
         dl = job.deadline if math.isfinite(job.deadline) else math.nan
         self.log.add(
             now,

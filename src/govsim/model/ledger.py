@@ -4,7 +4,7 @@ An item's life reads next to RULES §7.3 (A73 「完善“立项—交办—承�
 
     立项 registered by the GO, with owner department, deadline (AMB-50) and work
     交办 the GO assigns it to the department                (GO working time)
-    承办 the department takes it up and works on it       (its ledger desk, model.ledger_desk)
+    承办 the department takes it up and works on it       (at its desk, model.ledger_desk)
     反馈 the department reports the work done
     核查 the GO verifies — a failure sends it back to 承办 with rework (AMB-16, K64)
     销号 the GO closes it, on time or late (A70 「按期完」); very late → 通报批评 (A74)
@@ -41,7 +41,7 @@ from govsim.log import Activity as A
 from govsim.log import Outcome as O
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import stream_times
-from govsim.model.ledger_desk import DepartmentDesk
+from govsim.model.ledger_desk import ledger_desks
 from govsim.model.routing import leader_work
 from govsim.rules.ledger import (
     RED,
@@ -101,11 +101,9 @@ class LedgerModel:
 
     def __init__(self, w: World, cfg: Ledger) -> None:
         self.w, self.cfg = w, cfg
-        env, cal, org = w.env, w.cal, w.org
+        cal = w.cal
         self.open: dict[int, Item] = {}  # open items in registration order
-        self.desks = {
-            d: DepartmentDesk(env, cal, cfg.dept_share, cfg.allocation) for d in org.departments
-        }
+        self.desks = ledger_desks(w, cfg)
         self._cadence_case: dict[str, int] = {}
         self.priority = URGENT if cfg.rhythm.priority == "urgent" else NORMAL
         self.end_date = cal.start + dt.timedelta(days=cal.days)
@@ -474,7 +472,7 @@ class LedgerModel:
 
     def _apply_boosts(self, items: list[Item]) -> None:
         rhythm = self.cfg.rhythm
-        touched = set()
+        touched, urged = set(), set()
         for item in items:
             if item.state == "closed":
                 continue
@@ -489,8 +487,12 @@ class LedgerModel:
                 desk = self.desks[item.owner]
                 desk.advance()  # progress so far at the old rate
                 item.multiplier = m
+            if item.dekad_boost or item.dispatch_boost:
+                urged.add(item.owner)
         for owner in sorted(touched):
             self.desks[owner].refresh()
+        for owner in sorted(urged):
+            self.desks[owner].prioritise()  # 督办 jumps the desk's queue (A70)
 
 
 def register_meeting_decision(

@@ -1,7 +1,28 @@
 """A department's work on its ledger items (A70 「说了算、定了干、按期完」; RULES §7.5).
 
-Departments are not modelled as document queues (their replies to instructions are delays),
-so their ledger work gets its own, explicit capacity: a share ``dept_share`` of the
+With ``[desks]`` (:class:`SittingDesk`), the work is done at the department's desk
+(:mod:`govsim.model.desks`), by the same staff who answer its countersign requests (A59) and
+reply to instructions (A57), in *sittings*: desk jobs of kind ``ledger`` of at most
+``[ledger] sitting_minutes`` working minutes each, an item's next sitting queued when the last
+one ends, so the desk's other jobs come in between. An item's work ``W`` (the source's ``work``
+distribution) takes ``W × effort_factor`` minutes of staff time; ``effort_factor`` defaults
+to ``1 / dept_share``, and at most ``desk_staff`` (default 1: the department's ledger keeper,
+ASSUMPTION) of the desk's staff sit on ledger items at once — so a department's ledger
+throughput is that of its former share of office time, and an item alone at an idle desk
+takes as long as it did. The items share the keeper's time in the desk's queue discipline
+(round robin under ``fcfs`` and ``urgent_first``; the item due first under ``edf``).
+
+督办 jumps the queue (A70 旬推进 「分管副市长旬推进」, 月调度 「市长月调度」; K63): an item a
+leader pushes (yellow or red at a dekad push) or dispatches (red at the monthly dispatch) has
+its sittings in the urgent class until the next session of that kind re-examines it — its
+waiting sitting is promoted at once (:meth:`govsim.model.desks.Desk.promote`), so under the
+default ``urgent_first`` discipline it is the next job the desk takes up, ahead of every
+non-urgent one; ``fcfs`` and ``edf`` ignore the urgent class by definition (an overdue item
+is already first under ``edf``). The K63 factors keep their meaning: a sitting on a pushed
+item moves it ``push_multiplier`` times as far. Progress is counted when a sitting ends.
+
+Without ``[desks]`` (:class:`DepartmentDesk`, the model before desks), departments are not
+document queues, so their ledger work gets its own, explicit capacity: a share ``dept_share`` of the
 department's office time (``[ledger] dept_share``; 0.3 = 30 % of each office minute). That
 time is split among the items the department is undertaking (承办) — *processor sharing*:
 
@@ -19,15 +40,18 @@ desk with ``dept_share = 0.3``, is done after 10 working days.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from govsim.core.calendar import WorkCalendar
+from govsim.model.desks import Desk, Job
+from govsim.scenario.ledger_models import Ledger
 
 if TYPE_CHECKING:
     from govsim.model.ledger import Item
+    from govsim.model.world import World
 
 WORK_EPS = 1e-6  # working minutes: an item this close to done is done
 
@@ -111,3 +135,65 @@ class DepartmentDesk:
         """Advance and re-plan (after a stocktake or a change of push multipliers)."""
         self.advance()
         self.replan()
+
+    def prioritise(self) -> None:
+        """Nothing to do: a push acts through the items' multipliers (K63)."""
+
+
+def pushed(item: Item) -> bool:
+    """Whether the item is under a push: 旬推进 (yellow/red) or 月调度 (red) (A70, K63)."""
+    return item.dekad_boost or item.dispatch_boost
+
+
+class SittingDesk:
+    """One department's ledger items worked in sittings at its desk (module docstring)."""
+
+    def __init__(self, env: simpy.Environment, desk: Desk, cfg: Ledger) -> None:
+        self.env, self.desk = env, desk
+        self.factor = cfg.effort_per_work()
+        self.sitting = cfg.sitting_minutes
+        desk.limit("ledger", min(cfg.desk_staff, desk.staff))
+        self.waiting: dict[int, tuple[Item, Job]] = {}  # each item's current sitting
+
+    def start(self, item: Item) -> simpy.Process:
+        """Put ``item`` to the desk; the event succeeds when its remaining work is done."""
+        return self.env.process(self._sittings(item))
+
+    def _sittings(self, item: Item) -> Generator[Any, Any, None]:
+        while item.total - item.done > WORK_EPS:
+            m = item.multiplier
+            left = (item.total - item.done) * self.factor / m
+            effort = min(self.sitting, left)
+            job = self.desk.queue("ledger", effort, deadline=item.deadline, urgent=pushed(item))
+            self.waiting[item.case] = (item, job)
+            yield job.done
+            del self.waiting[item.case]
+            last = effort >= left
+            item.done = item.total if last else item.done + effort * m / self.factor
+
+    def advance(self) -> None:
+        """Nothing to do: progress is counted when a sitting ends."""
+
+    def replan(self) -> None:
+        """Nothing to do: the desk's discipline orders the sittings."""
+
+    def refresh(self) -> None:
+        """Nothing to do: a sitting's progress is fixed when it is queued."""
+
+    def prioritise(self) -> None:
+        """督办 jumps the queue: the waiting sitting of every pushed item becomes urgent."""
+        for item, job in list(self.waiting.values()):
+            if pushed(item):
+                self.desk.promote(job)
+
+
+LedgerWork = DepartmentDesk | SittingDesk
+
+
+def ledger_desks(w: World, cfg: Ledger) -> dict[str, LedgerWork]:
+    """Each department's ledger work: at its desk with ``[desks]``, else its share of time."""
+    if w.desks:
+        return {d: SittingDesk(w.env, w.desks[d], cfg) for d in w.org.departments}
+    return {
+        d: DepartmentDesk(w.env, w.cal, cfg.dept_share, cfg.allocation) for d in w.org.departments
+    }

@@ -3,7 +3,9 @@
 Items come from four sources — leader instructions put under supervision (A57, A69(六)),
 the key tasks of the year (A70), audit findings (A69(五)) and meeting decisions (A53, through
 a hook the meetings module calls) — and go 立项 → 交办 → 承办 → 反馈 → 核查 → 销号 (A73).
-Departments work on them with a share of their office time; the weekly stocktake colours them
+Departments work on them at their desks (``[desks]``: sittings of one staff member, the
+ledger's keeper) or, without desks, with a share of their office time; the weekly stocktake
+colours them
 蓝黄红; the vice mayors' dekad push and the mayor's monthly dispatch speed up the yellow and
 red ones (A70). Without a ``[ledger]`` section (or with ``enabled = false``) nothing of this
 exists and a run is exactly what it was before.
@@ -191,12 +193,37 @@ class Ledger(Strict):
         default=0.3,
         gt=0.0,
         le=1.0,
-        description="Share of a department's office time spent on its ledger items.",
+        description="Without [desks]: share of a department's office time spent on its ledger "
+        "items. With [desks]: sets the default effort_factor (1 / dept_share).",
     )
     allocation: Literal["pace", "equal"] = Field(
         default="pace",
-        description="How a department splits that time among its items (ASSUMPTION).",
+        description="Without [desks]: how a department splits that time among its items "
+        "(ASSUMPTION).",
     )
+    effort_factor: float | None = Field(
+        default=None,
+        gt=0.0,
+        le=100.0,
+        description="With [desks]: staff minutes at the desk per minute of an item's work; "
+        "none: 1 / dept_share, so that an item alone at an idle desk takes as long as it did "
+        "with its share of office time (ASSUMPTION).",
+    )
+    sitting_minutes: float = Field(
+        default=240.0,
+        gt=0.0,
+        le=10_000.0,
+        description="With [desks]: the longest desk job of ledger work (a sitting, working "
+        "minutes); an item's work is done in sittings, each queued after the last.",
+    )
+    desk_staff: int = Field(
+        default=1,
+        ge=1,
+        le=10_000,
+        description="With [desks]: staff of a desk who work on ledger items at once (the "
+        "ledger's keeper, ASSUMPTION), at most the desk's staff.",
+    )
+
     assign: Distribution = Field(
         default=dist(dist="lognormal", mean_minutes=30, cv=0.5),
         description="GO working time to assign one item to its department (交办).",
@@ -225,3 +252,7 @@ class Ledger(Strict):
     key_tasks: KeyTaskItems = KeyTaskItems()
     audit: AuditItems = AuditItems()
     meetings: MeetingItems = MeetingItems()
+
+    def effort_per_work(self) -> float:
+        """Staff minutes at a desk per minute of an item's work (``effort_factor``)."""
+        return self.effort_factor if self.effort_factor is not None else 1.0 / self.dept_share
