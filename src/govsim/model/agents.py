@@ -159,7 +159,7 @@ class Office:
     def perform(self, effort: float) -> Generator[Any, Any, tuple[float, float]]:
         """Work ``effort`` working minutes for a granted request, pausing while the agent is
         away; returns ``(start, office_minutes)``."""
-        env, cal = self.env, self.cal
+        env = self.env
         now = env.now
         occupied = effort / self.share
         begin, finish = self.when(now, occupied)
@@ -179,8 +179,10 @@ class Office:
             return cal.next_open(s if avail is None else avail.next_present(name, s))
 
         def finish_at(s: float) -> float:
-            return cal.finish_time(s, occupied) if avail is None else avail.finish_time(
-                name, s, occupied
+            return (
+                cal.finish_time(s, occupied)
+                if avail is None
+                else avail.finish_time(name, s, occupied)
             )
 
         if self.desk_time is None:

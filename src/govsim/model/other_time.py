@@ -42,7 +42,12 @@ class Engagement:
 
 def rates_of(ot: OtherTime, leader: str, role: str) -> dict[str, EngagementRate]:
     """The leader's blocks per kind: the role's, each kind overridden per leader (K28)."""
-    return {**ot.roles.get(role, {}), **ot.leaders.get(leader, {})}  # type: ignore[call-overload]
+    own = {
+        o.kind: EngagementRate(per_week=o.per_week, duration=o.duration)
+        for o in ot.leaders
+        if o.who == leader
+    }
+    return {**ot.roles.get(role, {}), **own}  # type: ignore[call-overload]
 
 
 def draw_engagements(

@@ -182,6 +182,15 @@ class EngagementRate(Strict):
     )
 
 
+class LeaderEngagement(Strict):
+    """``[[other_time.leaders]]``: one leader's blocks of one kind, in place of the role's."""
+
+    who: Identifier = Field(description="A leader id.")
+    kind: EngagementKind
+    per_week: Rate = Field(description="Blocks per five working days (Poisson).")
+    duration: Distribution = Field(description="Office time the block takes (one day at most).")
+
+
 class FixedEngagement(Strict):
     """``[[other_time.fixed]]``: a known block (a reception on a given morning)."""
 
@@ -206,8 +215,8 @@ class OtherTime(Strict):
     roles: dict[LeaderRole, dict[EngagementKind, EngagementRate]] = Field(
         default_factory=dict, description="Blocks per kind for every leader of a role."
     )
-    leaders: dict[Identifier, dict[EngagementKind, EngagementRate]] = Field(
-        default_factory=dict,
+    leaders: list[LeaderEngagement] = Field(
+        default_factory=list,
         description="Per-leader overrides: a kind given here replaces the role's.",
     )
     fixed: list[FixedEngagement] = Field(default_factory=list)

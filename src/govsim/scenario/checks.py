@@ -291,9 +291,9 @@ def _other_time(sc: Scenario) -> list[Problem]:
     if ot is None:
         return []
     out: list[Problem] = [
-        (("other_time", "leaders", who), f"'{who}' is not a leader")
-        for who in ot.leaders
-        if who not in leaders
+        (("other_time", "leaders", i, "who"), f"'{o.who}' is not a leader")
+        for i, o in enumerate(ot.leaders)
+        if o.who not in leaders
     ]
     out += [
         (("other_time", "fixed", i, "who"), f"'{fx.who}' is not a leader")
