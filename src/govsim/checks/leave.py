@@ -18,10 +18,10 @@ from govsim.checks.context import EPS, LogContext, Violation
 from govsim.checks.registry import invariant
 from govsim.checks.views import Absences, absences, decode, rows, triggers
 from govsim.checks.vocab import (
-    HAND_OVERS,
-    MAYOR_ONLY_ACTS,
     ENGAGED,
+    HAND_OVERS,
     LEADER_WORK,
+    MAYOR_ONLY_ACTS,
     ON_BEHALF_ACTS,
     PERSONAL_ACTS,
     SUBSTITUTABLE_ACTS,
