@@ -1,5 +1,5 @@
 """`govsim check` on a log with leave and substitution: clean, then one injected violation
-per leave invariant (INV-L01, L03…L08, A6, A8, A80) reported exactly."""
+per leave invariant (INV-L01, L03…L08, L10, L11; A6, A8, A80; K28) reported exactly."""
 
 from __future__ import annotations
 
@@ -40,6 +40,81 @@ who = "fgw"
 start = 2025-01-27
 end = 2025-01-29
 reason = "study"
+
+# the leaders the injections make act have no blocks away from the desk (K28), so each
+# injection breaks its own invariant alone
+
+[[other_time.leaders]]
+who = "vm_exec"
+kind = "research"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_exec"
+kind = "reception"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_exec"
+kind = "external_meeting"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_exec"
+kind = "event"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_2"
+kind = "research"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_2"
+kind = "reception"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_2"
+kind = "external_meeting"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_2"
+kind = "event"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_3"
+kind = "research"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_3"
+kind = "reception"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_3"
+kind = "external_meeting"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
+
+[[other_time.leaders]]
+who = "vm_3"
+kind = "event"
+per_week = 0
+duration = { dist = "fixed", value_hours = 1 }
 """
 
 
@@ -153,6 +228,21 @@ def inject_l10(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
     return f
 
 
+def inject_l11(f: pd.DataFrame, used: set[str]) -> pd.DataFrame:
+    """A leader's block away from the desk (K28) that began while the leader was approving:
+    the block's start moved to one minute into the approval (A89)."""
+    t, begun = pd.to_numeric(f["time"]), pd.to_numeric(f["start"])
+    blocks = f.loc[f["activity"] == "leader.engaged"]
+    acts = f["activity"].isin(["leader.approved", "leader.circle_read"]) & (t - begun > 2)
+    later = blocks.groupby("actor")["time"].max().astype(float)
+    acts &= f["actor"].isin(later.index) & (t < f["actor"].map(later).astype(float))
+    row = _first(f, acts, used)
+    mine = blocks.loc[blocks["actor"] == f.at[row, "actor"]]
+    block = mine.index[pd.to_numeric(mine["time"]) > t[row]][0]
+    f.at[block, "start"] = repr(float(begun[row]) + 1.0)
+    return f
+
+
 LEAVE_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] = {
     "INV-L01": inject_l01,
     "INV-L03": inject_l03,
@@ -162,6 +252,7 @@ LEAVE_INJECTIONS: dict[str, Callable[[pd.DataFrame, set[str]], pd.DataFrame]] = 
     "INV-L07": inject_l07,
     "INV-L08": inject_l08,
     "INV-L10": inject_l10,
+    "INV-L11": inject_l11,
 }
 
 

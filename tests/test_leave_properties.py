@@ -1,6 +1,7 @@
 """Property tests of leave and substitution over generated scenarios (A6, A8, A56, A80).
 
-No one acts while absent, whatever the act (INV-L07); substitutes begin work only while the
+No one acts while absent, whatever the act (INV-L07), and no leader works at the desk
+during one of the leader's blocks away from it (INV-L11, K28); substitutes begin work only while the
 owner is away (INV-L10, under every 补位 scope and with or without hand-back); every act for
 someone else falls inside that person's triggering absence and matches the policy (INV-L06,
 L05); mayor-only items are only ever decided by the mayor; leave notice holds or is counted
@@ -84,7 +85,32 @@ def leave_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     }
     raw["load"]["p_mayor_only"] = draw(st.floats(0, 0.5))
     raw["scenario"]["horizon_days"] = draw(st.integers(20, 90))
+    raw["other_time"] = draw(other_time())
     return raw
+
+
+@st.composite
+def other_time(draw: st.DrawFn) -> dict[str, Any]:
+    """Leaders' blocks away from the desk (K28) for some roles, up to a few a day."""
+    kinds = ["research", "reception", "external_meeting", "event"]
+
+    def rates() -> dict[str, Any]:
+        chosen = draw(st.lists(st.sampled_from(kinds), max_size=3, unique=True))
+        return {
+            k: {
+                "per_week": draw(st.floats(0, 8)),
+                "duration": {
+                    "dist": "lognormal",
+                    "mean_hours": draw(st.floats(0.25, 9)),
+                    "cv": 0.5,
+                },
+            }
+            for k in chosen
+        }
+
+    roles = ["mayor", "executive_vice_mayor", "vice_mayor", "secretary_general"]
+    picked = draw(st.lists(st.sampled_from(roles), max_size=4, unique=True))
+    return {"roles": {r: rates() for r in picked}}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

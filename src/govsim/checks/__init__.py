@@ -11,7 +11,8 @@ instructions), :mod:`~govsim.checks.countersign` (INV-D07 … D11), :mod:`~govsi
 (INV-O01 … O09, O11: outgoing documents, the A61 matrix, contracts),
 :mod:`~govsim.checks.legality` (INV-N01, N03), :mod:`~govsim.checks.ledger` (INV-S01, S04,
 S05), :mod:`~govsim.checks.engineering` (INV-E01 … E04), :mod:`~govsim.checks.leave`
-(INV-L01, L03 … L08), :mod:`~govsim.checks.meetings` (INV-M01 … M09, M12) and
+(INV-L01, L03 … L08, L10, L11: leaders' blocks away from the desk),
+:mod:`~govsim.checks.meetings` (INV-M01 … M09, M12) and
 :mod:`~govsim.checks.desks` (INV-U01, U02: staff and office hours of units' desks). They share
 the views of :mod:`~govsim.checks.views`, derived once per log, and the activity names of
 :mod:`~govsim.checks.vocab`. Invariants of parts not yet modelled (seals, department

@@ -1,4 +1,5 @@
-"""Leave and substitution (A6, A8, A56, A80; RULES §6, §8.2 INV-L01, L03 … L08).
+"""Leave, substitution and leaders' other time (A6, A8, A56, A80; K28: A41, A89, A90;
+INV-L01, L03 … L08, L10, L11).
 
 Absences are restated from the log once per log (:func:`govsim.checks.views.absences`) and
 looked up per person; hand-overs are indexed by (case, handler). Restated from the text over
@@ -17,7 +18,9 @@ from govsim.checks.context import EPS, LogContext, Violation
 from govsim.checks.registry import invariant
 from govsim.checks.views import Absences, absences, decode, rows, triggers
 from govsim.checks.vocab import (
+    ENGAGED,
     HAND_OVERS,
+    LEADER_WORK,
     MAYOR_ONLY_ACTS,
     ON_BEHALF_ACTS,
     PERSONAL_ACTS,
@@ -297,4 +300,32 @@ def inv_l10(ctx: LogContext) -> list[Violation]:
         if away.at(str(owner), begun + EPS) is None and away.at(str(owner), begun) is None:
             msg = f"work for {owner} begun at {begun:.1f}, when {owner} was on post"
             out.append(Violation("INV-L10", "A8", int(case), msg, (idx,)))
+    return out
+
+
+@invariant("INV-L11", article="A89", family=FAMILY)
+def inv_l11(ctx: LogContext) -> list[Violation]:
+    """K28 (A41, A89, A90): a leader busy away from the desk — 调研, receiving visitors, an
+    external meeting, an event — does no document work meanwhile: no act of the leader's own
+    desk work (``start`` to its time) overlaps one of the leader's ``leader.engaged`` blocks."""
+    blocks = rows(ctx, *ENGAGED)
+    if blocks.empty:
+        return []
+    work = rows(ctx, *LEADER_WORK)
+    by_actor = work.groupby(work["actor"].astype(object), sort=False).indices
+    index, cases = work.index.to_numpy(), work["case"].to_numpy()
+    begun, done = work["start"].to_numpy(), work["time"].to_numpy()
+    names = work["activity"].astype(str).to_numpy()
+    out = []
+    for person, frame in blocks.groupby(blocks["actor"].astype(object), sort=True):
+        pos = by_actor.get(person)
+        if pos is None:
+            continue
+        b0 = frame["start"].to_numpy()[:, None]
+        b1 = frame["time"].to_numpy()[:, None]
+        hit = (begun[pos][None, :] < b1 - EPS) & (done[pos][None, :] > b0 + EPS)
+        for k in np.unique(np.nonzero(hit)[1]):
+            i = pos[k]
+            msg = f"{person} worked ({names[i]}) during a block away from the desk"
+            out.append(Violation("INV-L11", "A89", int(cases[i]), msg, (int(index[i]),)))
     return out

@@ -270,3 +270,5 @@ ACTOR_ROLES: dict[str, str] = {
     # Each unit's desk (A57, A59, A63).
     **dict.fromkeys(("desk.staffed", "desk.job_queued", "desk.job_done"), "units"),
 }
+ENGAGED = _schema.ENGAGED_ACTS  # a leader's block away from the desk (K28), from the schema
+LEADER_WORK = _schema.LEADER_WORK_ACTS  # a leader's own desk work with its start (schema)

@@ -117,4 +117,9 @@ def availability_kpis(view: LogView) -> dict[str, float]:
     work = view.at(v.SUB_WORK, "after")
     for_others = work.select(view.codes("on_behalf")[0][work.pos] >= 0)
     out["sub_load_hours"] = float(pd.Series(for_others["value"]).sum() / 60.0)
+    # leaders' office hours in other duties (K28; A41, A89, A90), per leader
+    blocks = view.at(v.ENGAGED, "after")
+    leaders = len(view.setting.leader_roles)
+    hours = float(pd.Series(blocks["value"]).sum() / 60.0)
+    out["other_time_hours"] = hours / leaders if leaders else 0.0
     return out

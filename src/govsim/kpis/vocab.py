@@ -7,7 +7,7 @@ document type is one edit here. The four meeting kinds come from :mod:`govsim.ru
 
 from __future__ import annotations
 
-from govsim.log.schema import DECISION_ACTS, HANDOVER_ACTS, SUBSTITUTE_WORK
+from govsim.log.schema import DECISION_ACTS, ENGAGED_ACTS, HANDOVER_ACTS, SUBSTITUTE_WORK
 from govsim.log.vocabulary import COLOURS, DEFECTS, DOCUMENT_CASE_TYPES
 from govsim.rules.meetings import KINDS
 
@@ -113,3 +113,5 @@ MEETING_LATE_COUNTS = (
     ("meeting.standing_item", "standing_items"),
 )
 """Meeting activities counted after the warm-up, with their KPI names (after the minutes)."""
+
+ENGAGED = ENGAGED_ACTS  # a leader's block away from the desk (K28), from the log's schema

@@ -31,6 +31,7 @@ from govsim.log.vocabulary import (
     DEFECTS,
     DESK_JOB_KINDS,
     DOCUMENT_CASE_TYPES,
+    ENGAGEMENT_KINDS,
     EVENT_COLUMN_SPECS,
     EVENT_COLUMNS,
     LEADER_KINDS,
@@ -246,6 +247,10 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        target="the person", needs_target=True, on_behalf=True, in_person=False),
     _S("absence.on_post", _LV, "person", "back after a recall", ("A80",),
        value="return latency in hours", in_person=False),
+    _S("leader.engaged", _LV, "leader", "a block of office time away from the desk while on "
+       "duty: research, a reception, an external meeting, an event; no document work "
+       "meanwhile, no 补位", ("A41", "A89", "A90"), value="office minutes in the block",
+       start=True, reasons=ENGAGEMENT_KINDS, in_person=False, actor_qualifier="engaged"),
     _S("substitution.start", _LV, "go", "补位 active for on_behalf", ("A6", "A8"),
        on_behalf=True),
     _S("substitution.end", _LV, "go", "补位 ends for on_behalf", ("A6", "A8"), on_behalf=True),
@@ -498,6 +503,12 @@ DEADLINE_ACTS: tuple[str, ...] = activities(needs_deadline=True)
 WORKING_DAY_DEADLINE_ACTS: tuple[str, ...] = activities(working_day_deadline=True)
 """Acts whose deadline is counted in working days and so falls at a close of office (AMB-45,
 INV-E04)."""
+ENGAGED_ACTS: tuple[str, ...] = ("leader.engaged",)
+"""A leader's block away from the desk while on duty (K28): ``start`` to the event's time."""
+LEADER_WORK_ACTS: tuple[str, ...] = tuple(
+    s.name for s in ACTIVITY_SPECS if s.start and s.value == EFFORT and s.actor in PERSON_ROLES
+)
+"""A leader's own work at the desk, ``start`` to the event's time (A57, A59, A61; A48, A52)."""
 WORK_ACTS: tuple[str, ...] = activities(value=EFFORT)
 """Completed work: ``start`` is when it began and ``value`` its effort (office minutes)."""
 MEETING_CASE_ACTS: tuple[str, ...] = activities(value=MEETING_CASE)

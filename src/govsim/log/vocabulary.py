@@ -155,12 +155,16 @@ DESK_JOB_KINDS: tuple[str, ...] = (
 )
 """Kinds of job a unit's desk does (``reason`` of the ``desk.job_*`` events)."""
 
+ENGAGEMENT_KINDS: tuple[str, ...] = ("research", "reception", "external_meeting", "event")
+"""Kinds of a leader's block away from the desk while on duty (K28; A41, A89, A90)."""
+
 REASONS: tuple[str, ...] = (
     *DEFECTS,
     "redirected",  # a case closed by a redirect to the competent department
     "dissent_version",  # second countersign round, on the version listing the dissent (A56)
     *SIGNING_CLASSES,
     *DESK_JOB_KINDS,
+    *(k for k in ENGAGEMENT_KINDS if k not in DESK_JOB_KINDS),  # research: one code for both
 )
 """Codes qualifying an act (``reason``), in code order."""
 
@@ -176,6 +180,7 @@ CASE_TYPES: tuple[str, ...] = (
     "contract",  # A60
     "go_reports",  # the GO's periodic reports on meeting decisions (A53), one case
     "desk",  # one job at a unit's desk; a desk's first also logs its staff (A57, A59, A63)
+    "engagement",  # one per leader: the leader's blocks away from the desk (K28)
 )
 """Case types, in code order."""
 DOCUMENT_CASE_TYPES: tuple[str, ...] = ("request", "report", "draft", "normative", "contract")

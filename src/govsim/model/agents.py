@@ -18,6 +18,7 @@ from simpy.events import Event
 
 from govsim.core.calendar import WorkCalendar
 from govsim.model.availability import Availability
+from govsim.model.other_time import DeskTime
 
 URGENT, NORMAL = 0, 1
 
@@ -122,7 +123,8 @@ class Office:
 
     ``share`` is the part of office time this agent gives to documents (a leader also chairs
     meetings, receives visitors …); it stretches every effort by ``1 / share``. With an
-    ``availability``, work pauses while the agent is away (A80).
+    ``availability``, work pauses while the agent is away (A80); with ``desk_time``, work
+    begins only where it ends before the agent's next block away from the desk (K28).
     """
 
     def __init__(
@@ -133,12 +135,15 @@ class Office:
         capacity: int,
         share: float = 1.0,
         availability: Availability | None = None,
+        desk_time: DeskTime | None = None,
     ) -> None:
         self.env, self.cal, self.name = env, cal, name
         self.share = share
         self.resource = WorkerPool(env, capacity)
         away = availability is not None and availability.has_absences(name)
         self.availability = availability if away else None
+        busy = desk_time is not None and desk_time.has_blocks(name)
+        self.desk_time = desk_time if busy else None
         self.absence_signal = env.event()  # fires when an absence of this agent starts
 
     @property
@@ -154,17 +159,35 @@ class Office:
     def perform(self, effort: float) -> Generator[Any, Any, tuple[float, float]]:
         """Work ``effort`` working minutes for a granted request, pausing while the agent is
         away; returns ``(start, office_minutes)``."""
-        env, cal = self.env, self.cal
+        env = self.env
         now = env.now
         occupied = effort / self.share
-        if self.availability is None:
-            begin, finish = now, cal.finish_time(now, occupied)
-        else:
-            begin = self.availability.next_present(self.name, now)
-            finish = self.availability.finish_time(self.name, now, occupied)
+        begin, finish = self.when(now, occupied)
         if finish > now:
             yield env.timeout(finish - now)
-        return (cal.next_open(begin) if occupied > 0 else now), occupied
+        return begin, occupied
+
+    def when(self, t: float, occupied: float) -> tuple[float, float]:
+        """``(begin, finish)`` of ``occupied`` office minutes of work granted at ``t``: begun
+        at the next office opening on post (A80), outside the agent's blocks (K28)."""
+        cal, avail = self.cal, self.availability
+        name = self.name
+
+        def begin_at(s: float) -> float:
+            if occupied <= 0:
+                return s
+            return cal.next_open(s if avail is None else avail.next_present(name, s))
+
+        def finish_at(s: float) -> float:
+            return (
+                cal.finish_time(s, occupied)
+                if avail is None
+                else avail.finish_time(name, s, occupied)
+            )
+
+        if self.desk_time is None:
+            return begin_at(t), finish_at(t)
+        return self.desk_time.place(name, t, begin_at, finish_at)
 
     def work(self, priority: int, effort: float) -> Generator[Any, Any, tuple[float, float]]:
         """Queue, then work ``effort`` working minutes; returns ``(start, office_minutes)``."""
@@ -172,7 +195,7 @@ class Office:
         req = pool.request(priority)
         try:
             yield req
-            if self.availability is None:
+            if self.availability is None and self.desk_time is None:
                 # :meth:`perform` for an agent never away, inline (the same timeout, one
                 # generator fewer on the hot path).
                 env, cal = self.env, self.cal

@@ -53,7 +53,7 @@ def leader_work(
     while True:
         granted = yield from _wait(w, office, req, back)
         if granted:
-            if not _starts_after(w, target, back):
+            if not _starts_after(office, effort, back):
                 break
             office.resource.release(req)  # granted, but it would begin after the owner is back
             nxt = owner
@@ -80,15 +80,14 @@ def _owner_back(w: World, owner: str, handler: str) -> float | None:
     return w.availability.next_present(owner, w.env.now)
 
 
-def _starts_after(w: World, handler: str, back: float | None) -> bool:
-    """True if work granted now would begin (in the handler's office time) only once the
-    owner is back: it is not started yet, so it goes back (A8 「期间」)."""
+def _starts_after(office: Any, effort: float, back: float | None) -> bool:
+    """True if work granted now would begin (in the handler's office time, after the
+    handler's absences and blocks away from the desk, A80, K28) only once the owner is back:
+    it is not started yet, so it goes back (A8 「期间」)."""
     if back is None:
         return False
-    begin = w.env.now
-    if w.availability is not None:
-        begin = w.availability.next_present(handler, begin)
-    return w.cal.next_open(begin) >= back
+    begin, _ = office.when(office.env.now, effort / office.share)
+    return begin >= back
 
 
 def _queue(w: World, owner: str, handler: str, priority: int) -> tuple[Any, Event, float | None]:

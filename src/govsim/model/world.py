@@ -21,6 +21,7 @@ from govsim.model.documents import upward_document
 from govsim.model.drafts import generate_outgoing, outgoing_document
 from govsim.model.ledger import LedgerModel
 from govsim.model.meetings import MeetingsModel
+from govsim.model.other_time import DeskTime, draw_engagements, engagement_process
 from govsim.model.rng import Streams
 from govsim.rules.substitution import (
     ItemNeeds,
@@ -47,9 +48,15 @@ class World:
         self.availability = Availability(absences, self.cal) if absences else None
         go = sc.general_office
         self.go = Office(self.env, self.cal, GO, go.reviewers)
+        # Leaders' blocks away from the desk while on duty (K28): no document work meanwhile.
+        ot = sc.other_time
+        self.engagements = (
+            draw_engagements(ot, self.org, self.cal, self.streams, absences) if ot else []
+        )
+        desk_time = DeskTime(self.engagements) if self.engagements else None
         share = sc.leader_work.document_share
         self.leaders = {
-            ld: Office(self.env, self.cal, ld, 1, share, self.availability)
+            ld: Office(self.env, self.cal, ld, 1, share, self.availability, desk_time)
             for ld in self.org.leaders
         }
         lg = sc.legality
@@ -117,6 +124,7 @@ class World:
     # -- availability and substitution (A6, A8, A56, A80) --------------------------------
 
     ABSENCE_CASE = CASE_TYPES.index("absence")
+    ENGAGEMENT_CASE = CASE_TYPES.index("engagement")
 
     def away(self, person: str) -> str | None:
         """Why ``person`` is absent now, or None if on post."""
@@ -224,6 +232,8 @@ class World:
             self.ledger.start()
         if self.meetings is not None:
             self.meetings.start()
+        if self.engagements:
+            self.env.process(engagement_process(self, self.engagements))
         for absence in self.availability.absences if self.availability else ():
             self.env.process(leave_process(self, absence))
         with collector_paused():

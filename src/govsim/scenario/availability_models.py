@@ -164,3 +164,59 @@ class Substitution(Strict):
         description="K61 (AMB-46): none: an absent person does not act; all: a reachable "
         "absent leader may decide, sign and convene from afar (A80).",
     )
+
+
+EngagementKind = Literal["research", "reception", "external_meeting", "event"]
+"""Leaders' time away from the desk other than absences (K28; A41 petitions and visitors,
+A89 research, A90 events): 调研, 接待来访, 外部会议, 活动."""
+
+LeaderRole = Literal["mayor", "executive_vice_mayor", "vice_mayor", "secretary_general"]
+
+
+class EngagementRate(Strict):
+    """One kind of block: how often and how long (K28)."""
+
+    per_week: Rate = Field(description="Blocks per leader per five working days (Poisson).")
+    duration: Distribution = Field(
+        description="Office time the block takes, within one working day (capped at it)."
+    )
+
+
+class LeaderEngagement(Strict):
+    """``[[other_time.leaders]]``: one leader's blocks of one kind, in place of the role's."""
+
+    who: Identifier = Field(description="A leader id.")
+    kind: EngagementKind
+    per_week: Rate = Field(description="Blocks per five working days (Poisson).")
+    duration: Distribution = Field(description="Office time the block takes (one day at most).")
+
+
+class FixedEngagement(Strict):
+    """``[[other_time.fixed]]``: a known block (a reception on a given morning)."""
+
+    who: Identifier = Field(description="A leader id.")
+    start: DateTime
+    end: DateTime
+    kind: EngagementKind
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FixedEngagement:
+        if self.end <= self.start:
+            raise ValueError("end is not after start")
+        return self
+
+
+class OtherTime(Strict):
+    """``[other_time]``: leaders' blocks away from the desk while on duty (K28; A41, A89,
+    A90). A block takes office time as an absence does — no document work meanwhile — but
+    the leader is on post: no 补位, and acts outside documents (recalls, approvals of leave,
+    meetings) are not held up."""
+
+    roles: dict[LeaderRole, dict[EngagementKind, EngagementRate]] = Field(
+        default_factory=dict, description="Blocks per kind for every leader of a role."
+    )
+    leaders: list[LeaderEngagement] = Field(
+        default_factory=list,
+        description="Per-leader overrides: a kind given here replaces the role's.",
+    )
+    fixed: list[FixedEngagement] = Field(default_factory=list)

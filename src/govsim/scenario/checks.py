@@ -28,6 +28,7 @@ def cross_check(sc: Scenario) -> list[Problem]:
     problems += _load_and_variants(sc)
     problems += _ledger(sc)
     problems += _leave_and_substitution(sc)
+    problems += _other_time(sc)
     problems += _legality(sc)
     problems += _close_after_review(sc)
     problems += _meetings(sc)
@@ -281,6 +282,24 @@ def _ledger(sc: Scenario) -> list[Problem]:
             out.append(
                 (("ledger", "key_tasks", "batch_dates", i), "falls outside the simulated horizon")
             )
+    return out
+
+
+def _other_time(sc: Scenario) -> list[Problem]:
+    """Leaders' blocks (K28) name leaders."""
+    ot, leaders = sc.other_time, {ld.id for ld in sc.leaders}
+    if ot is None:
+        return []
+    out: list[Problem] = [
+        (("other_time", "leaders", i, "who"), f"'{o.who}' is not a leader")
+        for i, o in enumerate(ot.leaders)
+        if o.who not in leaders
+    ]
+    out += [
+        (("other_time", "fixed", i, "who"), f"'{fx.who}' is not a leader")
+        for i, fx in enumerate(ot.fixed)
+        if fx.who not in leaders
+    ]
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from govsim.core.distributions import Distribution
-from govsim.scenario.availability_models import Leave, Substitution
+from govsim.scenario.availability_models import Leave, OtherTime, Substitution
 from govsim.scenario.department_models import Desks
 from govsim.scenario.design_models import Design, Search
 from govsim.scenario.document_models import Countersign, Drafts, Intake, Legality
@@ -265,6 +265,10 @@ class Scenario(Strict):
         default=None, description="The supervision ledger (A53, A57, A69–A74); off when absent."
     )
     leave: Leave | None = None
+    other_time: OtherTime | None = Field(
+        default=None,
+        description="Leaders' blocks away from the desk while on duty (K28); none when absent.",
+    )
     desks: Desks | None = Field(
         default=None,
         description="Each unit's desk: staff and queue discipline (A56, A57, A59, A63); "
