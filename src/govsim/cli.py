@@ -36,7 +36,12 @@ def _load_or_exit(path: str, max_points: int = MAX_DESIGN_POINTS) -> Scenario:
     from govsim.scenario.load import ScenarioError, load_scenario
 
     try:
-        return load_scenario(path, max_points=max_points)
+        sc = load_scenario(path, max_points=max_points)
+        if sc.initial_state is not None:  # a warm start: its snapshot must be readable
+            from govsim.model.warm import read_snapshot
+
+            read_snapshot(sc)
+        return sc
     except ScenarioError as exc:
         for line in exc.problems:
             click.echo(line, err=True)
