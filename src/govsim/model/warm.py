@@ -39,13 +39,14 @@ from govsim.model.countersign import CoDeptPlan, CountersignPlan, pending_round,
 from govsim.model.desks import desk_work
 from govsim.model.documents import (
     await_reply,
+    co_review,
     decided,
     instruction,
     leader_handles,
     new_upward_case,
     submitted,
 )
-from govsim.rules.routing import route_upward
+from govsim.rules.routing import route_upward, upward_co_reviewers
 from govsim.rules.substitution import ItemNeeds
 from govsim.scenario.load import ScenarioError, located
 from govsim.scenario.models import Scenario
@@ -96,6 +97,9 @@ class CarriedCase:
     overdue: bool = False  # the reply's breach already recorded
     pending: tuple[tuple[str, float], ...] = ()  # co-departments owing an answer, their limits
     answered: tuple[tuple[str, str], ...] = ()  # co-departments' positions so far
+    involved: tuple[str, ...] = ()  # the departments whose powers it touches (A56)
+    co_reviewed: tuple[str, ...] = ()  # leaders who co-reviewed it (AMB-43)
+    routed: bool = False  # handed to its leader (A57)
 
 
 @dataclass(frozen=True)
@@ -203,12 +207,25 @@ def _classify(rows: pd.DataFrame, attrs: pd.Series, at: float, offset: float) ->
         return "countersign past its first round"
     if any(a in PAST_FIRST_ROUND for a in acts):
         return "countersign past its first round"
-    agreed = _last(rows, "doc.countersigned", "outcome") or "consensus"
+    base = _with(
+        base,
+        agreed=_last(rows, "doc.countersigned", "outcome") or "consensus",
+        involved=tuple(rows.loc[rows["activity"] == "doc.involves", "target"].astype(str)),
+        co_reviewed=_co_reviewers(rows),
+        routed="doc.routed" in acts,
+    )
     for stage in STAGES:
         found = stage(rows, acts, base, offset)
         if found is not None:
-            return _with(found, agreed=agreed)
-    return _with(base, stage="go", agreed=agreed)
+            return found
+    return base
+
+
+def _co_reviewers(rows: pd.DataFrame) -> tuple[str, ...]:
+    """The leaders a document was co-reviewed for (the absent one under 补位, A8)."""
+    signed = rows.loc[rows["activity"] == "doc.co_review_signed"]
+    behalf = signed["on_behalf"].astype(object)
+    return tuple(str(x) for x in behalf.where(behalf.notna(), signed["actor"].astype(object)))
 
 
 def _base(attrs: pd.Series, at: float) -> CarriedCase:
@@ -307,9 +324,10 @@ STAGES = (_reply_stage, _leader_stage, _intake_stage, _countersign_stage)
 # -- re-entering the run -------------------------------------------------------------------
 
 
-def start_carried(w: World) -> Snapshot:
-    """Start a process per carried case of ``w``'s snapshot; returns the snapshot."""
-    snap = read_snapshot(w.sc)
+def start_carried(w: World, snap: Snapshot | None = None) -> Snapshot:
+    """Start a process per carried case of ``snap`` (default: the snapshot ``w``'s scenario
+    names); returns the snapshot."""
+    snap = read_snapshot(w.sc) if snap is None else snap
     draws = w.streams["warm/instruction"]
     cs = w.sc.countersign
     response = bound_sampler(cs.response, w.cal.working_minutes_per_day, w.streams["warm/cs"])
@@ -330,7 +348,7 @@ def start_carried(w: World) -> Snapshot:
     for c in snap.carried:
         p = ins.p_request if c.kind == "request" else ins.p_report
         instructs = c.stage in ("transfer", "reply") or bool(draws.random() < p)
-        plans = {d: plan(d) for d in (*dict(c.answered), *dict(c.pending))}
+        plans = {d: plan(d) for d in dict.fromkeys((*c.involved, *dict(c.pending)))}
         w.env.process(_reenter(w, c, snap.reentry, instructs, plans))
     return snap
 
@@ -353,7 +371,9 @@ def _reenter(
         c.mayor_only,
         c.defect,
         c.channel,
-        None,
+        CountersignPlan(tuple(plans.values()), c.complex_, c.lead_limit_wd, False)
+        if plans
+        else None,
     )
     case = new_upward_case(w, doc, c.complex_, c.lead_limit_wd, carried=True)
     _carried_row(w, case, c, _holder(w, c), c.deadline)
@@ -397,8 +417,7 @@ def _resume_countersign(w, case, c, doc, plans) -> Generator[Any, Any, None]:
     due = {plans[d]: limit for d, limit in c.pending}
     positions = dict(c.answered)
     positions.update((yield from pending_round(w, case, c.sender, due, False, asked=False)))
-    plan = CountersignPlan(tuple(plans.values()), c.complex_, c.lead_limit_wd, joint=False)
-    agreed = yield from settle(w, case, c.sender, plan, positions)
+    agreed = yield from settle(w, case, c.sender, doc.cs, positions)
     yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
 
 
@@ -423,6 +442,13 @@ def _resume_leader(w, case, c, doc, plans) -> Generator[Any, Any, None]:
         start, occupied = yield from w.leaders[owner].work(priority, effort)
         handled = (owner, start, occupied)
     else:
+        involved = doc.cs.involved if doc.cs is not None else ()
+        if involved and not c.routed and w.sc.leader_work.co_review_upward:
+            # the co-reviews not yet done (AMB-43)
+            others = upward_co_reviewers(w.org, owner, c.matter, involved)
+            yield from co_review(
+                w, case, tuple(o for o in others if o not in c.co_reviewed), priority
+            )
         needs = ItemNeeds(decision=c.kind == "request", mayor_only=c.mayor_only)
         handled = yield from leader_handles(w, case, owner, needs, priority, effort)
     yield from decided(w, case, doc, owner, handled, priority, c.agreed)
