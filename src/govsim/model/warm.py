@@ -186,6 +186,10 @@ def take_snapshot(events: pd.DataFrame, cases: pd.DataFrame, at: float, offset: 
     for case, rows in before[before["case"].isin(open_ids)].groupby("case", sort=True):
         attrs = info.loc[case]
         kind = str(attrs["case_type"])
+        if kind == "desk":  # by job kind; a carried document queues its own job again
+            job = rows.loc[rows["activity"] == "desk.job_queued", "reason"].astype(str)
+            not_carried[f"desk job: {job.iloc[0] if len(job) else 'unknown'}"] += 1
+            continue
         if kind not in UPWARD:
             not_carried[kind] += 1
             continue
@@ -217,7 +221,7 @@ def _classify(rows: pd.DataFrame, attrs: pd.Series, at: float, offset: float) ->
     for stage in STAGES:
         found = stage(rows, acts, base, offset)
         if found is not None:
-            return found
+            return found  # a carried case, or why it is not carried
     return base
 
 
@@ -298,7 +302,7 @@ def _intake_stage(rows, acts, base, offset) -> CarriedCase | None:
     return _with(base, stage="go", returns=returns, defect=defect, poor_quality=poor)
 
 
-def _countersign_stage(rows, acts, base, offset) -> CarriedCase | None:
+def _countersign_stage(rows, acts, base, offset) -> CarriedCase | str | None:
     """In its first countersign round: who owes an answer, by when (A59)."""
     if "doc.countersigned" in acts or "doc.involves" not in acts:
         return None
@@ -313,6 +317,8 @@ def _countersign_stage(rows, acts, base, offset) -> CarriedCase | None:
             answered[str(actor)] = str(outcome)
         elif act == "cs.deemed":
             answered[str(target)] = "deemed"
+    if set(base.involved) - set(limits):
+        return "joint submission being co-signed"  # 联合报 (A56): no requests to carry
     pending = tuple((d, t) for d, t in limits.items() if d not in answered)
     return _with(base, stage="countersign", pending=pending, answered=tuple(answered.items()))
 
