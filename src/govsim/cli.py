@@ -206,9 +206,24 @@ def run(
         )
     if result.skipped:
         click.echo(f"resumed: {result.skipped} replication(s) were already done", err=True)
+    if sc.initial_state is not None:
+        _echo_warm_start(sc, err=fmt in ("csv", "json"))
     click.echo(f"results: {result.out_dir}", err=fmt in ("csv", "json"))
     if result.failures:
         sys.exit(1)
+
+
+def _echo_warm_start(sc: Scenario, err: bool) -> None:
+    """What a warm start carried; its KPIs count only what happens after the cut."""
+    from govsim.model.warm import read_snapshot
+
+    snap = read_snapshot(sc)
+    missed = sum(snap.not_carried.values())
+    click.echo(
+        f"warm start: {len(snap.carried)} open case(s) carried, {missed} not (manifest: "
+        "warm_start)\n  the KPIs count only what happens after the cut",
+        err=err,
+    )
 
 
 def _terminate_as_interrupt() -> None:
