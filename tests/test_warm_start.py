@@ -173,3 +173,15 @@ def test_bad_snapshot_is_one_line_and_exit_2(base_raw, tmp_path, state, field, m
     assert code == 2
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"{path}:") and f": {field}: " in lines[0] and message in lines[0]
+
+
+def test_the_checks_need_what_case_carried_states(base_raw, tmp_path) -> None:
+    """Without its ``case.carried`` rows a warm-started log breaks A57 and A59's checks: a
+    reply with no transfer (INV-D17), a countersign answer with no request (INV-D10)."""
+    raw = _request_raw(base_raw, instruct=True)
+    _source(tmp_path, raw)
+    for cut, invariant in ((dt.date(2024, 10, 10), "INV-D17"), (dt.date(2024, 9, 30), "INV-D10")):
+        world, ev, cases = _warm(tmp_path, raw, cut)
+        stripped = ev.loc[ev["activity"] != "case.carried"].reset_index(drop=True)
+        found = check_log(stripped, cases, world.org, world.cal, scenario=world.sc)
+        assert {v.invariant for v in found} == {invariant}, found
