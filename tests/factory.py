@@ -56,6 +56,26 @@ BASE: dict[str, Any] = {
 }
 
 
+def countersigned_request_raw(base_raw: dict[str, Any], **countersign: Any) -> dict[str, Any]:
+    """``base_raw`` (changed in place) with one request from d_a on Fri 2024-09-27 16:00
+    touching d_b's powers; d_b needs 10 working days to reply (fixed), so without an
+    extension the countersign is deemed (A59)."""
+    base_raw["countersign"] = {
+        "p_cross_dept_request": 1.0,
+        "n_codepts_weights": [1.0],
+        "p_complex": 0.0,
+        "p_object": 0.0,
+        "p_extension": 0.0,
+        "response": fixed(days=10),
+        **countersign,
+    }
+    base_raw["leader_work"]["co_review"] = fixed(minutes=30)
+    base_raw["load"]["scheduled"] = [
+        {"at": "2024-09-27T16:00:00", "kind": "request", "sender": "d_a"},
+    ]
+    return base_raw
+
+
 def make_scenario(raw: dict[str, Any]) -> Scenario:
     """Validate ``raw`` as a scenario (keeping it for overrides)."""
     sc = Scenario.model_validate(raw)

@@ -16,7 +16,7 @@ import datetime as dt
 
 import pytest
 
-from factory import fixed, make_scenario
+from factory import countersigned_request_raw, fixed, make_scenario
 from govsim.checks import check_log
 from govsim.core.calendar import WorkCalendar
 from govsim.model.world import simulate
@@ -99,19 +99,7 @@ def test_deemed_exactly_when_no_reply_by_the_deadline() -> None:
 def countersigned_request(base_raw, **countersign):
     """A request from d_a on Fri 2024-09-27 16:00 touching d_b's powers; d_b needs 10 working
     days to reply (fixed), so without an extension the countersign is deemed."""
-    base_raw["countersign"] = {
-        "p_cross_dept_request": 1.0,
-        "n_codepts_weights": [1.0],
-        "p_complex": 0.0,
-        "p_object": 0.0,
-        "p_extension": 0.0,
-        "response": fixed(days=10),
-        **countersign,
-    }
-    base_raw["leader_work"]["co_review"] = fixed(minutes=30)
-    base_raw["load"]["scheduled"] = [
-        {"at": "2024-09-27T16:00:00", "kind": "request", "sender": "d_a"},
-    ]
+    countersigned_request_raw(base_raw, **countersign)
     world = simulate(make_scenario(base_raw))
     ev = world.log.to_frame()
     rows = [

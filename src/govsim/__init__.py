@@ -5,8 +5,8 @@ article by article. The public Python API (:mod:`govsim.api`) is available from 
 itself — ``govsim.load_scenario``, ``simulate``, ``run``, ``load_results``, ``load_log``,
 ``check``, ``export_log``, ``summary_table``, ``paired_differences``, ``build_report``,
 ``work_calendar``, ``compare_logs``, ``fit_log``, ``sensitivity_indices``,
-``target_search`` — with :mod:`govsim.plots` for figures; it is imported on first use, so
-``import govsim`` stays light.
+``target_search``, ``read_snapshot`` (a warm start's backlog) — with :mod:`govsim.plots` for
+figures; it is imported on first use, so ``import govsim`` stays light.
 """
 
 from typing import Any
@@ -28,6 +28,7 @@ __all__ = [
     "load_scenario",
     "paired_differences",
     "parse_scenario",
+    "read_snapshot",
     "run",
     "sensitivity_indices",
     "simulate",

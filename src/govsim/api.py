@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from govsim.core.org import Organisation
     from govsim.experiment.search import SearchResult
     from govsim.log.read import LoadedLog
+    from govsim.model.warm import Snapshot
     from govsim.report import Report, Results
     from govsim.scenario.expand import DesignPoint
     from govsim.scenario.models import Scenario
@@ -217,6 +218,14 @@ def export_log(
     else:
         loaded = load_log(log, **selection) if isinstance(log, str | Path) else log
     return _export(loaded, format, path)
+
+
+def read_snapshot(scenario: Scenario | str | Path) -> Snapshot:
+    """The backlog a warm-started scenario (``[initial_state]``) carries: the documents open
+    at the cut, by stage, and the open cases it does not carry, counted by kind."""
+    from govsim.model.warm import read_snapshot as snapshot
+
+    return snapshot(_scenario(scenario))
 
 
 def work_calendar(scenario: Scenario) -> WorkCalendar:

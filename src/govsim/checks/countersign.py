@@ -14,7 +14,7 @@ from typing import Any
 
 from govsim.checks.context import EPS, LogContext, RuleParams, Violation
 from govsim.checks.registry import invariant_group
-from govsim.checks.views import Ev, case_info, per_case_of, rows
+from govsim.checks.views import Ev, carried_request, case_info, per_case_of, rows
 from govsim.checks.vocab import CS_ACTS, CS_CONSENTS, CS_PARTY_ACTS, CS_TO_DEPARTMENT
 
 FAMILY = "countersign"
@@ -148,17 +148,26 @@ def _step(f: _Found, p: RuleParams, c: str | None, s: _Round, e: Ev) -> None:
             f.bad("INV-D08", f"{c} replied by its deadline yet was deemed", e.idx)
 
 
-def _round(ctx: LogContext, f: _Found, lead: str, c: str | None, es: list[Ev]) -> None:
-    """INV-D08 … D10 over one (co-department, round)."""
-    req = next((e for e in es if e.act == "cs.requested"), None)
-    if req is None:
-        f.bad("INV-D10", f"countersign acts of {c} without a request", es[0].idx)
-        return
+def _request(ctx: LogContext, f: _Found, lead: str, c: str | None, req: Ev) -> None:
+    """INV-D10 on a request: by the lead, with the limit A59 sets from its time."""
     if req.actor != lead:
         f.bad("INV-D10", f"countersign requested by {req.actor}, not the lead", req.idx)
     expected = _expected_deadline(ctx, case_info(ctx)[f.case], req.time)
     if abs(req.deadline - expected) > EPS:
         f.bad("INV-D10", f"deadline {req.deadline} for {c}, expected {expected}", req.idx)
+
+
+def _round(ctx: LogContext, f: _Found, lead: str, c: str | None, es: list[Ev]) -> None:
+    """INV-D08 … D10 over one (co-department, round)."""
+    req = next((e for e in es if e.act == "cs.requested"), None)
+    if req is None:
+        # A request made before a warm start's cut: its limit is carried (case.carried).
+        req = carried_request(ctx, f.case, c)
+        if req is None:
+            f.bad("INV-D10", f"countersign acts of {c} without a request", es[0].idx)
+            return
+    else:
+        _request(ctx, f, lead, c, req)
     p, s = ctx.params, _Round(req.deadline)
     for e in es:
         _step(f, p, c, s, e)

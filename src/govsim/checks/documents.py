@@ -13,8 +13,11 @@ from govsim.checks.context import EPS, LogContext, Violation
 from govsim.checks.registry import findings, invariant, invariant_group
 from govsim.checks.views import (
     Ev,
+    carried_cases,
+    carried_deadlines,
     case_info,
     cases_of_type,
+    decided_before_cut,
     decode,
     first_by_case,
     first_index_by_case,
@@ -94,6 +97,8 @@ def inv_d13(ctx: LogContext) -> list[Violation]:
     cases = ctx.cases
     poor = cases.loc[cases["poor_quality"], "case"]
     first = rows(ctx, "go.reviewed").groupby("case", observed=True).head(1)
+    # A carried case's first review was before the cut (its quality since then unknown).
+    first = first.loc[~first["case"].isin(carried_cases(ctx))]
     # A department matter is redirected before its quality matters (AMB-17): not passed either.
     passed = ~first["outcome"].isin(["return", "redirect"])
     bad = first.loc[first["case"].isin(poor) & passed]
@@ -158,7 +163,10 @@ def inv_d17(ctx: LogContext) -> list[Violation]:
     """A57 「各部门应当在规定时限内办理完毕并以正式报告形式回复办理结果」: the department a
     transfer names replies; a reply is marked late exactly when it comes after the deadline
     (the case's first transfer, should a log hold several)."""
-    transfers = rows(ctx, "go.transferred").drop_duplicates("case").set_index("case")
+    # A transfer made before a warm start's cut is stated by its case.carried row (A57).
+    carried = carried_deadlines(ctx).loc[lambda f: f["case"].isin(decided_before_cut(ctx))]
+    transfers = pd.concat([rows(ctx, "go.transferred"), carried])
+    transfers = transfers.drop_duplicates("case").set_index("case")
     replies = rows(ctx, "dept.replied")
     case = replies["case"]
     known = case.isin(transfers.index).to_numpy()
@@ -367,6 +375,7 @@ def inv_d15(ctx: LogContext) -> list[Violation]:
     passed review — and must: see :func:`review_boundary`."""
     info, org = case_info(ctx), ctx.org
     boundary, found = review_boundary(ctx)
+    before_cut = decided_before_cut(ctx)  # a warm start: decided before the cut
     out = list(found)
     # Only requests and reports are closed on a decision; approvals elsewhere are wrong too.
     relevant = pd.concat([cases_of_type(ctx, *UPWARD), rows(ctx, "leader.approved")["case"]])
@@ -380,7 +389,7 @@ def inv_d15(ctx: LogContext) -> list[Violation]:
                 msg = f"approval by {e.actor} on a {kind}"
                 out.append(Violation("INV-D15", "A57", case, msg, (e.idx,)))
         done = [e for e in evs if e.act == "doc.closed" and e.reason != "redirected"]
-        if not done or done[0].idx == boundary.get(case):
+        if not done or done[0].idx == boundary.get(case) or case in before_cut:
             continue
         if kind == "request" and not acts & set(APPROVAL_ACTS):
             msg = "request closed unapproved"

@@ -256,3 +256,72 @@ def opened(ctx: LogContext, *kinds: str) -> pd.DataFrame:
         return found
     kind = meeting_kinds(ctx)
     return found.loc[[kind.get(int(c)) in kinds for c in found["case"]]]
+
+
+def carried_deadlines(ctx: LogContext) -> pd.DataFrame:
+    """``case``, ``target``, ``deadline`` of each ``case.carried`` row that states a limit:
+    a deadline set before a warm start's cut (a countersign's, A59; a reply's, A57), on the
+    run's clock — minute 0 when it passed before the cut's day."""
+
+    def make() -> pd.DataFrame:
+        found = rows(ctx, "case.carried")
+        return found.loc[found["deadline"].notna(), ["case", "target", "deadline"]]
+
+    return ctx.cached("carried_deadlines", make)
+
+
+def set_before_cut(ctx: LogContext, frame: pd.DataFrame) -> np.ndarray:
+    """Per row of ``frame`` (with ``case`` and ``deadline``): True when its deadline is one a
+    ``case.carried`` row of the case carries (set before the cut, under the earlier log's
+    calendar; its own rules were checked there)."""
+    carried = carried_deadlines(ctx)
+    if carried.empty or frame.empty:
+        return np.zeros(len(frame), dtype=bool)
+    keys = set(zip(carried["case"].tolist(), carried["deadline"].tolist(), strict=True))
+    pairs = zip(frame["case"].tolist(), frame["deadline"].tolist(), strict=True)
+    return np.array([p in keys for p in pairs], dtype=bool)
+
+
+def carried_cases(ctx: LogContext) -> set[int]:
+    """Cases carried across a warm start's cut (``carried`` in the case table): what they
+    went through before the cut is in the earlier log, not in this one."""
+
+    def make() -> set[int]:
+        if "carried" not in ctx.cases:
+            return set()
+        return set(ctx.cases.loc[ctx.cases["carried"].astype(bool), "case"].tolist())
+
+    return ctx.cached("carried_cases", make)
+
+
+def decided_before_cut(ctx: LogContext) -> set[int]:
+    """Carried cases whose leader's decision came before the cut: in this log they are never
+    submitted, received or routed (they re-enter at the instruction or the reply, A57)."""
+
+    def make() -> set[int]:
+        carried = carried_cases(ctx)
+        steps = rows(ctx, "doc.submitted", "go.received", "doc.routed", "doc.rerouted")
+        return carried - set(steps["case"].tolist())
+
+    return ctx.cached("decided_before_cut", make)
+
+
+def carried_request(ctx: LogContext, case: int, dept: str | None) -> Ev | None:
+    """The ``case.carried`` row standing for a countersign request to ``dept`` made before
+    the cut (A59), as an event; None if there is none."""
+    found = carried_deadlines(ctx)
+    hit = found.loc[(found["case"] == case) & (found["target"].astype(object) == dept)]
+    if hit.empty:
+        return None
+    i = int(hit.index[0])
+    row = ctx.events.loc[i]
+    return Ev(
+        i,
+        float(row["time"]),
+        "case.carried",
+        str(row["actor"]),
+        dept,
+        None,
+        float(row["deadline"]),
+        None,
+    )

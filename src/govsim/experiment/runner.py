@@ -426,6 +426,19 @@ def _fingerprints(scenario: Scenario, scenario_path: Path | None) -> dict[str, s
     return {str(f): file_sha256(f) for f in files}
 
 
+def _warm_note(points: list[DesignPoint]) -> dict[str, object]:
+    """``warm_start``: where a warm-started run's backlog comes from, what it carried and what
+    not; its KPIs count only what happens after the cut (none for a cold start)."""
+    sc = points[0].scenario if points else None
+    state = sc.initial_state if sc is not None else None
+    if state is None:
+        return {}
+    from govsim.model.warm import read_snapshot
+
+    cut = state.cut if isinstance(state.cut, int) else state.cut.isoformat()
+    return {"warm_start": {"log": state.log, "cut": cut, **read_snapshot(sc).note()}}
+
+
 def _first_manifest(
     identity: dict[str, object],
     scenario_path: Path | None,
@@ -439,6 +452,7 @@ def _first_manifest(
         "scenario_file": str(scenario_path) if scenario_path else None,
         "seed_rule": "numpy.random.SeedSequence(seed, spawn_key=(replication, crc32(stream)))",
         "design_points": [_point_entry(i, p) for i, p in enumerate(points)],
+        **_warm_note(points),
         "status": "running",
         "started": started.isoformat(),
         "python": sys.version.split()[0],

@@ -26,7 +26,7 @@ def document_kpis(view: LogView) -> dict[str, float]:
     GO's review."""
     cal = view.cal
     created = view.cases["created"].to_numpy()
-    kept = created >= view.warm
+    kept = view.kept_mask
     case, created = view.cases["case"].to_numpy()[kept], created[kept]
     type_codes = view.codes("case_type", "cases")[0][kept]
     closing = view.at(v.CLOSED, "kept")

@@ -179,10 +179,23 @@ class LogView:
         return int(found[0]) if len(found) else -2
 
     @property
-    def kept_cases(self) -> np.ndarray:
-        """Ids of the cases created at or after the warm-up (the KPIs' population)."""
+    def kept_mask(self) -> np.ndarray:
+        """Per case row: created at or after the warm-up and not carried across a warm
+        start's cut (the KPIs count what happens after the cut)."""
 
         def build() -> np.ndarray:
-            return self.cases.loc[self.cases["created"] >= self.warm, "case"].to_numpy()
+            kept = self.cases["created"].to_numpy() >= self.warm
+            if "carried" in self.cases.columns:
+                kept &= ~self.cases["carried"].to_numpy(dtype=bool)
+            return kept
+
+        return self.shared("kept_mask", build)
+
+    @property
+    def kept_cases(self) -> np.ndarray:
+        """Ids of the cases of the KPIs' population (:attr:`kept_mask`)."""
+
+        def build() -> np.ndarray:
+            return self.cases["case"].to_numpy()[self.kept_mask]
 
         return self.shared("kept_cases", build)

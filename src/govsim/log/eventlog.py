@@ -25,7 +25,8 @@ the lead department set, in working days; 0 = none, A59 「除主办部门另有
 ``topic`` (what an outgoing document is, :data:`TOPICS`; ``none`` otherwise),
 ``meeting_decided`` (decided at a government meeting, A61(6)), ``urgent`` (special or urgent,
 A61(7); for upward documents the instruction's urgency) and ``wide_ranging`` (涉及面广,
-A61(5)); for outgoing documents ``matter`` is the drafting department.
+A61(5)); for outgoing documents ``matter`` is the drafting department. ``carried`` marks a
+case open at a warm start's cut and carried into the run (:mod:`govsim.model.warm`).
 
 An ``absence`` case has the absent person as ``sender`` and ``matter``; its events are the
 leave and substitution events. A ledger item's ``sender`` is who raised it (the instructing
@@ -103,7 +104,7 @@ def _row_format(typecodes: str) -> tuple[struct.Struct, np.dtype]:
 # Event columns: time, case, activity, actor, on_behalf, target, outcome, deadline, start,
 # value, reason. Case columns: in the order of a case row (see EventLog.new_case).
 _EVENT_ROW, _EVENT_DTYPE = _row_format("dihhhhbdddb")
-_CASE_ROW, _CASE_DTYPE = _row_format("bdhhbbbbibbhbbbb")
+_CASE_ROW, _CASE_DTYPE = _row_format("bdhhbbbbibbhbbbbb")
 _pack_event, _pack_case = _EVENT_ROW.pack, _CASE_ROW.pack
 _EVENT_BLOCK_BYTES, _CASE_BLOCK_BYTES = _BLOCK * _EVENT_ROW.size, _BLOCK * _CASE_ROW.size
 
@@ -161,6 +162,7 @@ class EventLog:
         self._case_meeting = array("b")
         self._case_urgent = array("b")
         self._case_wide = array("b")
+        self._case_carried = array("b")
         self._case_columns = (  # in the order of a buffered case row (see new_case)
             self._case_type,
             self._case_created,
@@ -178,6 +180,7 @@ class EventLog:
             self._case_meeting,
             self._case_urgent,
             self._case_wide,
+            self._case_carried,
         )
         self._case_rows = bytearray()
         self._n_cases = 0
@@ -227,6 +230,7 @@ class EventLog:
         meeting_decided: bool = False,
         urgent: bool = False,
         wide_ranging: bool = False,
+        carried: bool = False,
     ) -> int:
         """Register a case and return its id (``source`` indexes :data:`LEDGER_SOURCES`,
         ``channel`` :data:`CHANNELS`, ``topic`` :data:`TOPICS`; see the module docstring)."""
@@ -248,6 +252,7 @@ class EventLog:
             meeting_decided,
             urgent,
             wide_ranging,
+            carried,
         )
         if len(rows) >= _CASE_BLOCK_BYTES:
             self._flush_cases()
@@ -350,6 +355,7 @@ class EventLog:
                 "meeting_decided": self._flag(self._case_meeting),
                 "urgent": self._flag(self._case_urgent),
                 "wide_ranging": self._flag(self._case_wide),
+                "carried": self._flag(self._case_carried),
             }
         )
 

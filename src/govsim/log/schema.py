@@ -436,6 +436,13 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
     _S("desk.job_done", _DK, "unit", "a staff member finished a job, working in office hours "
        "from start", ("A57", "A59", "A63"), deadline="the job's deadline, if it has one",
        value=EFFORT, start=True, reasons=DESK_JOB_KINDS, actor_qualifier="done by"),
+    _S("case.carried", _DOC, "go", "a warm start: a case open at the cut of an earlier log "
+       "re-enters the run where it was; one row per deadline it carries (a co-department's "
+       "countersign, a department's reply), the first of the case at its re-entry",
+       ("A57", "A59"), target="who holds it: the co-department or department owing an answer, "
+       "the leader, or the sender", deadline="a limit set before the cut, on the new clock",
+       value="the GO's returns before the cut (A63)", actor_qualifier="carried by",
+       target_qualifier="held by"),
 )
 # fmt: on
 """One specification per activity, in code order (the activity code is the position)."""

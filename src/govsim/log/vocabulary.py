@@ -271,6 +271,7 @@ CASE_COLUMN_SPECS: tuple[Column, ...] = (
     Column("meeting_decided", "bool", "decided at a government meeting (A61(6))", default=False),
     Column("urgent", "bool", "special or urgent (A61(7))", default=False),
     Column("wide_ranging", "bool", "涉及面广 (A61(5))", default=False),
+    Column("carried", "bool", "open at a warm start's cut and carried into the run", default=False),
 )
 """Columns of :meth:`govsim.log.EventLog.cases_frame`, in order."""
 

@@ -164,13 +164,22 @@ def coordinate(
     A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调，由主办部门主要负责人与相关
     部门主要负责人会签或联合报市政府审批」 (RULES §4.3 rows A1–A7).
     """
-    env, log, code, cfg = w.env, w.log, w.org.code, w.sc.countersign
+    env, log, code = w.env, w.log, w.org.code
     if allow_joint and plan.joint:
         # A56 「或联合报市政府审批」: each co-department's principal head co-signs as a sender.
         yield env.all_of([env.process(_joint_sign(w, case, lead, c)) for c in plan.codepts])
         log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.JOINT)
         return "joint"
     positions = yield from _round(w, case, lead, plan, plan.codepts, second=False)
+    return (yield from settle(w, case, lead, plan, positions))
+
+
+def settle(
+    w: World, case: int, lead: str, plan: CountersignPlan, positions: dict[str, str]
+) -> Generator[Any, Any, str]:
+    """After the first round's ``positions`` (agree | object | deemed per co-department):
+    negotiate the objections, document what stays unresolved (A56); consensus | dissent."""
+    env, log, code, cfg = w.env, w.log, w.org.code, w.sc.countersign
     objecting = [c for c in plan.codepts if positions[c.dept] == "object"]
     if not objecting:
         log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.CONSENSUS)
@@ -227,13 +236,31 @@ def _round(
         working_days=cfg.working_days,
         complex_limit=cfg.complex_limit,
     )
-    procs = {c.dept: env.process(_one(w, case, lead, c, deadline, second)) for c in codepts}
+    return (yield from pending_round(w, case, lead, {c: deadline for c in codepts}, second))
+
+
+def pending_round(
+    w: World, case: int, lead: str, due: dict[CoDeptPlan, float], second: bool, asked: bool = True
+) -> Generator[Any, Any, dict[str, str]]:
+    """Every co-department of ``due`` answers by its deadline, in parallel; their positions.
+    ``asked=False``: the requests were made before (a warm start carries them)."""
+    env = w.env
+    procs = {
+        c.dept: env.process(_one(w, case, lead, c, deadline, second, asked))
+        for c, deadline in due.items()
+    }
     yield env.all_of(list(procs.values()))
     return {dept: p.value for dept, p in procs.items()}
 
 
 def _one(
-    w: World, case: int, lead: str, c: CoDeptPlan, deadline: float, second: bool
+    w: World,
+    case: int,
+    lead: str,
+    c: CoDeptPlan,
+    deadline: float,
+    second: bool,
+    asked: bool = True,
 ) -> Generator[Any, Any, str]:
     """One co-department's countersign (RULES §4.3 rows 1–8); agree | object | deemed.
 
@@ -244,7 +271,8 @@ def _one(
     me, them = w.org.code[lead], w.org.code[c.dept]
     tag = R.DISSENT_VERSION if second else NONE
     t0 = env.now
-    log.add(t0, case, A.CS_REQUESTED, me, target=them, deadline=deadline, reason=tag)
+    if asked:
+        log.add(t0, case, A.CS_REQUESTED, me, target=them, deadline=deadline, reason=tag)
     desk = w.desks.get(c.dept)
     if desk is None:
         answer = None

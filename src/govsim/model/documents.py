@@ -51,12 +51,20 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     if doc.cs is not None:
         # A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调」, before submission.
         agreed = yield from coordinate(w, case, doc.sender, doc.cs)
+    yield from submitted(w, case, doc, priority, agreed)
+
+
+def submitted(
+    w: World, case: int, doc: Arrival, priority: int, agreed: str, returns: int = 0
+) -> Generator[Any, Any, None]:
+    """From submission (after any countersign) to closure; ``returns`` counts the GO's
+    returns so far (A63; a warm start carries them)."""
     if bypasses_go(doc.channel):
         owner, handled = yield from _direct_to_leader(w, case, doc, priority)
     else:
         # The GO's intake is called from here, not from a step of its own: a backlog waits in
         # its queue, and each waiting document then holds one generator fewer.
-        if not (yield from _go_intake(w, case, doc, priority)):
+        if not (yield from _go_intake(w, case, doc, priority, returns)):
             return
         if w.sc.general_office.close_after_review:
             # The model ends at the GO's review (``close_after_review``, the M/M/c boundary).
@@ -64,6 +72,13 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
             return
         owner = _owner(w, doc)
         handled = yield from _go_routes(w, case, doc, owner, priority)
+    yield from decided(w, case, doc, owner, handled, priority, agreed)
+
+
+def decided(
+    w: World, case: int, doc: Arrival, owner: str, handled: Handled, priority: int, agreed: str
+) -> Generator[Any, Any, None]:
+    """Once the leader has handled it: a meeting's topic, or the leader's decision (A7, A57)."""
     handler, start, occupied = handled
     venue = None
     if doc.kind == "request" and w.meetings is not None:
@@ -78,11 +93,12 @@ def upward_document(w: World, doc: Arrival) -> Generator[Any, Any, None]:
     yield from _leader_decides(w, case, doc, owner, handled, priority)
 
 
-def _open_case(w: World, doc: Arrival) -> int:
-    """Open the case of a submitted upward document and record which departments' powers it
-    touches (A56); returns the case."""
+def new_upward_case(
+    w: World, doc: Arrival, complex_: bool, lead_limit_wd: int, carried: bool = False
+) -> int:
+    """Register the case of an upward document now (``carried``: across a warm start's cut)."""
     code = w.org.code
-    case = w.log.new_case(
+    return w.log.new_case(
         REQUEST if doc.kind == "request" else REPORT,
         w.env.now,
         code[doc.sender],
@@ -91,10 +107,18 @@ def _open_case(w: World, doc: Arrival) -> int:
         doc.poor_quality,
         doc.mayor_only,
         channel=CHANNEL_CODE[doc.channel],
-        complex_=bool(doc.cs and doc.cs.complex_),
-        lead_limit_wd=doc.cs.lead_limit_wd if doc.cs else 0,
+        complex_=complex_,
+        lead_limit_wd=lead_limit_wd,
         urgent=doc.urgent,
+        carried=carried,
     )
+
+
+def _open_case(w: World, doc: Arrival) -> int:
+    """Open the case of a submitted upward document and record which departments' powers it
+    touches (A56); returns the case."""
+    cs = doc.cs
+    case = new_upward_case(w, doc, bool(cs and cs.complex_), cs.lead_limit_wd if cs else 0)
     if doc.cs is not None:
         log_involvement(w, case, doc.sender, doc.cs)
     return case
@@ -189,7 +213,9 @@ def _for(code: dict[str, int], owner: str, handler: str) -> int:
     return code[owner] if handler != owner else NONE
 
 
-def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[Any, Any, bool]:
+def _go_intake(
+    w: World, case: int, doc: Arrival, priority: int, returns: int = 0
+) -> Generator[Any, Any, bool]:
     """Submit to the GO until a submission passes its review (True), or the case ends.
 
     A55 「公文一律送市政府办公室按规定程序统一办理」. The GO checks sender, addressing, scope,
@@ -201,7 +227,7 @@ def _go_intake(w: World, case: int, doc: Arrival, priority: int) -> Generator[An
     """
     env, log, code = w.env, w.log, w.org.code
     sender, go = code[doc.sender], code[GO]
-    defect, poor, returns = doc.defect, doc.poor_quality, 0
+    defect, poor = doc.defect, doc.poor_quality
     while True:
         # The sender's principal head signs each submission, on post (A56 「须由报送单位主要
         # 负责人签发」): after the countersign, and each revision.
@@ -341,11 +367,22 @@ def instruction(w: World, case: int, doc: Arrival, priority: int) -> Generator[A
         start=start,
         value=effort,
     )
+    yield from await_reply(w, case, doc, deadline)
+
+
+def await_reply(
+    w: World, case: int, doc: Arrival, deadline: float, overdue: bool = False
+) -> Generator[Any, Any, None]:
+    """The department drafts its formal reply to a transferred instruction, due at
+    ``deadline`` (A57); ``overdue``: the breach is already recorded (a warm start)."""
+    env, log, cal, code = w.env, w.log, w.cal, w.org.code
+    go, dept = code[GO], code[doc.matter]
     effort = w.sample_urgent_reply() if doc.urgent else w.sample_reply()
     desk = w.desks.get(doc.matter)
     if desk is None:
         ready = cal.finish_time(env.now, effort)
-        overdue = False
+    elif overdue:
+        ready = yield desk.submit("reply", effort, deadline=deadline, urgent=doc.urgent)
     else:
         ready, overdue = yield from _reply_at_desk(w, case, desk, deadline, effort, doc.urgent)
     # The formal report is signed by the department's principal head (A56, A57).

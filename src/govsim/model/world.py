@@ -234,6 +234,10 @@ class World:
             self.meetings.start()
         if self.engagements:
             self.env.process(engagement_process(self, self.engagements))
+        if self.sc.initial_state is not None:
+            from govsim.model.warm import start_carried  # a warm start reads a log (pandas)
+
+            start_carried(self)
         for absence in self.availability.absences if self.availability else ():
             self.env.process(leave_process(self, absence))
         with collector_paused():

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from govsim.core.calendar import CalendarDataError
 from govsim.scenario.checks import Location, Problem, cross_check
+from govsim.scenario.initial_state_models import missing_files, resolve_paths
 from govsim.scenario.knob_checks import knob_override_sets
 from govsim.scenario.limits import MAX_BASE_CHAIN, MAX_DESIGN_POINTS, MAX_FILE_BYTES, MAX_NESTING
 from govsim.scenario.models import Scenario
@@ -203,6 +204,7 @@ def parse_scenario(
     ``scenario.base`` is looked up from). More than ``max_points`` design points is an error
     (each is validated here and simulated later)."""
     raw, chain = _inherit(_parse_toml(text, source), text, source)
+    resolve_paths(raw, source)
     reporter = _Reporter(text, source, chain[1:])
     scenario = _validate(raw, reporter)
     if scenario is None:
@@ -237,6 +239,18 @@ def design_point_count(sc: Scenario) -> int:
     own ``samples`` (its points are checked at the corners of each knob's range, not one by
     one), so it is not counted."""
     return (1 + len(sc.variants)) * math.prod(len(v) for v in sc.sweep.values())
+
+
+def located(source: str, loc: Location, message: str) -> str:
+    """``FILE:LINE: dotted.path: message`` for a problem found after loading (``source`` is
+    the scenario file; line 1 when it cannot be read)."""
+    try:
+        text = _read(Path(source))
+    except ScenarioError:
+        text = ""
+    reporter = _Reporter(text, source)
+    reporter.add(loc, message)
+    return reporter.lines[0]
 
 
 class _Reporter:
@@ -281,7 +295,8 @@ def _validate(
             loc = _field_named(raw, _clean_loc(err["loc"]), message)
             reporter.add(loc, message, at(loc) if at else None)
         return None
-    for loc, message in cross_check(scenario) + _calendar_problems(scenario):
+    problems = cross_check(scenario) + _calendar_problems(scenario)
+    for loc, message in problems + missing_files(scenario.initial_state):
         reporter.add(loc, message, at(loc) if at else None)
     return scenario if len(reporter.lines) == before else None
 

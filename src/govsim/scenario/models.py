@@ -17,6 +17,7 @@ from govsim.scenario.availability_models import Leave, OtherTime, Substitution
 from govsim.scenario.department_models import Desks
 from govsim.scenario.design_models import Design, Search
 from govsim.scenario.document_models import Countersign, Drafts, Intake, Legality
+from govsim.scenario.initial_state_models import InitialState
 from govsim.scenario.ledger_models import Ledger
 from govsim.scenario.limits import MAX_SEED
 from govsim.scenario.meeting_models import Meetings
@@ -292,6 +293,10 @@ class Scenario(Strict):
     search: Search | None = Field(
         default=None, description="The least setting of a knob that meets a KPI target."
     )
+    initial_state: InitialState | None = Field(
+        default=None,
+        description="A warm start: the cases open at a cut of a log, where they were.",
+    )
 
     _raw: dict[str, Any] = PrivateAttr(default_factory=dict)
     _files: tuple[str, ...] = PrivateAttr(default=())
@@ -319,4 +324,17 @@ class Scenario(Strict):
     def _design_or_sweep(self) -> Scenario:
         if self.design is not None and self.sweep:
             raise ValueError("sweep must be empty when a [design] places the points")
+        return self
+
+    @model_validator(mode="after")
+    def _starts_at_cut(self) -> Scenario:
+        # A warm start's calendar starts at the cut's date (a day number is checked when the
+        # log is read).
+        state = self.initial_state
+        cut = state.cut if state is not None else None
+        if cut is not None and not isinstance(cut, int) and cut.date() != self.scenario.start:
+            raise ValueError(
+                f"scenario.start must be the cut's date {cut.date()} for a warm start "
+                f"(initial_state.cut), not {self.scenario.start}"
+            )
         return self

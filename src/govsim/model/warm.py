@@ -1,0 +1,225 @@
+"""Warm start (``[initial_state]``): the cases open at a cut of a log, put back into a run.
+
+A snapshot (:func:`govsim.model.warm_snapshot.read_snapshot`) finds every upward document
+(请示, 报告) open at the cut and where it was (A55–A59, A63). :func:`start_carried` puts
+each back at the re-entry moment (the cut's time of day on the new clock, whose day 0 is the
+cut's date) through the model's own lifecycles — so deadlines set before the cut hold to the
+minute — and logs ``case.carried`` rows that state what the invariants need from before the
+cut (a limit and who owes it).
+
+A carried case is created again at its re-entry, marked ``carried`` in the case table: the
+KPIs, which count the cases created after the warm-up and not carried, leave it out — they
+count what happens after the cut — while backlog series and the invariants see it. Open
+cases of the kinds not carried (meeting topics, outgoing documents, normative documents,
+ledger items, desk jobs of those, a countersign past its first round, a joint submission)
+are counted in :attr:`Snapshot.not_carried`.
+ASSUMPTION: work in progress at the cut restarts with a fresh effort drawn from the scenario's
+distribution (a log does not say how much of it was done); a leader's 批示 on a document not
+yet decided is drawn as for a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from govsim.core.distributions import bound_sampler
+from govsim.core.org import GO
+from govsim.log import Activity as A
+from govsim.model.agents import NORMAL, URGENT
+from govsim.model.arrivals import Arrival
+from govsim.model.countersign import CoDeptPlan, CountersignPlan, pending_round, settle
+from govsim.model.desks import desk_work
+from govsim.model.documents import (
+    await_reply,
+    co_review,
+    decided,
+    instruction,
+    leader_handles,
+    new_upward_case,
+    submitted,
+)
+from govsim.model.warm_snapshot import (
+    CarriedCase,
+    Snapshot,
+    WarmStartError,
+    read_snapshot,
+    take_snapshot,
+)
+from govsim.rules.routing import route_upward, upward_co_reviewers
+from govsim.rules.substitution import ItemNeeds
+
+if TYPE_CHECKING:
+    from govsim.model.world import World
+
+# -- re-entering the run -------------------------------------------------------------------
+
+
+def start_carried(w: World, snap: Snapshot | None = None) -> Snapshot:
+    """Start a process per carried case of ``snap`` (default: the snapshot ``w``'s scenario
+    names); returns the snapshot."""
+    snap = read_snapshot(w.sc) if snap is None else snap
+    draws = w.streams["warm/instruction"]
+    cs = w.sc.countersign
+    response = bound_sampler(cs.response, w.cal.working_minutes_per_day, w.streams["warm/cs"])
+    positions = w.streams["warm/cs_position"]
+
+    def plan(dept: str) -> CoDeptPlan:
+        u = positions.random(4)
+        return CoDeptPlan(
+            dept,
+            float(response()),
+            bool(u[0] < cs.p_object),
+            bool(u[1] < cs.p_extension),
+            bool(u[2] < cs.p_extension_agreed),
+            bool(u[3] < cs.p_resolved),
+        )
+
+    ins = w.sc.instructions
+    for c in snap.carried:
+        p = ins.p_request if c.kind == "request" else ins.p_report
+        instructs = c.stage in ("transfer", "reply") or bool(draws.random() < p)
+        plans = {d: plan(d) for d in dict.fromkeys((*c.involved, *dict(c.pending)))}
+        w.env.process(_reenter(w, c, snap.reentry, instructs, plans))
+    return snap
+
+
+def _reenter(
+    w: World, c: CarriedCase, at: float, instructs: bool, plans: dict[str, CoDeptPlan]
+) -> Generator[Any, Any, None]:
+    """One carried case: its case opens again at ``at`` and continues from its stage."""
+    if at > 0:
+        yield w.env.timeout(at)
+    doc = Arrival(
+        w.env.now,
+        c.kind,
+        c.sender,
+        c.matter,
+        c.major,
+        c.poor_quality,
+        instructs,
+        c.urgent,
+        c.mayor_only,
+        c.defect,
+        c.channel,
+        CountersignPlan(tuple(plans.values()), c.complex_, c.lead_limit_wd, False)
+        if plans
+        else None,
+    )
+    case = new_upward_case(w, doc, c.complex_, c.lead_limit_wd, carried=True)
+    _carried_row(w, case, c, _holder(w, c), c.deadline)
+    yield from RESUME[c.stage](w, case, c, doc, plans)
+
+
+def _carried_row(w: World, case: int, c: CarriedCase, holder: str, deadline: float | None) -> None:
+    """Log ``case.carried``: who holds the case, the limit it carries, the GO's returns."""
+    code = w.org.code
+    w.log.add(
+        w.env.now,
+        case,
+        A.CASE_CARRIED,
+        code[GO],
+        target=code[holder],
+        deadline=float("nan") if deadline is None else deadline,
+        value=float(c.returns),
+    )
+
+
+def _holder(w: World, c: CarriedCase) -> str:
+    """Who holds the case at the cut (the ``target`` of its ``case.carried``)."""
+    if c.stage == "reply":
+        return c.matter
+    if c.stage == "leader":
+        return route_upward(w.org, c.matter, c.major, c.mayor_only)
+    if c.stage in ("countersign", "revision"):
+        return c.sender
+    return GO
+
+
+def _priority(c: CarriedCase) -> int:
+    return URGENT if c.urgent else NORMAL
+
+
+def _resume_countersign(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """The first round goes on: each co-department still owing an answer answers by its
+    carried limit, or is deemed to agree at it (A59); then the objections are settled (A56)."""
+    for dept, limit in c.pending:
+        _carried_row(w, case, c, dept, limit)
+    due = {plans[d]: limit for d, limit in c.pending}
+    positions = dict(c.answered)
+    positions.update((yield from pending_round(w, case, c.sender, due, False, asked=False)))
+    agreed = yield from settle(w, case, c.sender, doc.cs, positions)
+    yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
+
+
+def _resume_go(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """Submitted again to the GO's queue, its returns so far counted (A57, A63)."""
+    yield from submitted(w, case, doc, _priority(c), c.agreed, c.returns)
+
+
+def _resume_revision(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """The sender revises the returned submission, then resubmits it (A63)."""
+    yield from desk_work(w, c.sender, "revision", w.sample_revise(), urgent=c.urgent)
+    doc = doc._replace(defect=None, poor_quality=w.draw_still_poor())
+    yield from submitted(w, case, doc, _priority(c), c.agreed, c.returns)
+
+
+def _resume_leader(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """With the leader in charge (or the mayor) to decide or read (A57)."""
+    owner = _holder(w, c)
+    effort = w.sample_approve() if c.kind == "request" else w.sample_read()
+    priority = _priority(c)
+    if c.channel != "go":  # an A55 direct channel: the leader in person
+        start, occupied = yield from w.leaders[owner].work(priority, effort)
+        handled = (owner, start, occupied)
+    else:
+        involved = doc.cs.involved if doc.cs is not None else ()
+        if involved and not c.routed and w.sc.leader_work.co_review_upward:
+            # the co-reviews not yet done (AMB-43)
+            others = upward_co_reviewers(w.org, owner, c.matter, involved)
+            yield from co_review(
+                w, case, tuple(o for o in others if o not in c.co_reviewed), priority
+            )
+        needs = ItemNeeds(decision=c.kind == "request", mayor_only=c.mayor_only)
+        handled = yield from leader_handles(w, case, owner, needs, priority, effort)
+    yield from decided(w, case, doc, owner, handled, priority, c.agreed)
+
+
+def _resume_transfer(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """The 批示 awaits the GO's transfer (A57)."""
+    yield from instruction(w, case, doc, _priority(c))
+    w.log.add(w.env.now, case, A.DOC_CLOSED, w.org.code[GO])
+
+
+def _resume_reply(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """The department's formal reply, due at the limit set before the cut (A57)."""
+    assert c.deadline is not None
+    yield from await_reply(w, case, doc, c.deadline, c.overdue)
+    w.log.add(w.env.now, case, A.DOC_CLOSED, w.org.code[GO])
+
+
+def _resume_closing(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """Done at the cut's minute; the case closes."""
+    w.log.add(w.env.now, case, A.DOC_CLOSED, w.org.code[GO])
+    yield from ()
+
+
+RESUME = {
+    "countersign": _resume_countersign,
+    "go": _resume_go,
+    "revision": _resume_revision,
+    "leader": _resume_leader,
+    "transfer": _resume_transfer,
+    "reply": _resume_reply,
+    "closing": _resume_closing,
+}
+"""How each stage continues, through the model's own lifecycles."""
+
+__all__ = [
+    "CarriedCase",
+    "Snapshot",
+    "WarmStartError",
+    "read_snapshot",
+    "start_carried",
+    "take_snapshot",
+]

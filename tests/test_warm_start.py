@@ -1,0 +1,187 @@
+"""Warm start (``[initial_state]``): the backlog open at a cut of a log, carried into a run.
+
+Deterministic checks on a hand-worked document (fixed efforts, one request touching another
+department's powers): a countersign pending at the cut is deemed at its original deadline to
+the minute (A59 「逾期不回复视为无不同意见」); an instruction awaiting its reply keeps the
+limit the GO set before the cut (A57); a run warm-started at any midnight of the document's
+life passes every invariant and closes it. Bad snapshots are one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from factory import countersigned_request_raw, make_scenario
+from govsim.checks.audit import check_log
+from govsim.cli import main
+from govsim.model.warm import read_snapshot
+from govsim.model.world import simulate
+
+
+def toml_text(data: dict[str, Any]) -> str:
+    """A scenario dict as TOML: top-level tables as sections, lists of tables as arrays."""
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        if isinstance(v, str):
+            return json.dumps(v, ensure_ascii=False)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return "{" + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + "}"
+
+    out = []
+    for key, v in data.items():
+        if isinstance(v, list) and v and isinstance(v[0], dict):
+            out += [
+                f"[[{key}]]\n" + "".join(f"{k} = {value(x)}\n" for k, x in t.items()) for t in v
+            ]
+        else:
+            out.append(f"[{key}]\n" + "".join(f"{k} = {value(x)}\n" for k, x in v.items()))
+    return "\n".join(out)
+
+
+def _request_raw(base_raw: dict[str, Any], instruct: bool) -> dict[str, Any]:
+    """A request from d_a on Fri 2024-09-27 16:00 touching d_b's powers; d_b needs 10
+    working days, so its countersign is deemed at the deadline (Tue 10-08 17:30)."""
+    raw = countersigned_request_raw(copy.deepcopy(base_raw))
+    raw["scenario"]["horizon_days"] = 60
+    raw["instructions"]["p_request"] = 1.0 if instruct else 0.0
+    return raw
+
+
+def _source(tmp_path: Path, raw: dict[str, Any]):
+    """Simulate ``raw`` and write its log (events + cases) and scenario file to ``tmp_path``."""
+    (tmp_path / "src.toml").write_text(toml_text(raw), encoding="utf-8")
+    world = simulate(make_scenario(raw))
+    world.log.to_frame().to_parquet(tmp_path / "events.parquet")
+    world.log.cases_frame().to_parquet(tmp_path / "cases.parquet")
+    return world
+
+
+def _warm(tmp_path: Path, raw: dict[str, Any], cut: dt.date):
+    """A run of ``raw`` warm-started at midnight of ``cut`` from the log in ``tmp_path``."""
+    warm = copy.deepcopy(raw)
+    warm["scenario"]["start"] = cut.isoformat()
+    warm["scenario"]["horizon_days"] = 40
+    warm["load"]["scheduled"] = []
+    warm["initial_state"] = {
+        "log": str(tmp_path / "events.parquet"),
+        "scenario": str(tmp_path / "src.toml"),
+        "cut": f"{cut.isoformat()}T00:00",
+    }
+    world = simulate(make_scenario(warm))
+    ev, cases = world.log.to_frame(), world.log.cases_frame()
+    assert check_log(ev, cases, world.org, world.cal, scenario=world.sc) == []
+    return world, ev, cases
+
+
+def _offset(cut: dt.date, start: str) -> float:
+    return (cut - dt.date.fromisoformat(start)).days * 1440.0
+
+
+def test_pending_countersign_is_deemed_at_its_original_deadline(base_raw, tmp_path) -> None:
+    raw = _request_raw(base_raw, instruct=False)
+    src = _source(tmp_path, raw).log.to_frame()
+    asked = src.loc[src["activity"] == "cs.requested"].iloc[0]
+    # Fri not counted; WD1 Sun 09-29 (make-up), WD2 Mon 09-30, WD3 Tue 10-08 (National Day).
+    assert str(src_dt := dt.datetime(2024, 9, 23) + dt.timedelta(minutes=asked["deadline"]))
+    assert src_dt == dt.datetime(2024, 10, 8, 17, 30)
+    cut = dt.date(2024, 10, 2)
+    _, ev, cases = _warm(tmp_path, raw, cut)
+    offset = _offset(cut, raw["scenario"]["start"])
+    carried = ev.loc[ev["activity"] == "case.carried"]
+    assert carried["deadline"].dropna().tolist() == [asked["deadline"] - offset]
+    assert carried["target"].astype(str).tolist() == ["d_a", "d_b"]  # the sender, the owing
+    deemed = ev.loc[ev["activity"] == "cs.deemed"]
+    assert deemed["time"].tolist() == [asked["deadline"] - offset]  # to the minute
+    assert cases["carried"].tolist() == [True]
+
+    # From the deeming to the closure, fixed efforts on idle offices: the source's, shifted
+    # (the late reply, work in progress at the cut, restarts with a fresh effort).
+    def tail(frame, t0):
+        rows = frame.loc[frame["time"] > t0 - 1e-9, ["activity", "time"]]
+        return rows.loc[rows["activity"] != "cs.replied_late"]
+
+    tail, warm_tail = tail(src, asked["deadline"]), tail(ev, deemed["time"].iloc[0])
+    assert warm_tail["activity"].astype(str).tolist() == tail["activity"].astype(str).tolist()
+    assert (warm_tail["time"].to_numpy() + offset).tolist() == tail["time"].tolist()
+
+
+def test_reply_awaiting_keeps_the_limit_set_before_the_cut(base_raw, tmp_path) -> None:
+    raw = _request_raw(base_raw, instruct=True)
+    src = _source(tmp_path, raw).log.to_frame()
+    transfer = src.loc[src["activity"] == "go.transferred"].iloc[0]
+    cut = (dt.datetime(2024, 9, 23) + dt.timedelta(minutes=transfer["time"])).date()
+    cut += dt.timedelta(days=1)
+    world, ev, _ = _warm(tmp_path, raw, cut)
+    snap = read_snapshot(world.sc)
+    assert [c.stage for c in snap.carried] == ["reply"]
+    offset = _offset(cut, raw["scenario"]["start"])
+    reply = ev.loc[ev["activity"] == "dept.replied"].iloc[0]
+    assert reply["deadline"] == transfer["deadline"] - offset
+    late = reply["time"] > reply["deadline"]
+    assert str(reply["outcome"]) == ("late" if late else "on_time")
+    assert "go.transferred" not in set(ev["activity"].astype(str))  # made before the cut
+
+
+@pytest.mark.parametrize("day", [28, 30, 8, 9, 10, 11, 14])
+def test_a_cut_at_any_midnight_passes_the_checks(base_raw, tmp_path, day) -> None:
+    raw = _request_raw(base_raw, instruct=True)
+    _source(tmp_path, raw)
+    cut = dt.date(2024, 9 if day > 20 else 10, day)
+    world, ev, _ = _warm(tmp_path, raw, cut)
+    stages = [c.stage for c in read_snapshot(world.sc).carried]
+    assert len(stages) <= 1
+    closed = ev.loc[ev["activity"] == "doc.closed"]
+    assert len(closed) == len(stages)  # the carried document is finished in the run
+
+
+def _cli(args: list[str]) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, args)
+    return result.exit_code, result.output.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("state", "field", "message"),
+    [
+        ('log = "nowhere.parquet"\ncut = 3', "initial_state.log", "no such file"),
+        ('log = "events.parquet"\nscenario = "src.toml"\ncut = 400', "initial_state.cut",
+         "outside the log"),
+        ('log = "events.parquet"\nscenario = "src.toml"\ncut = 9', "scenario.start",
+         "the cut's date 2024-10-02"),
+    ],
+)  # fmt: skip
+def test_bad_snapshot_is_one_line_and_exit_2(base_raw, tmp_path, state, field, message) -> None:
+    raw = _request_raw(base_raw, instruct=False)
+    _source(tmp_path, raw)
+    warm = copy.deepcopy(raw)
+    warm["scenario"]["start"] = "2024-10-01"
+    warm["load"]["scheduled"] = []
+    path = tmp_path / "warm.toml"
+    path.write_text(toml_text(warm) + f"\n[initial_state]\n{state}\n", encoding="utf-8")
+    code, lines = _cli(["validate", str(path)])
+    assert code == 2
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{path}:") and f": {field}: " in lines[0] and message in lines[0]
+
+
+def test_the_checks_need_what_case_carried_states(base_raw, tmp_path) -> None:
+    """Without its ``case.carried`` rows a warm-started log breaks A57 and A59's checks: a
+    reply with no transfer (INV-D17), a countersign answer with no request (INV-D10)."""
+    raw = _request_raw(base_raw, instruct=True)
+    _source(tmp_path, raw)
+    for cut, invariant in ((dt.date(2024, 10, 10), "INV-D17"), (dt.date(2024, 9, 30), "INV-D10")):
+        world, ev, cases = _warm(tmp_path, raw, cut)
+        stripped = ev.loc[ev["activity"] != "case.carried"].reset_index(drop=True)
+        found = check_log(stripped, cases, world.org, world.cal, scenario=world.sc)
+        assert {v.invariant for v in found} == {invariant}, found
