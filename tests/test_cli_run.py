@@ -63,6 +63,17 @@ def test_run_writes_complete_results(tmp_path):
     assert "GO backlog" in result.output and "Δ vs baseline" in result.output
     assert "growth-30" in result.output
     run = run_dir(out)
+    # … then the five units that breach most (the default scenario's [desks]), as a table
+    # whose numbers are those of desks.parquet.
+    from govsim.kpis.desks import top_breaching_units
+
+    lines = result.output.splitlines()
+    at = lines.index("Units that breach most (mean per replication over every design point):")
+    rows = [line.split() for line in lines[at + 3 : at + 8]]
+    top = top_breaching_units(pd.read_parquet(run / "desks.parquet"), 5)
+    assert [r[0] for r in rows] == list(top["unit"])
+    assert [float(r[-1]) for r in rows] == [round(b, 1) for b in top["breaches"]]
+    assert max(len(line) for line in lines[at : at + 8]) <= 80
     names = {p.name for p in run.iterdir()}
     assert names == {
         "manifest.json",

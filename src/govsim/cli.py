@@ -18,7 +18,7 @@ from govsim import __version__
 from govsim.cli_analyse import analyse, search
 from govsim.cli_fit import compare, fit
 from govsim.cli_logs import check, export
-from govsim.cli_summary import echo_summary, format_option, kpi_option, summary
+from govsim.cli_summary import echo_summary, echo_top_units, format_option, kpi_option, summary
 from govsim.scenario.limits import MAX_DESIGN_POINTS, MAX_SEED
 
 if TYPE_CHECKING:
@@ -197,6 +197,7 @@ def run(
         sys.exit(EXIT_INTERRUPTED)
     if not quiet and not result.summary.empty:
         echo_summary(result.summary, kpis, fmt)
+        echo_top_units(Path(result.out_dir), fmt)
     for failure in result.failures:
         t = failure.task
         click.echo(

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
 EXIT_BAD_INPUT = 2
@@ -69,3 +71,43 @@ def summary(results_dir: str, kpis: tuple[str, ...], fmt: str) -> None:
         click.echo(f"govsim summary: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     echo_summary(summary_table(results.kpis), kpis, fmt)
+    echo_top_units(results.path, fmt)
+
+
+TOP_UNITS = 5
+
+
+def top_units_text(desks: pd.DataFrame, n: int = TOP_UNITS) -> str:
+    """The ``n`` units whose deadlines are breached most, per replication over every design
+    point: staff, utilisation and breaches by kind (A57 replies overdue, A59 countersign
+    answers deemed or late, A70 ledger items overdue), in 80 columns."""
+    from govsim.kpis.desks import top_breaching_units
+
+    top = top_breaching_units(desks, n)
+    heads = {
+        "staff": "staff",
+        "utilisation": "busy",
+        "instr_overdue": "reply",
+        "cs_deemed": "cs deemed",
+        "cs_late": "cs late",
+        "ledger_overdue": "ledger",
+        "breaches": "all",
+    }
+    shown = top.set_index("unit")[[c for c in heads if c in top.columns]].rename(columns=heads)
+    shown["busy"] = [f"{100 * u:.0f}%" for u in shown["busy"]]
+    for col in shown.columns.difference(["staff", "busy"]):
+        shown[col] = [f"{v:.1f}" for v in shown[col]]
+    title = "Units that breach most (mean per replication over every design point):"
+    return title + "\n" + shown.to_string() + "\n"
+
+
+def echo_top_units(folder: Path, fmt: str) -> None:
+    """After a run's table summary: the units that breach most, when the run had desks."""
+    import pandas as pd
+
+    path = folder / "desks.parquet"
+    if fmt != "table" or not path.is_file():
+        return
+    desks = pd.read_parquet(path)
+    if not desks.empty:
+        click.echo("\n" + top_units_text(desks), nl=False)
