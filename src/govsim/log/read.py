@@ -283,19 +283,22 @@ def _find_scenario(manifest: dict[str, object], folder: Path) -> Path:
     )
 
 
-def _design_point(sc: Scenario, variant: str | None, point: str | None) -> Scenario:
-    """The scenario of the design point (variant, sweep point); the baseline by default."""
+def _design_point(sc: Scenario, variant: str | None, point: str | None, where: str) -> Scenario:
+    """The scenario of the design point (variant, sweep point) a log's rows name; the
+    baseline by default. ``where`` (the log's file) starts an error's one line."""
     points = expand(sc)
     want_variant = variant if variant is not None else points[0].variant
     match = [p for p in points if p.variant == want_variant]
     if not match:
         names = ", ".join(dict.fromkeys(p.variant for p in points))
-        raise LogError(f"variant {variant!r} is not in the scenario (it has {names})")
+        raise LogError(f"{where}: variant {variant!r} is not in the scenario (it has {names})")
     if point is not None:
         at = [p for p in match if p.point == point]
         if not at:
             labels = ", ".join(repr(p.point) for p in match)
-            raise LogError(f"sweep point {point!r} is not in the scenario (it has {labels})")
+            raise LogError(
+                f"{where}: sweep point {point!r} is not in the scenario (it has {labels})"
+            )
         match = at
     return match[0].scenario
 
@@ -361,7 +364,7 @@ def _loaded(
     case_rows = None
     if raw_cases is not None:
         case_rows = select_cases(raw_cases, str(cases_path), variant_sel, point_sel, rep_sel)
-    design = _design_point(sc, variant_sel, point_sel)
+    design = _design_point(sc, variant_sel, point_sel, where)
     org, cal = Organisation.from_scenario(design), build_calendar(design)
     csv = not is_parquet(files.events)
     events, cases, labels = normalise(
