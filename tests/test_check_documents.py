@@ -170,16 +170,31 @@ def no_signoff(f: pd.DataFrame, used: set[str], scenario: Path) -> pd.DataFrame:
     return f.drop(index=row)
 
 
+def clear_of_blocks(f: pd.DataFrame, rows: pd.DataFrame, who: object) -> pd.DataFrame:
+    """The ``rows`` whose work does not overlap one of ``who``'s blocks away from the desk
+    (``leader.engaged``), so that making ``who`` the actor breaks only the invariant meant."""
+    if not isinstance(who, str):
+        return rows
+    blocks = f.loc[(f["activity"] == "leader.engaged") & (f["actor"] == who)]
+    number = pd.to_numeric  # the CSV's clock columns: minutes since the start
+    b0, b1 = number(blocks["start"]), number(blocks["time"])
+    t1 = number(rows["time"])
+    t0 = number(rows["start"].where(rows["start"] != "", rows["time"]))
+    ok = [not ((b0 < e) & (b1 > s)).any() for s, e in zip(t0, t1, strict=True)]
+    return rows.loc[ok]
+
+
 def resign(cls: str, signer: str | Callable[[pd.DataFrame], str]) -> Inject:
     """A document of class ``cls`` signed by someone else."""
 
     def inject(f: pd.DataFrame, used: set[str], scenario: Path) -> pd.DataFrame:
-        found = free(f, used, activity="doc.signed", reason=cls)
+        found = clear_of_blocks(f, free(f, used, activity="doc.signed", reason=cls), signer)
         if found.empty:
             # None in this log: make an ordinary government-name draft one (its topic is the
             # class's own, A61 items (1)–(4), (6) routine, (8)).
             plain = free(f, used, activity="doc.signed", reason="other_gov")
             plain = plain.loc[(plain["meeting_decided"] == "False") & (plain["urgent"] == "False")]
+            plain = clear_of_blocks(f, plain, signer)
             row = plain.index[0]
             f.loc[f["case"] == f.at[row, "case"], "topic"] = cls
             f.at[row, "reason"] = cls
