@@ -10,9 +10,11 @@ cut (a limit and who owes it).
 A carried case is created again at its re-entry, marked ``carried`` in the case table: the
 KPIs, which count the cases created after the warm-up and not carried, leave it out — they
 count what happens after the cut — while backlog series and the invariants see it. Open
-cases of the kinds not carried (meeting topics, outgoing documents, normative documents,
-ledger items, desk jobs of those, a countersign past its first round, a joint submission)
-are counted in :attr:`Snapshot.not_carried`.
+cases of the kinds no family carries are counted in :attr:`Snapshot.not_carried`.
+
+This module is the family of upward documents; other families register their own classifier
+and starter (``warm_snapshot.classifies``, ``warm_snapshot.starts``) in modules listed in
+:data:`govsim.model.warm_snapshot.FAMILIES`.
 ASSUMPTION: work in progress at the cut restarts with a fresh effort drawn from the scenario's
 distribution (a log does not say how much of it was done); a leader's 批示 on a document not
 yet decided is drawn as for a new one.
@@ -40,10 +42,13 @@ from govsim.model.documents import (
     submitted,
 )
 from govsim.model.warm_snapshot import (
+    STARTERS,
     CarriedCase,
     Snapshot,
     WarmStartError,
+    load_families,
     read_snapshot,
+    starts,
     take_snapshot,
 )
 from govsim.rules.routing import route_upward, upward_co_reviewers
@@ -56,9 +61,22 @@ if TYPE_CHECKING:
 
 
 def start_carried(w: World, snap: Snapshot | None = None) -> Snapshot:
-    """Start a process per carried case of ``snap`` (default: the snapshot ``w``'s scenario
-    names); returns the snapshot."""
+    """Start the carried cases of ``snap`` (default: the snapshot ``w``'s scenario names),
+    family by family in the order each first appears; returns the snapshot."""
     snap = read_snapshot(w.sc) if snap is None else snap
+    load_families()
+    by_type: dict[type, list[Any]] = {}
+    for c in snap.carried:
+        by_type.setdefault(type(c), []).append(c)
+    for item_type, items in by_type.items():
+        STARTERS[item_type](w, items, snap)
+    return snap
+
+
+@starts(CarriedCase)
+def _start_documents(w: World, carried: list[CarriedCase], snap: Snapshot) -> None:
+    """Each carried 请示 or 报告 continues from its stage; its countersign plans and 批示 are
+    drawn afresh (the ASSUMPTION above)."""
     draws = w.streams["warm/instruction"]
     cs = w.sc.countersign
     response = bound_sampler(cs.response, w.cal.working_minutes_per_day, w.streams["warm/cs"])
@@ -76,12 +94,11 @@ def start_carried(w: World, snap: Snapshot | None = None) -> Snapshot:
         )
 
     ins = w.sc.instructions
-    for c in snap.carried:
+    for c in carried:
         p = ins.p_request if c.kind == "request" else ins.p_report
         instructs = c.stage in ("transfer", "reply") or bool(draws.random() < p)
         plans = {d: plan(d) for d in dict.fromkeys((*c.involved, *dict(c.pending)))}
         w.env.process(_reenter(w, c, snap.reentry, instructs, plans))
-    return snap
 
 
 def _reenter(
@@ -216,6 +233,7 @@ RESUME = {
 """How each stage continues, through the model's own lifecycles."""
 
 __all__ = [
+    "STARTERS",
     "CarriedCase",
     "Snapshot",
     "WarmStartError",

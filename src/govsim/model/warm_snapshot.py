@@ -7,22 +7,32 @@ returns so far (A55, A57, A63), with a leader to decide or read (A57), its 批�
 GO's transfer, or the department's formal reply awaiting, due at its limit (A57). Open cases
 of other kinds are counted by kind, not carried. :mod:`govsim.model.warm` puts the carried
 ones back into a run.
+
+Each family of cases carries itself: a *classifier* registered for its case types with
+:func:`classifies` says where an open case was at the cut (or why it is not carried), and a
+*starter* registered for the type of what it returns with :func:`starts` puts those cases back
+into a run. The modules that register them are listed in :data:`FAMILIES` (data, read before
+a snapshot is taken), so a new family is a new module and one line there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from govsim.scenario.load import ScenarioError, located
 from govsim.scenario.models import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from govsim.model.world import World
 
 UPWARD = ("request", "report")
 TERMINAL = ("doc.closed", "doc.withdrawn", "ledger.closed")
@@ -40,6 +50,55 @@ AT_LEADER = ("doc.routed", "doc.rerouted", "doc.sent_for_review", "doc.co_review
 
 class WarmStartError(ScenarioError):
     """A snapshot that cannot be taken (the log unreadable, the cut outside it)."""
+
+
+# -- the families that carry themselves ----------------------------------------------------
+
+
+class Carried(Protocol):
+    """What a classifier returns for a case it carries: its case type and stage at the cut."""
+
+    kind: str
+    stage: str
+
+
+Classifier = Callable[["pd.DataFrame", "pd.Series", float, float], "Carried | str"]
+"""``(its events up to the cut, its case attributes, the cut, offset)`` → the case to carry,
+or why it is not carried (a short text, counted in the manifest)."""
+Starter = Callable[["World", "list[Any]", "Snapshot"], None]
+"""``(world, the family's carried cases in case order, the snapshot)``: start their processes."""
+
+CLASSIFIERS: dict[str, Classifier] = {}
+STARTERS: dict[type, Starter] = {}
+FAMILIES: tuple[str, ...] = ("govsim.model.warm",)
+"""Modules that register a family's classifier and starter."""
+
+
+def classifies(*case_types: str) -> Callable[[Classifier], Classifier]:
+    """Register a classifier for open cases of ``case_types``."""
+
+    def register(fn: Classifier) -> Classifier:
+        for t in case_types:
+            CLASSIFIERS[t] = fn
+        return fn
+
+    return register
+
+
+def starts(item_type: type) -> Callable[[Starter], Starter]:
+    """Register the starter of the carried cases of ``item_type``."""
+
+    def register(fn: Starter) -> Starter:
+        STARTERS[item_type] = fn
+        return fn
+
+    return register
+
+
+def load_families() -> None:
+    """Import every module of :data:`FAMILIES` (each registers its family once)."""
+    for name in FAMILIES:
+        importlib.import_module(name)
 
 
 @dataclass(frozen=True)
@@ -76,7 +135,7 @@ class Snapshot:
 
     reentry: float  # the new clock's minute the carried cases re-enter at
     offset: float  # source clock − new clock, in minutes
-    carried: tuple[CarriedCase, ...]
+    carried: tuple[Any, ...]  # each a family's item (Carried), in case order
     not_carried: dict[str, int]
 
     def note(self) -> dict[str, object]:
@@ -84,6 +143,7 @@ class Snapshot:
         return {
             "carried": len(self.carried),
             "carried_by_stage": dict(Counter(c.stage for c in self.carried)),
+            "carried_by_kind": dict(Counter(c.kind for c in self.carried)),
             "not_carried": dict(self.not_carried),
             "kpis": "count only what happens after the cut: carried cases (marked carried "
             "in the case table) are left out of the KPIs' populations",
@@ -152,25 +212,20 @@ def _minutes(t: dt.datetime, start: dt.date) -> float:
 def take_snapshot(events: pd.DataFrame, cases: pd.DataFrame, at: float, offset: float) -> Snapshot:
     """The cases open at source clock ``at`` (events at ``at`` included); ``offset`` maps the
     source clock onto the new one (``new = source − offset``)."""
+    load_families()
     before = events[events["time"] <= at]
     done = (*TERMINAL, *(a for acts in DONE_BY.values() for a in acts))
     ended = set(before.loc[before["activity"].isin(done), "case"].tolist())
     rhythm = set(cases.loc[cases["case_type"].isin(RHYTHMS), "case"].tolist())
     open_ids = set(before["case"].tolist()) - ended - rhythm
     info = cases.set_index("case")
-    carried: list[CarriedCase] = []
+    carried: list[Any] = []
     not_carried: Counter[str] = Counter()
     for case, rows in before[before["case"].isin(open_ids)].groupby("case", sort=True):
         attrs = info.loc[case]
         kind = str(attrs["case_type"])
-        if kind == "desk":  # by job kind; a carried document queues its own job again
-            job = rows.loc[rows["activity"] == "desk.job_queued", "reason"].astype(str)
-            not_carried[f"desk job: {job.iloc[0] if len(job) else 'unknown'}"] += 1
-            continue
-        if kind not in UPWARD:
-            not_carried[kind] += 1
-            continue
-        found = _classify(rows, attrs, at, offset)
+        classify = CLASSIFIERS.get(kind)
+        found = kind if classify is None else classify(rows, attrs, at, offset)
         if isinstance(found, str):
             not_carried[found] += 1
         else:
@@ -178,6 +233,15 @@ def take_snapshot(events: pd.DataFrame, cases: pd.DataFrame, at: float, offset: 
     return Snapshot(at - offset, offset, tuple(carried), dict(sorted(not_carried.items())))
 
 
+@classifies("desk")
+def _desk_job(rows: pd.DataFrame, attrs: pd.Series, at: float, offset: float) -> str:
+    """A desk's job is not carried by itself: a carried case queues its own job again. It
+    is counted by job kind."""
+    job = rows.loc[rows["activity"] == "desk.job_queued", "reason"].astype(str)
+    return f"desk job: {job.iloc[0] if len(job) else 'unknown'}"
+
+
+@classifies(*UPWARD)
 def _classify(rows: pd.DataFrame, attrs: pd.Series, at: float, offset: float) -> CarriedCase | str:
     """Where one open upward document was at the cut, or why it is not carried."""
     acts = rows["activity"].astype(str).tolist()
