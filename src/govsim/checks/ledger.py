@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from govsim.checks.context import EPS, LogContext, Violation
 from govsim.checks.registry import invariant
@@ -34,6 +35,9 @@ def _item_steps(case: int, steps: list[tuple[Any, ...]]) -> list[Violation]:
     state: str | None = None
     deadline = math.nan
     for idx, activity, outcome, time, dl in steps:
+        if activity == "case.carried" and state is None:
+            state, deadline = activity, dl  # open at a warm start's cut: its steps before are
+            continue  # in the earlier log; 立项 was one of them
         if activity not in LEDGER_STEPS and activity not in LEDGER_MARKS:
             out.append(Violation("INV-S01", "A73", case, f"{activity} on an item", (idx,)))
             continue
@@ -67,7 +71,8 @@ def inv_s01(ctx: LogContext) -> list[Violation]:
     that order, a failed 核查 returning it to 承办 (AMB-16); 销号 only right after a passing
     核查, once, and nothing after it; colours, pushes and escalations only while it is open.
     A70 「按期完」: 销号 is marked late exactly when it comes after the deadline set at 立项.
-    Ledger events belong to ledger items only."""
+    Ledger events belong to ledger items only. An item carried across a warm start's cut
+    begins with its ``case.carried`` row (its deadline) and goes on from any step after 立项."""
     ev = ctx.events
     items = _ledger_items(ctx)
     out: list[Violation] = []
@@ -111,9 +116,10 @@ def _stated_colour(progress: float, planned: float, overdue: bool, near: bool, r
     return "blue"
 
 
-def _planned(cal: WorkCalendar, t0: float, deadline: float, t: float) -> float:
-    """The share of working time elapsed at ``t`` from 立项 (``t0``) to the deadline."""
-    w0, w1 = cal.work_elapsed(t0), cal.work_elapsed(deadline)
+def _planned(cal: WorkCalendar, t0: float, deadline: float, t: float, before: float = 0.0) -> float:
+    """The share of working time elapsed at ``t`` from 立项 (``t0``, or ``before`` working
+    minutes before minute 0 for an item carried across a warm start's cut) to the deadline."""
+    w0, w1 = cal.work_elapsed(t0) - before, cal.work_elapsed(deadline)
     return 1.0 if w1 <= w0 else min(1.0, max(0.0, (cal.work_elapsed(t) - w0) / (w1 - w0)))
 
 
@@ -129,6 +135,21 @@ def _near(cal: WorkCalendar, rule: Any, t: float, deadline: float) -> bool:
         return True
 
 
+def _plans(ctx: LogContext) -> pd.DataFrame:
+    """Each item's plan by case: ``time`` of 立项, ``deadline``, ``before`` (working minutes
+    of it before minute 0). A carried item's comes from its ``case.carried`` row: planned
+    from minute 0 with the working minutes since its 立项 before the cut (its ``value``)."""
+    reg = rows(ctx, "ledger.registered").groupby("case", observed=True).first()
+    reg = reg.assign(before=0.0)[["time", "deadline", "before"]]
+    carried = rows(ctx, "case.carried")
+    carried = carried.loc[carried["case"].isin(_ledger_items(ctx))]
+    if carried.empty:
+        return reg
+    plans = carried.groupby("case", observed=True).first()
+    plans = plans.assign(time=0.0, before=plans["value"])[["time", "deadline", "before"]]
+    return pd.concat([reg, plans.loc[~plans.index.isin(reg.index)]])
+
+
 @invariant("INV-S04", article="A70", family=FAMILY)
 def inv_s04(ctx: LogContext) -> list[Violation]:
     """A70 「“蓝黄红”标识」 with the K62 rule (AMB-14): every colour logged at a stocktake is the
@@ -138,7 +159,7 @@ def inv_s04(ctx: LogContext) -> list[Violation]:
     the stocktake's day; overdue means after the deadline."""
     cal = ctx.cal
     rule = ctx.colour_rule or _K62()
-    reg = rows(ctx, "ledger.registered").groupby("case", observed=True).first()
+    reg = _plans(ctx)
     out: list[Violation] = []
     colours = rows(ctx, "ledger.colour")
     cols = zip(
@@ -148,8 +169,8 @@ def inv_s04(ctx: LogContext) -> list[Violation]:
     for idx, case, t, progress, colour in cols:
         if case not in reg.index:
             continue  # INV-S01 reports it
-        t0, deadline = reg.at[case, "time"], reg.at[case, "deadline"]
-        planned = _planned(cal, t0, deadline, t)
+        t0, deadline, before = (reg.at[case, c] for c in ("time", "deadline", "before"))
+        planned = _planned(cal, t0, deadline, t, before)
         near = _near(cal, rule, t, deadline)
         allowed = {
             _stated_colour(p, planned, over, near, rule)
@@ -193,7 +214,8 @@ class _OpenItems:
 def _open_items(ctx: LogContext) -> _OpenItems:
     items = sorted(_ledger_items(ctx))
     matter = ctx.cases.set_index("case")["matter"]
-    reg = rows(ctx, "ledger.registered").groupby("case", observed=True)["time"].min()
+    opened = rows(ctx, "ledger.registered", "case.carried")  # carried: open since re-entry
+    reg = opened.groupby("case", observed=True)["time"].min()
     closed = rows(ctx, "ledger.closed").groupby("case", observed=True)["time"].min()
     owners = np.array([str(matter.at[c]) for c in items], dtype=object)
     return _OpenItems(

@@ -119,6 +119,8 @@ LEDGER_NEXT: dict[str | None, tuple[str, ...]] = {
     "verified:fail": ("ledger.undertaken",),
     "verified:pass": ("ledger.closed",),
     "ledger.closed": (),
+    # carried across a warm start's cut: any step after 立项 may come next (A73)
+    "case.carried": ("ledger.assigned", "ledger.undertaken", "ledger.feedback", "ledger.verified"),
 }
 # Done by the item's owner department, or (the push) its leader in charge (A8, A73).
 ITEM_OWNER_ACTS = ("ledger.undertaken", "ledger.feedback", "ledger.colour", "ledger.pushed")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ class Absence:
     late_request: bool
     recall: float | None
     fixed: bool
+    carried: bool = False  # begun before a warm start's cut (``start`` before minute 0)
 
     @property
     def recalled(self) -> bool:
@@ -84,18 +85,24 @@ def _span(cal: WorkCalendar, first_day: int, n_days: int) -> tuple[float, float]
 
 
 def draw_absences(
-    leave: Leave, org: Organisation, cal: WorkCalendar, streams: Streams
+    leave: Leave,
+    org: Organisation,
+    cal: WorkCalendar,
+    streams: Streams,
+    carried: Sequence[Absence] = (),
 ) -> list[Absence]:
-    """Every absence of one replication, random and fixed, in start order.
+    """Every absence of one replication, random, fixed and ``carried`` (ongoing at a warm
+    start's cut), in start order.
 
     A person is in one absence at a time: a random absence that overlaps one of the person's
-    dated (fixed) absences is dropped — the dated one is what the scenario says happened (its
-    draws are still taken, so the others' random numbers do not move)."""
+    dated (fixed or carried) absences is dropped — the dated one is what the scenario or the
+    earlier log says happened (its draws are still taken, so the others' random numbers do
+    not move)."""
     workdays = _working_days(cal)
     holiday_starts = _after_holidays(cal)
     out: list[Absence] = []
     people = [*org.leaders, *org.units]
-    fixed = _fixed_absences(leave, org, cal, streams)
+    fixed = [*carried, *_fixed_absences(leave, org, cal, streams)]
     for person in people:
         role = person_role(org, person)
         profile = leave.profiles.get(role)  # type: ignore[call-overload]
@@ -247,39 +254,25 @@ class Availability:
 
 
 def leave_process(w: World, absence: Absence) -> Generator[Any, Any, None]:
-    """Log one absence as it unfolds (RULES §6.1 rows 1–7, A80; §6.2 for substitution)."""
+    """Log one absence as it unfolds (RULES §6.1 rows 1–7, A80; §6.2 for substitution).
+
+    An absence carried across a warm start's cut opens its case again at minute 0 with a
+    ``case.carried`` row (its planned end) and starts there: it began before the cut."""
     from govsim.log import Activity as A
     from govsim.log import Outcome as O
 
-    env, log, code, org = w.env, w.log, w.org.code, w.org
+    env, log, code = w.env, w.log, w.org.code
     person = code[absence.person]
-    mayor = code[org.mayor]
     reason = getattr(O, absence.reason.upper())
-    first = absence.start if absence.requested is None else absence.requested
-    yield env.timeout(first - env.now)
-    case = log.new_case(w.ABSENCE_CASE, env.now, person, person, False, False)
-    if absence.requested is not None:
-        notice_days = (absence.start - absence.requested) / DAY
-        if absence.role == "department_head":
-            # A80 「须按规定提前3天履行请假报批手续」; approver per K54 (the VM in charge).
-            approver = org.portfolio_owner.get(absence.person, org.mayor)
-            outcome = O.LATE if absence.late_request else O.ON_TIME
-            log.add(
-                env.now,
-                case,
-                A.LEAVE_REQUESTED,
-                person,
-                target=code[approver],
-                outcome=outcome,
-                value=notice_days,
-            )
-        else:
-            # A80 「应事前报告市长，并按要求向市委报备」 (AMB-04: the report is the approval).
-            approver = org.mayor
-            log.add(env.now, case, A.LEAVE_REPORTED, person, target=mayor, value=notice_days)
-            log.add(env.now, case, A.LEAVE_FILED, person)
-        env.process(_approve(w, case, approver, person))
-    yield env.timeout(absence.start - env.now)
+    if absence.carried:
+        case = log.new_case(w.ABSENCE_CASE, env.now, person, person, False, False, carried=True)
+        log.add(env.now, case, A.CASE_CARRIED, code["GO"], target=person, deadline=absence.end)
+    else:
+        first = absence.start if absence.requested is None else absence.requested
+        yield env.timeout(first - env.now)
+        case = log.new_case(w.ABSENCE_CASE, env.now, person, person, False, False)
+        _ask(w, case, absence)
+    yield env.timeout(max(absence.start - env.now, 0.0))
     log.add(env.now, case, A.ABSENCE_START, person, outcome=reason, deadline=absence.end)
     substituted = w.substitution_active(absence)
     if substituted:
@@ -299,6 +292,37 @@ def leave_process(w: World, absence: Absence) -> Generator[Any, Any, None]:
         log.add(env.now, case, A.ABSENCE_END, person)
     if substituted:
         log.add(env.now, case, A.SUBSTITUTION_END, code["GO"], on_behalf=person)
+
+
+def _ask(w: World, case: int, absence: Absence) -> None:
+    """The leave request (a head, A80 「提前3天履行请假报批手续」) or report (a leader)."""
+    from govsim.log import Activity as A
+    from govsim.log import Outcome as O
+
+    env, log, code, org = w.env, w.log, w.org.code, w.org
+    person = code[absence.person]
+    if absence.requested is None:
+        return
+    notice_days = (absence.start - absence.requested) / DAY
+    if absence.role == "department_head":
+        # A80 「须按规定提前3天履行请假报批手续」; approver per K54 (the VM in charge).
+        approver = org.portfolio_owner.get(absence.person, org.mayor)
+        outcome = O.LATE if absence.late_request else O.ON_TIME
+        log.add(
+            env.now,
+            case,
+            A.LEAVE_REQUESTED,
+            person,
+            target=code[approver],
+            outcome=outcome,
+            value=notice_days,
+        )
+    else:
+        # A80 「应事前报告市长，并按要求向市委报备」 (AMB-04: the report is the approval).
+        approver = org.mayor
+        log.add(env.now, case, A.LEAVE_REPORTED, person, target=code[org.mayor], value=notice_days)
+        log.add(env.now, case, A.LEAVE_FILED, person)
+    env.process(_approve(w, case, approver, person))
 
 
 LEAVE_APPROVAL = ItemNeeds(decision=True, mayor_only=False, kind="convening")

@@ -89,6 +89,7 @@ class Item:
     dispatch_boost: bool = False
     red_dispatches: int = 0  # consecutive monthly dispatches at which it was red
     multiplier: float = 1.0
+    work_before: float = 0.0  # carried across a warm start: working minutes 立项 → minute 0
 
     @property
     def progress(self) -> float:
@@ -234,62 +235,99 @@ class LedgerModel:
 
     # -- the item's life (A73) -------------------------------------------------------------
 
-    def _lifecycle(self, item: Item) -> Generator[Any, Any, None]:
-        """立项 → 交办 → 承办 → 反馈 → 核查 (→ 承办 …) → 销号 (RULES §7.3)."""
-        w, cfg = self.w, self.cfg
-        env, log, cal, code = w.env, w.log, w.cal, w.org.code
-        go, dept = code[GO], code[item.owner]
-        case = item.case
-        # 交办: the GO assigns the item to the department that owns it.
+    def carry(self, item: Item, stage: str, sender: str, before: float) -> int:
+        """An item open at a warm start's cut re-enters now at ``stage`` (A70, A73).
+
+        Its case is created again (marked ``carried``); ``item`` brings its owner, deadline,
+        work, progress, colour and push flags from before the cut, ``item.case`` is set here.
+        A ``case.carried`` row states the deadline and ``before``, the working minutes from
+        its 立项 to the run's minute 0 (its plan is linear from 立项, K62). Returns the case.
+        """
+        w, env, code = self.w, self.w.env, self.w.org.code
+        item.case = w.log.new_case(
+            LEDGER_ITEM, env.now, code[sender], code[item.owner], False, False,
+            source=LEDGER_SOURCES.index(item.source), carried=True,
+        )  # fmt: skip
+        w.log.add(
+            env.now, item.case, A.CASE_CARRIED, code[GO], target=code[item.owner],
+            deadline=item.deadline, value=before,
+        )  # fmt: skip
+        self.open[item.case] = item
+        env.process(self._lifecycle(item, stage))
+        return item.case
+
+    def _lifecycle(self, item: Item, stage: str = "registered") -> Generator[Any, Any, None]:
+        """立项 → 交办 → 承办 → 反馈 → 核查 (→ 承办 …) → 销号 (RULES §7.3), from ``stage``
+        (``registered``, ``assigned``, ``undertaking`` or ``feedback``: where a carried item
+        was at a warm start's cut)."""
+        if stage == "registered":
+            yield from self._assign(item)
+        if stage in ("registered", "assigned"):
+            # 承办: the department takes it up after its acceptance delay.
+            cal, env = self.w.cal, self.w.env
+            yield env.timeout(cal.finish_time(env.now, self.sample_accept()) - env.now)
+        while True:
+            if stage != "feedback":
+                yield from self._undertake(item, logged=stage == "undertaking")
+            stage = "undertaken"
+            if (yield from self._verify(item)):
+                break
+        self._close(item)
+
+    def _assign(self, item: Item) -> Generator[Any, Any, None]:
+        """交办: the GO assigns the item to the department that owns it."""
+        w, code = self.w, self.w.org.code
         start, effort = yield from w.go.work(NORMAL, self.sample_assign())
         item.state = "assigned"
-        log.add(env.now, case, A.LEDGER_ASSIGNED, go, target=dept, start=start, value=effort)
-        # 承办: the department takes it up after its acceptance delay.
-        yield env.timeout(cal.finish_time(env.now, self.sample_accept()) - env.now)
-        while True:
-            item.state = "undertaking"
-            log.add(env.now, case, A.LEDGER_UNDERTAKEN, dept)
-            yield self.desks[item.owner].start(item)
-            # 反馈: the department reports the work done to the GO.
-            item.state = "feedback"
-            log.add(env.now, case, A.LEDGER_FEEDBACK, dept, target=go, value=item.total)
-            # 核查: the GO verifies; a failure sends the item back to 承办 (AMB-16).
-            start, effort = yield from w.go.work(NORMAL, self.sample_verify())
-            failed = bool(self._verify_outcome.random() < cfg.p_verify_fail)
-            log.add(
-                env.now,
-                case,
-                A.LEDGER_VERIFIED,
-                go,
-                target=dept,
-                outcome=O.FAIL if failed else O.PASS,
-                start=start,
-                value=effort,
-            )
-            if not failed:
-                break
+        w.log.add(
+            w.env.now, item.case, A.LEDGER_ASSIGNED, code[GO], target=code[item.owner],
+            start=start, value=effort,
+        )  # fmt: skip
+
+    def _undertake(self, item: Item, logged: bool = False) -> Generator[Any, Any, None]:
+        """承办 at the department's desk, then 反馈 (``logged``: taken up before the cut)."""
+        w, code = self.w, self.w.org.code
+        dept = code[item.owner]
+        item.state = "undertaking"
+        if not logged:
+            w.log.add(w.env.now, item.case, A.LEDGER_UNDERTAKEN, dept)
+        yield self.desks[item.owner].start(item)
+        # 反馈: the department reports the work done to the GO.
+        item.state = "feedback"
+        w.log.add(w.env.now, item.case, A.LEDGER_FEEDBACK, dept, target=code[GO], value=item.total)
+
+    def _verify(self, item: Item) -> Generator[Any, Any, bool]:
+        """核查: the GO verifies; a failure sends the item back to 承办 with rework (AMB-16)."""
+        w, cfg, code = self.w, self.cfg, self.w.org.code
+        start, effort = yield from w.go.work(NORMAL, self.sample_verify())
+        failed = bool(self._verify_outcome.random() < cfg.p_verify_fail)
+        w.log.add(
+            w.env.now, item.case, A.LEDGER_VERIFIED, code[GO], target=code[item.owner],
+            outcome=O.FAIL if failed else O.PASS, start=start, value=effort,
+        )  # fmt: skip
+        if failed:
             item.total += cfg.rework_share * item.work
-        # 销号, on time or late (A70 「按期完」); very late → 通报批评 (A74).
+        return not failed
+
+    def _close(self, item: Item) -> None:
+        """销号, on time or late (A70 「按期完」); very late → 通报批评 (A74)."""
+        w, rhythm = self.w, self.cfg.rhythm
+        env, log, cal, code = w.env, w.log, w.cal, w.org.code
+        go, dept = code[GO], code[item.owner]
         late = env.now > item.deadline
-        rhythm = cfg.rhythm
         if (
             late
             and rhythm.criticise
             and cal.working_days_between(item.deadline, env.now)
             > rhythm.criticise_late_working_days
         ):
-            log.add(env.now, case, A.OUTCOME_CRITICISE, go, target=dept)
+            log.add(env.now, item.case, A.OUTCOME_CRITICISE, go, target=dept)
         log.add(
-            env.now,
-            case,
-            A.LEDGER_CLOSED,
-            go,
-            target=dept,
-            outcome=O.LATE if late else O.ON_TIME,
-            deadline=item.deadline,
-        )
+            env.now, item.case, A.LEDGER_CLOSED, go, target=dept,
+            outcome=O.LATE if late else O.ON_TIME, deadline=item.deadline,
+        )  # fmt: skip
         item.state = "closed"
-        del self.open[case]
+        del self.open[item.case]
 
     # -- rhythm (A70) ----------------------------------------------------------------------
 
@@ -328,7 +366,9 @@ class LedgerModel:
             log.add(t, self._cadence(dept), A.CADENCE_STOCKTAKE, code[dept], value=len(items))
             for item in items:
                 progress = item.progress
-                expected = expected_progress(cal, item.registered, item.deadline, t)
+                expected = expected_progress(
+                    cal, item.registered, item.deadline, t, item.work_before
+                )
                 left = working_days_left(cal, day, item.deadline)
                 item.colour = colour_rule(progress, expected, t > item.deadline, left, rule)
                 log.add(

@@ -70,7 +70,7 @@ Starter = Callable[["World", "list[Any]", "Snapshot"], None]
 
 CLASSIFIERS: dict[str, Classifier] = {}
 STARTERS: dict[type, Starter] = {}
-FAMILIES: tuple[str, ...] = ("govsim.model.warm",)
+FAMILIES: tuple[str, ...] = ("govsim.model.warm", "govsim.model.warm_ledger")
 """Modules that register a family's classifier and starter."""
 
 

@@ -44,7 +44,16 @@ class World:
         self.streams = Streams(self.seed, replication)
         self.env = simpy.Environment()
         self.log = EventLog(self.org.actors)
-        absences = draw_absences(sc.leave, self.org, self.cal, self.streams) if sc.leave else []
+        carried: list[Absence] = []
+        if sc.initial_state is not None:  # absences ongoing at a warm start's cut (A80)
+            from govsim.model.warm_ledger import carried_absences  # reads a log (pandas)
+
+            carried = carried_absences(sc, self.org)
+        absences = (
+            draw_absences(sc.leave, self.org, self.cal, self.streams, carried)
+            if sc.leave
+            else carried
+        )
         self.availability = Availability(absences, self.cal) if absences else None
         go = sc.general_office
         self.go = Office(self.env, self.cal, GO, go.reviewers)

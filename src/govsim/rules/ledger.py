@@ -41,14 +41,18 @@ def ledger_deadline(cal: WorkCalendar, registered: float, working_days: int) -> 
     return cal.add_working_days(registered, working_days)
 
 
-def expected_progress(cal: WorkCalendar, registered: float, deadline: float, t: float) -> float:
+def expected_progress(
+    cal: WorkCalendar, registered: float, deadline: float, t: float, before: float = 0.0
+) -> float:
     """Share of an item's work planned to be done at clock ``t`` (RULES §7.4, ASSUMPTION).
 
     The plan is linear in working time from 立项 (``registered``) to the deadline: 0 at
     registration, 1 at the deadline, clipped to [0, 1]. An item whose registration and deadline
-    enclose no working time is planned done at once.
+    enclose no working time is planned done at once. ``before``: working minutes of the plan
+    that elapsed before ``registered`` (an item carried across a warm start's cut, registered
+    before the calendar begins, is given ``registered = 0`` and the minutes since its 立项).
     """
-    w0, w1 = cal.work_elapsed(registered), cal.work_elapsed(deadline)
+    w0, w1 = cal.work_elapsed(registered) - before, cal.work_elapsed(deadline)
     if w1 <= w0:
         return 1.0
     share = (cal.work_elapsed(t) - w0) / (w1 - w0)
@@ -58,9 +62,10 @@ def expected_progress(cal: WorkCalendar, registered: float, deadline: float, t: 
 def working_days_left(cal: WorkCalendar, day: dt.date, deadline: float) -> int:
     """Working days after ``day`` up to and including the deadline's day (0 if not later).
 
-    A deadline at the close of office on the next working day leaves 1; on ``day`` itself, 0.
+    A deadline at the close of office on the next working day leaves 1; on ``day`` itself, 0;
+    at minute 0 (one carried across a warm start's cut, passed before it), 0.
     """
-    due = cal.date_of(deadline - _EPS)
+    due = cal.date_of(max(deadline - _EPS, 0.0))
     if due <= day:
         return 0
     return cal.working_days_in(day + dt.timedelta(days=1), due + dt.timedelta(days=1))
