@@ -9,6 +9,7 @@ import calendar as _calendar
 import datetime as dt
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,6 +197,10 @@ def _last_workday(cal: WorkCalendar, first: dt.date, last: dt.date) -> dt.date |
     return None
 
 
+Due = Callable[[float], bool]
+"""Whether a session is still due at a moment (any item open for it)."""
+
+
 @dataclass(frozen=True)
 class _OpenItems:
     """Ledger items as intervals: registered at ``t_in``, closed at ``t_out``; each item's
@@ -209,6 +214,13 @@ class _OpenItems:
     def at(self, t: float) -> np.ndarray:
         """Open at ``t``: registered before it and not closed by it."""
         return (self.t_in < t) & (self.t_out > t)
+
+    def due(self, leader: str, session: str) -> Due:
+        """Whether ``leader``'s push (any item of the portfolio open), or the monthly dispatch
+        (any item open), is due at a moment."""
+        if session == "monthly dispatch":
+            return lambda t: bool(self.at(t).any())
+        return lambda t: bool((self.at(t) & (self.leaders == leader)).any())
 
 
 def _open_items(ctx: LogContext) -> _OpenItems:
@@ -277,16 +289,15 @@ def _dekad_days(cal: WorkCalendar) -> list[tuple[dt.date, bool]]:
 def _dekads(ctx: LogContext, items: _OpenItems) -> list[Violation]:
     """旬推进 and 月调度: on each dekad's last working day, by each leader in charge of open
     items; the mayor's dispatch on the month's last such day; on no other day — except that
-    a session its leader could not hold for being away, with no substitute holding it, is held
-    on return (:func:`_held_on_return`)."""
+    a session its leader could not hold for being away, with nobody holding it for them, is
+    held on the return (:func:`_held_on_return`)."""
     cal, org, out = ctx.cal, ctx.org, []
     pushes = _held(ctx, "cadence.dekad_push")
     dispatches = _held(ctx, "cadence.monthly_dispatch")
     held = pushes | dispatches
     days = _dekad_days(cal)
     push_days, late = {day for day, _ in days}, set()
-    for k, (day, month_end) in enumerate(days):
-        until = days[k + 1][0] if k + 1 < len(days) else cal.start + dt.timedelta(days=cal.days)
+    for day, month_end in days:
         mask = items.at(cal.office_open(day))
         due = [(leader, "dekad push") for leader in sorted(set(items.leaders[mask]))]
         if month_end and mask.any():
@@ -294,7 +305,7 @@ def _dekads(ctx: LogContext, items: _OpenItems) -> list[Violation]:
         for leader, what in due:
             if (leader, day) in held:
                 continue
-            found = _held_on_return(ctx, held, leader, day, until)
+            found = _held_on_return(ctx, held, leader, day, items.due(leader, what))
             if found is None:
                 on = f"no {what} by {leader}" if what == "dekad push" else f"no {what}"
                 out.append(Violation("INV-S05", "A70", None, f"{on} on {day}"))
@@ -307,18 +318,41 @@ def _dekads(ctx: LogContext, items: _OpenItems) -> list[Violation]:
 
 
 def _held_on_return(
-    ctx: LogContext, held: set[tuple[str, dt.date]], leader: str, day: dt.date, until: dt.date
+    ctx: LogContext, held: set[tuple[str, dt.date]], leader: str, day: dt.date, due: Due
 ) -> dt.date | None:
     """The day a session missed on ``day`` was held instead, if ``leader`` was away that day
-    (A80) and it was held before the next session day ``until``. A70 names no stand-in for a
-    leader 补位 does not cover (a reason that does not trigger it, a policy or scope that
-    hands the session to nobody): the model holds it when the leader is back (ASSUMPTION)."""
+    (A80): the working day of the return, or none at all if nothing is ``due`` then (the
+    items closed meanwhile); ``day`` itself if the leader is still away when the log ends.
+    A70 names no stand-in for a leader 补位 does not cover (a reason that does not trigger it,
+    a policy or scope that hands the session to nobody): the model holds it when the leader
+    is back (ASSUMPTION)."""
     cal = ctx.cal
-    opens, closes = cal.office_open(day), cal.office_close(day)
-    if not any(a.start < closes and a.back > opens for a in absences(ctx).of(leader)):
+    back = _back(ctx, leader, cal.office_open(day), cal.office_close(day))
+    if back is None:
         return None
-    later = sorted(d for a, d in held if a == leader and day < d < until)
-    return later[0] if later else None
+    on_post = cal.next_open(back) if back < cal.horizon_minutes else math.inf
+    if on_post >= cal.horizon_minutes or not due(on_post):
+        return day  # held after the log's end, or nothing left to hold it on
+    later = sorted(d for a, d in held if a == leader and d > day)
+    return later[0] if later and later[0] <= cal.date_of(on_post) else None
+
+
+def _back(ctx: LogContext, person: str, opens: float, closes: float) -> float | None:
+    """When ``person``, away at some time in ``[opens, closes)``, is back on post — through
+    absences that follow one another without a working minute between — or None if the
+    person was not away then."""
+    spans = absences(ctx).of(person)
+    away = [a.back for a in spans if a.start < closes and a.back > opens]
+    back = max(away, default=None)
+    while back is not None and back < ctx.cal.horizon_minutes:
+        t = ctx.cal.next_open(back)
+        if t >= ctx.cal.horizon_minutes:
+            break
+        nxt = [a.back for a in spans if a.start <= t < a.back]
+        if not nxt:
+            break
+        back = max(nxt)
+    return back
 
 
 @invariant("INV-S05", article="A70", family=FAMILY)
