@@ -8,7 +8,9 @@ took at least as long as it has run, and the likelihood counts it so (its surviv
 rather than dropping it, which would bias the mean down. A length known only in whole
 units (an absence in working days) is interval-censored, ``(n − 1, n]``, and its likelihood
 maximised directly over the few distinct intervals. The family with the lowest Akaike
-information criterion is chosen (the Bayesian one is computed too).
+information criterion is chosen, or with ``criterion="bic"`` the one with the lowest
+Bayesian information criterion (which penalises the extra shape parameter by ``log n``
+rather than 2, so on small samples it prefers the one-parameter exponential sooner).
 
 Intervals are Wald intervals from the observed information: the negative log-likelihood is
 written in the scenario's own parameters on the log scale, ``(log mean, log cv)``, its Hessian
@@ -27,10 +29,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, stats
 
-__all__ = ["FAMILIES", "FittedDuration", "fit_duration"]
+__all__ = ["CRITERIA", "FAMILIES", "FittedDuration", "fit_duration"]
 
 FAMILIES: tuple[str, ...] = ("exponential", "lognormal", "gamma")
 """The families fitted, those of :mod:`govsim.core.distributions` with a likelihood."""
+
+CRITERIA: tuple[str, ...] = ("aic", "bic")
+"""Information criteria the family may be chosen by (Akaike's, the default; Bayesian)."""
 
 
 def _frozen(family: str, theta: np.ndarray) -> stats.rv_continuous:
@@ -136,17 +141,23 @@ class FittedDuration:
     n: int
     n_censored: int
     fits: dict[str, FamilyFit] = field(default_factory=dict)
+    criterion: str = "aic"
 
     def criteria(self) -> str:
-        """``AIC: lognormal; gamma +3.1, exponential +812`` — the ranking by AIC."""
-        best = self.fits[self.family].aic
-        others = sorted((f for f in self.fits.values() if f.family != self.family), key=_aic)
-        tail = ", ".join(f"{f.family} +{f.aic - best:.1f}" for f in others)
-        return f"AIC: {self.family}" + (f"; {tail}" if tail else "")
+        """``AIC: lognormal; gamma +3.1, exponential +812`` — the ranking by the criterion
+        the family was chosen by."""
+        score = _score(self.criterion)
+        best = score(self.fits[self.family])
+        others = sorted((f for f in self.fits.values() if f.family != self.family), key=score)
+        tail = ", ".join(f"{f.family} +{score(f) - best:.1f}" for f in others)
+        return f"{self.criterion.upper()}: {self.family}" + (f"; {tail}" if tail else "")
 
 
-def _aic(f: FamilyFit) -> float:
-    return f.aic
+def _score(criterion: str) -> Callable[[FamilyFit], float]:
+    """A family fit's value of the information criterion (lower is better)."""
+    if criterion not in CRITERIA:
+        raise ValueError(f"unknown information criterion {criterion!r}")
+    return lambda f: f.aic if criterion == "aic" else f.bic
 
 
 def _fit_family(family: str, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> FamilyFit | None:
@@ -181,11 +192,12 @@ def fit_duration(
     intervals: np.ndarray | None = None,
     confidence: float = 0.95,
     families: tuple[str, ...] = FAMILIES,
+    criterion: str = "aic",
 ) -> FittedDuration | None:
     """Fit ``observed`` durations (> 0), right-censored ones (lower bounds) and
     interval-censored ones (rows ``(low, high]``, e.g. a length known in whole working days)
-    in each family and keep the best by AIC; None when fewer than two values are known or
-    the observed ones do not vary."""
+    in each family and keep the best by ``criterion`` (``aic`` or ``bic``); None when fewer
+    than two values are known or the observed ones do not vary."""
     x = np.asarray(observed, dtype=float)
     x = x[np.isfinite(x) & (x > 0)]
     c = np.asarray(censored if censored is not None else [], dtype=float)
@@ -200,11 +212,12 @@ def fit_duration(
     fits = {f: fit for f in families if (fit := _fit_family(f, x, c, iv)) is not None}
     if not fits:
         return None
-    best = min(fits.values(), key=_aic)
+    best = min(fits.values(), key=_score(criterion))
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     mean = math.exp(best.theta[0])
     mean_ci = _interval(best.theta[0], best.se[0], z)
     cv = math.exp(best.theta[1]) if len(best.theta) > 1 else None
     cv_ci = _interval(best.theta[1], best.se[1], z) if len(best.theta) > 1 else None
     n = len(x) + len(c) + len(iv)
-    return FittedDuration(best.family, mean, mean_ci, cv, cv_ci, n, len(c) + len(iv), fits)
+    n_cens = len(c) + len(iv)
+    return FittedDuration(best.family, mean, mean_ci, cv, cv_ci, n, n_cens, fits, criterion)
