@@ -26,6 +26,7 @@ from govsim.core.distributions import unit_minutes
 from govsim.fit.countersign import COUNTERSIGN_SHARES
 from govsim.fit.estimate import EFFORTS, SHARES
 from govsim.fit.fitting import MONTHS
+from govsim.fit.ledger import LEDGER_EFFORTS, LEDGER_SHARES
 from govsim.fit.outgoing import OUTGOING
 from govsim.fit.work import WORK_EFFORTS
 from govsim.fit.write import scenario_text
@@ -229,3 +230,34 @@ def test_round_trip_without_desks(tmp_path: Path) -> None:
     for key in ("countersign.p_extension", "countersign.p_extension_agreed",
                 "general_office.revise.mean_minutes", "general_office.revise.cv"):  # fmt: skip
         assert est.loc[key, "low"] <= true[key] <= est.loc[key, "high"], (key, est.loc[key])
+
+
+def test_round_trip_of_the_ledger(tmp_path: Path) -> None:
+    # Four months of the ledger scenario (A53, A57, A69–A74): its streams, shares and
+    # efforts held by their intervals — 15 intervals at 95%: three misses or more happen
+    # with probability 0.036.
+    raw = copy.deepcopy(govsim.load_scenario(DEFAULT.parent / "ledger.toml").raw)
+    raw["scenario"].pop("base", None)
+    raw["scenario"]["horizon_days"] = 120
+    path = tmp_path / "ledger.toml"
+    path.write_text(scenario_text(raw), encoding="utf-8")
+    sc = govsim.load_scenario(path)
+    sim = govsim.simulate(sc)
+    outcome = govsim.fit_log(sim, path, tmp_path / "fitted.toml", compare=False)
+    est = outcome.estimates()
+    est = est.loc[est["key"].str.startswith("ledger.")]
+    wmpd = sim.calendar.working_minutes_per_day
+    true = {k: _at(sc, k) for k in (*LEDGER_SHARES, "ledger.key_tasks.per_week",
+                                    "ledger.audit.per_week")}  # fmt: skip
+    for key in LEDGER_EFFORTS:
+        d = _at(sc, key)
+        true[f"{key}.mean_minutes"] = d.mean * unit_minutes(d.unit, wmpd)
+        if d.cv is not None:
+            true[f"{key}.cv"] = d.cv
+    assert set(est["key"]) == set(true)
+    _, missed = coverage(est, true)
+    assert len(missed) <= 2, missed
+    assert outcome.scenario.ledger.audit.per_week == round(
+        float(est.set_index("key").loc["ledger.audit.per_week", "value"]), 5
+    )
+    assert outcome.scenario.ledger.colour == sc.ledger.colour  # kept from the base

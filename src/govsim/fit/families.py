@@ -38,17 +38,35 @@ CRITERIA: tuple[str, ...] = ("aic", "bic")
 """Information criteria the family may be chosen by (Akaike's, the default; Bayesian)."""
 
 
-def _frozen(family: str, theta: np.ndarray) -> stats.rv_continuous:
+class _Frozen:
+    """A scipy family with its parameters bound — what ``stats.lognorm(s, scale=…)`` gives,
+    without freezing, whose docstring formatting costs more than the likelihood itself on
+    the few hundred evaluations of a fit."""
+
+    def __init__(self, dist: stats.rv_continuous, *shape: float, scale: float) -> None:
+        self.dist, self.shape, self.scale = dist, shape, scale
+
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        return self.dist.logpdf(x, *self.shape, scale=self.scale)
+
+    def logsf(self, x: np.ndarray) -> np.ndarray:
+        return self.dist.logsf(x, *self.shape, scale=self.scale)
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        return self.dist.cdf(x, *self.shape, scale=self.scale)
+
+
+def _frozen(family: str, theta: np.ndarray) -> _Frozen:
     """The scipy distribution with mean ``exp(theta[0])`` and cv ``exp(theta[1])``, as
     :func:`govsim.core.distributions.make_sampler` parametrises it."""
     mean = math.exp(theta[0])
     if family == "exponential":
-        return stats.expon(scale=mean)
+        return _Frozen(stats.expon, scale=mean)
     cv2 = math.exp(2 * theta[1])
     if family == "lognormal":
         sigma2 = math.log1p(cv2)
-        return stats.lognorm(math.sqrt(sigma2), scale=mean * math.exp(-sigma2 / 2))
-    return stats.gamma(1.0 / cv2, scale=mean * cv2)
+        return _Frozen(stats.lognorm, math.sqrt(sigma2), scale=mean * math.exp(-sigma2 / 2))
+    return _Frozen(stats.gamma, 1.0 / cv2, scale=mean * cv2)
 
 
 def _scipy_family(family: str) -> stats.rv_continuous:
@@ -123,7 +141,6 @@ class FamilyFit:
 
     family: str
     theta: np.ndarray
-    se: np.ndarray
     nll: float
     aic: float
     bic: float
@@ -170,15 +187,19 @@ def _fit_family(family: str, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> Fa
                 theta = _theta(family, _scipy_family(family).fit(_censored(x, c), floc=0))
     except (ValueError, RuntimeError, FloatingPointError):
         return None
-    nll = _nll(family, x, c, iv)
-    value = nll(theta)
+    value = _nll(family, x, c, iv)(theta)
     if not math.isfinite(value):
         return None
-    with np.errstate(all="ignore"):
-        cov = np.linalg.pinv(_hessian(nll, theta))
-    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     n, k = len(x) + len(c) + len(iv), len(theta)
-    return FamilyFit(family, theta, se, value, 2 * k + 2 * value, k * math.log(n) + 2 * value)
+    return FamilyFit(family, theta, value, 2 * k + 2 * value, k * math.log(n) + 2 * value)
+
+
+def _standard_errors(fit: FamilyFit, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> np.ndarray:
+    """Standard errors of ``fit.theta`` from the observed information (for the chosen
+    family only: the Hessian costs more than the fit)."""
+    with np.errstate(all="ignore"):
+        cov = np.linalg.pinv(_hessian(_nll(fit.family, x, c, iv), fit.theta))
+    return np.sqrt(np.clip(np.diag(cov), 0.0, None))
 
 
 def _interval(log_value: float, se: float, z: float) -> tuple[float, float]:
@@ -215,9 +236,10 @@ def fit_duration(
     best = min(fits.values(), key=_score(criterion))
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     mean = math.exp(best.theta[0])
-    mean_ci = _interval(best.theta[0], best.se[0], z)
+    se = _standard_errors(best, x, c, iv)
+    mean_ci = _interval(best.theta[0], se[0], z)
     cv = math.exp(best.theta[1]) if len(best.theta) > 1 else None
-    cv_ci = _interval(best.theta[1], best.se[1], z) if len(best.theta) > 1 else None
+    cv_ci = _interval(best.theta[1], se[1], z) if len(best.theta) > 1 else None
     n = len(x) + len(c) + len(iv)
     n_cens = len(c) + len(iv)
     return FittedDuration(best.family, mean, mean_ci, cv, cv_ci, n, n_cens, fits, criterion)

@@ -20,7 +20,9 @@
   with censoring (:mod:`govsim.fit.families`), the family chosen by AIC (or BIC), Wald
   intervals;
 * arrival rates of outgoing documents — drafts, normative documents, contracts
-  (:mod:`govsim.fit.outgoing`), exact Poisson intervals.
+  (:mod:`govsim.fit.outgoing`), exact Poisson intervals;
+* the supervision ledger's streams, shares and efforts where the log holds its items
+  (:mod:`govsim.fit.ledger`).
 
 Whatever has too little data (fewer than :data:`MIN_SAMPLE` observations, or no variation)
 keeps the base's value and is listed in :attr:`Fit.kept`, as is every parameter the fit does
@@ -45,6 +47,7 @@ from govsim.fit.estimate import (
 from govsim.fit.families import FittedDuration, fit_duration
 from govsim.fit.intervals import Estimate, clopper_pearson, garwood
 from govsim.fit.leave import fit_leave
+from govsim.fit.ledger import LEDGER_EFFORTS, LEDGER_SHARES, ledger_rates
 from govsim.fit.outgoing import outgoing_rates
 from govsim.fit.work import WORK_EFFORTS
 
@@ -72,7 +75,8 @@ NOT_ESTIMATED: tuple[str, ...] = (
     "[drafts] shares and topics, vetting of the GO's own drafts; [legality] p_pass, "
     "p_gov_rule, revisions of normative documents (A58-A61, A20, A21, A60)",
     "[leave] notice, late requests, holiday affinity, return latency, dated absences (A80)",
-    "[meetings], [ledger] (A43-A54, A69-A74)",
+    "[meetings] (A43-A54); [ledger] deadlines, batches, colour rule, rhythm, dept_share, "
+    "effort_factor, rework_share, meeting items (A53, A69-A74)",
 )
 """Parameters ``govsim fit`` does not estimate: they are always kept from the base."""
 
@@ -99,8 +103,16 @@ class Fit:
         return [*self.estimates, *season, *self.rates.values()]
 
 
+def _has_ledger(view: LogView) -> bool:
+    """Whether the ledger's parameters are read: the base has one and the log holds items."""
+    ledger = view.scenario.ledger
+    items = view.cases["case_type"].astype(str) == "ledger_item"
+    return ledger is not None and ledger.enabled and bool(items.any())
+
+
 def _shares(view: LogView, fit: Fit, confidence: float) -> None:
-    for key, count in {**SHARES, **COUNTERSIGN_SHARES}.items():
+    ledger = LEDGER_SHARES if _has_ledger(view) else {}
+    for key, count in {**SHARES, **COUNTERSIGN_SHARES, **ledger}.items():
         k, n = count(view)
         if n == 0:
             fit.kept.append(f"{key} (no cases in the log)")
@@ -129,7 +141,8 @@ def _add_duration(fit: Fit, key: str, fitted: FittedDuration) -> None:
 
 
 def _efforts(view: LogView, fit: Fit, confidence: float, criterion: str) -> None:
-    for key, sample in {**EFFORTS, **WORK_EFFORTS}.items():
+    ledger = LEDGER_EFFORTS if _has_ledger(view) else {}
+    for key, sample in {**EFFORTS, **WORK_EFFORTS, **ledger}.items():
         observed, censored = sample(view)
         fitted = None
         if len(observed) >= MIN_SAMPLE:
@@ -213,5 +226,9 @@ def fit_view(view: LogView, confidence: float = 0.95, criterion: str = "aic") ->
     estimates, kept = outgoing_rates(view, fit.season, confidence)
     fit.estimates.extend(estimates)
     fit.kept.extend(kept)
+    if _has_ledger(view):
+        fit.estimates.extend(ledger_rates(view, fit.season, confidence))
+    else:
+        fit.kept.append("[ledger] streams, shares and efforts (no ledger items in the log)")
     fit.kept.extend(NOT_ESTIMATED)
     return fit

@@ -24,7 +24,7 @@ from govsim.fit.estimate import LogView, month_exposure
 from govsim.fit.intervals import Estimate, garwood
 from govsim.fit.work import drafting_jobs
 
-__all__ = ["OUTGOING", "outgoing_rates"]
+__all__ = ["OUTGOING", "exposure", "outgoing_rates"]
 
 OUTGOING: dict[str, tuple[str, bool, bool]] = {
     "drafts.per_dept_per_week": ("draft", True, True),
@@ -44,8 +44,12 @@ def drafting_lag(view: LogView, case_type: str) -> float:
     return float(lag.mean())
 
 
-def _exposure(view: LogView, season: np.ndarray, lag: float) -> float:
-    """Σ season[m] · working weeks of month m, up to ``lag`` working minutes before the end."""
+def exposure(view: LogView, season: np.ndarray | None, lag: float = 0.0) -> float:
+    """``load.scale · Σ season[m] · working weeks of month m``, up to ``lag`` working minutes
+    before the log's end: the mean count of a stream of rate 1 (the base's seasonality when
+    ``season`` is None)."""
+    if season is None:
+        season = np.array(view.scenario.load.seasonality or [1.0] * 12, dtype=float)
     cal = view.cal
     end = float(cal.clock_at_work(max(0.0, cal.work_elapsed(view.end) - lag)))
     return float((season * month_exposure(view, end)).sum()) * view.scenario.load.scale
@@ -56,21 +60,18 @@ def outgoing_rates(
 ) -> tuple[list[Estimate], list[str]]:
     """The fitted rates of :data:`OUTGOING`, and the keys kept (none of that kind in the log:
     an OA export without outgoing documents is taken as not recording them)."""
-    if season is None:
-        season = np.array(view.scenario.load.seasonality or [1.0] * 12, dtype=float)
     n_depts = sum(d.kind == "department" for d in view.scenario.departments)
     created = view.cases["case_type"].astype(str).value_counts()
     out, kept = [], []
     for key, (case_type, per_dept, drafted) in OUTGOING.items():
         n = int(created.get(case_type, 0))
         lag = drafting_lag(view, case_type) if drafted else 0.0
-        exposure = _exposure(view, season, lag) * (n_depts if per_dept else 1)
-        if n == 0 or exposure <= 0:
+        weeks = exposure(view, season, lag) * (n_depts if per_dept else 1)
+        if n == 0 or weeks <= 0:
             kept.append(f"{key} (no {case_type} in the log: taken as not recorded)")
             continue
         low, high = garwood(np.array([n]), confidence)
         out.append(
-            Estimate(key, n / exposure, float(low[0]) / exposure, float(high[0]) / exposure,
-                     n, "Garwood")
+            Estimate(key, n / weeks, float(low[0]) / weeks, float(high[0]) / weeks, n, "Garwood")
         )  # fmt: skip
     return out, kept
