@@ -27,6 +27,7 @@ from govsim.fit.countersign import COUNTERSIGN_SHARES
 from govsim.fit.estimate import EFFORTS, SHARES
 from govsim.fit.fitting import MONTHS
 from govsim.fit.ledger import LEDGER_EFFORTS, LEDGER_SHARES
+from govsim.fit.meetings import MEETING_SHARES
 from govsim.fit.outgoing import OUTGOING
 from govsim.fit.work import WORK_EFFORTS
 from govsim.fit.write import scenario_text
@@ -232,11 +233,13 @@ def test_round_trip_without_desks(tmp_path: Path) -> None:
         assert est.loc[key, "low"] <= true[key] <= est.loc[key, "high"], (key, est.loc[key])
 
 
-def test_round_trip_of_the_ledger(tmp_path: Path) -> None:
-    # Four months of the ledger scenario (A53, A57, A69–A74): its streams, shares and
-    # efforts held by their intervals — 15 intervals at 95%: three misses or more happen
-    # with probability 0.036.
-    raw = copy.deepcopy(govsim.load_scenario(DEFAULT.parent / "ledger.toml").raw)
+def test_round_trip_of_the_ledger_and_meetings(tmp_path: Path) -> None:
+    # Four months of the meetings scenario with the ledger of ledger.toml (A7, A27, A45–A47,
+    # A53, A57, A69–A74): the ledger's streams, shares and efforts and the meetings' shares
+    # held by their intervals — about 20 intervals at 95%: four misses or more happen with
+    # probability 0.016.
+    raw = copy.deepcopy(govsim.load_scenario(DEFAULT.parent / "meetings.toml").raw)
+    raw["ledger"] = govsim.load_scenario(DEFAULT.parent / "ledger.toml").raw["ledger"]
     raw["scenario"].pop("base", None)
     raw["scenario"]["horizon_days"] = 120
     path = tmp_path / "ledger.toml"
@@ -245,19 +248,24 @@ def test_round_trip_of_the_ledger(tmp_path: Path) -> None:
     sim = govsim.simulate(sc)
     outcome = govsim.fit_log(sim, path, tmp_path / "fitted.toml", compare=False)
     est = outcome.estimates()
-    est = est.loc[est["key"].str.startswith("ledger.")]
+    est = est.loc[est["key"].str.startswith(("ledger.", "meetings."))]
     wmpd = sim.calendar.working_minutes_per_day
-    true = {k: _at(sc, k) for k in (*LEDGER_SHARES, "ledger.key_tasks.per_week",
-                                    "ledger.audit.per_week")}  # fmt: skip
+    rates = ("ledger.key_tasks.per_week", "ledger.audit.per_week")
+    true = {k: _at(sc, k) for k in (*LEDGER_SHARES, *MEETING_SHARES, *rates)}
     for key in LEDGER_EFFORTS:
         d = _at(sc, key)
         true[f"{key}.mean_minutes"] = d.mean * unit_minutes(d.unit, wmpd)
         if d.cv is not None:
             true[f"{key}.cv"] = d.cv
-    assert set(est["key"]) == set(true)
+    # special-topic meetings are rare (a dissent not settled): none in four months; a cv is
+    # estimated only when the family chosen has one
+    rare = {"meetings.special_topic.p_escalate"}
+    assert {k for k in true if not k.endswith(".cv")} - rare <= set(est["key"]) <= set(true)
     _, missed = coverage(est, true)
-    assert len(missed) <= 2, missed
-    assert outcome.scenario.ledger.audit.per_week == round(
+    assert len(missed) <= 3, missed
+    fitted = outcome.scenario
+    assert fitted.ledger.audit.per_week == round(
         float(est.set_index("key").loc["ledger.audit.per_week", "value"]), 5
     )
-    assert outcome.scenario.ledger.colour == sc.ledger.colour  # kept from the base
+    assert fitted.ledger.colour == sc.ledger.colour  # kept from the base
+    assert fitted.meetings.executive == sc.meetings.executive

@@ -22,7 +22,8 @@
 * arrival rates of outgoing documents — drafts, normative documents, contracts
   (:mod:`govsim.fit.outgoing`), exact Poisson intervals;
 * the supervision ledger's streams, shares and efforts where the log holds its items
-  (:mod:`govsim.fit.ledger`).
+  (:mod:`govsim.fit.ledger`), and the meetings' referral and topic shares where it holds
+  meetings (:mod:`govsim.fit.meetings`).
 
 Whatever has too little data (fewer than :data:`MIN_SAMPLE` observations, or no variation)
 keeps the base's value and is listed in :attr:`Fit.kept`, as is every parameter the fit does
@@ -48,6 +49,7 @@ from govsim.fit.families import FittedDuration, fit_duration
 from govsim.fit.intervals import Estimate, clopper_pearson, garwood
 from govsim.fit.leave import fit_leave
 from govsim.fit.ledger import LEDGER_EFFORTS, LEDGER_SHARES, ledger_rates
+from govsim.fit.meetings import MEETING_SHARES, has_meetings
 from govsim.fit.outgoing import outgoing_rates
 from govsim.fit.work import WORK_EFFORTS
 
@@ -75,7 +77,8 @@ NOT_ESTIMATED: tuple[str, ...] = (
     "[drafts] shares and topics, vetting of the GO's own drafts; [legality] p_pass, "
     "p_gov_rule, revisions of normative documents (A58-A61, A20, A21, A60)",
     "[leave] notice, late requests, holiday affinity, return latency, dated absences (A80)",
-    "[meetings] (A43-A54); [ledger] deadlines, batches, colour rule, rhythm, dept_share, "
+    "[meetings] calendars, lengths, quorums, topics' pipeline efforts, minutes (A43-A54); "
+    "[ledger] deadlines, batches, colour rule, rhythm, dept_share, "
     "effort_factor, rework_share, meeting items (A53, A69-A74)",
 )
 """Parameters ``govsim fit`` does not estimate: they are always kept from the base."""
@@ -112,7 +115,10 @@ def _has_ledger(view: LogView) -> bool:
 
 def _shares(view: LogView, fit: Fit, confidence: float) -> None:
     ledger = LEDGER_SHARES if _has_ledger(view) else {}
-    for key, count in {**SHARES, **COUNTERSIGN_SHARES, **ledger}.items():
+    meetings = MEETING_SHARES if has_meetings(view) else {}
+    if not meetings:
+        fit.kept.append("[meetings] referral and topic shares (no meetings in the log)")
+    for key, count in {**SHARES, **COUNTERSIGN_SHARES, **ledger, **meetings}.items():
         k, n = count(view)
         if n == 0:
             fit.kept.append(f"{key} (no cases in the log)")
