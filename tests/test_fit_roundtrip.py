@@ -28,7 +28,7 @@ from govsim.fit.estimate import EFFORTS, SHARES
 from govsim.fit.fitting import MONTHS
 from govsim.fit.ledger import LEDGER_EFFORTS, LEDGER_SHARES
 from govsim.fit.meetings import MEETING_SHARES
-from govsim.fit.outgoing import OUTGOING
+from govsim.fit.outgoing import OUTGOING, OUTGOING_SHARES
 from govsim.fit.work import WORK_EFFORTS
 from govsim.fit.write import scenario_text
 from govsim.model.arrivals import unit_rates
@@ -113,7 +113,7 @@ def truth(sc: Scenario, wmpd: float) -> dict[str, float]:
     """The true value of every parameter ``govsim fit`` estimates, by its key."""
     out: dict[str, float] = {}
     limits = ("countersign.p_complex", "countersign.p_lead_limit")
-    for key in (*SHARES, *COUNTERSIGN_SHARES, *limits, *OUTGOING):
+    for key in (*SHARES, *COUNTERSIGN_SHARES, *limits, *OUTGOING, *OUTGOING_SHARES):
         out[key] = _at(sc, key)
     for key in (*EFFORTS, *WORK_EFFORTS):
         d = _at(sc, key)

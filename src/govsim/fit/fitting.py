@@ -50,7 +50,7 @@ from govsim.fit.intervals import Estimate, clopper_pearson, garwood
 from govsim.fit.leave import fit_leave
 from govsim.fit.ledger import LEDGER_EFFORTS, LEDGER_SHARES, ledger_rates
 from govsim.fit.meetings import MEETING_SHARES, has_meetings
-from govsim.fit.outgoing import outgoing_rates
+from govsim.fit.outgoing import OUTGOING_SHARES, outgoing_rates
 from govsim.fit.work import WORK_EFFORTS
 
 __all__ = [
@@ -74,8 +74,8 @@ NOT_ESTIMATED: tuple[str, ...] = (
     "instructions deadlines (set by the rules, A57)",
     "intake.dept_scope_policy; [countersign] limits, lengths of extensions, joint "
     "submissions, numbers of co-departments, negotiation and drafting times (A56, A59)",
-    "[drafts] shares and topics, vetting of the GO's own drafts; [legality] p_pass, "
-    "p_gov_rule, revisions of normative documents (A58-A61, A20, A21, A60)",
+    "[drafts] shares and topics; [legality] p_gov_rule, revisions of normative documents "
+    "(A58-A61, A20, A21, A60)",
     "[leave] notice, late requests, holiday affinity, return latency, dated absences (A80)",
     "[meetings] calendars, lengths, quorums, topics' pipeline efforts, minutes (A43-A54); "
     "[ledger] deadlines, batches, colour rule, rhythm, dept_share, "
@@ -118,7 +118,8 @@ def _shares(view: LogView, fit: Fit, confidence: float) -> None:
     meetings = MEETING_SHARES if has_meetings(view) else {}
     if not meetings:
         fit.kept.append("[meetings] referral and topic shares (no meetings in the log)")
-    for key, count in {**SHARES, **COUNTERSIGN_SHARES, **ledger, **meetings}.items():
+    tables = {**SHARES, **COUNTERSIGN_SHARES, **OUTGOING_SHARES, **ledger, **meetings}
+    for key, count in tables.items():
         k, n = count(view)
         if n == 0:
             fit.kept.append(f"{key} (no cases in the log)")

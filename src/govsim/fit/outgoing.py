@@ -24,7 +24,7 @@ from govsim.fit.estimate import LogView, month_exposure
 from govsim.fit.intervals import Estimate, garwood
 from govsim.fit.work import drafting_jobs
 
-__all__ = ["OUTGOING", "exposure", "outgoing_rates"]
+__all__ = ["OUTGOING", "OUTGOING_SHARES", "exposure", "outgoing_rates"]
 
 OUTGOING: dict[str, tuple[str, bool, bool]] = {
     "drafts.per_dept_per_week": ("draft", True, True),
@@ -32,6 +32,17 @@ OUTGOING: dict[str, tuple[str, bool, bool]] = {
     "legality.contract_per_week": ("contract", False, False),
 }
 """Rate key → (case type, per department, case opens when drafted)."""
+
+
+def _legality_passed(view: LogView) -> tuple[int, int]:
+    """Legality reviews passed among all (A21, A60): each review's verdict is its own draw."""
+    ev = view.events
+    verdicts = ev.loc[ev["activity"] == "justice.legality_reviewed", "outcome"].astype(str)
+    return int((verdicts == "pass").sum()), len(verdicts)
+
+
+OUTGOING_SHARES = {"legality.p_pass": _legality_passed}
+"""Shares of the outgoing documents' path (Clopper–Pearson)."""
 
 
 def drafting_lag(view: LogView, case_type: str) -> float:
