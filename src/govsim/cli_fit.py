@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+import textwrap
 from typing import TYPE_CHECKING
 
 import click
@@ -181,7 +182,7 @@ def fit(
         click.echo(line)
     click.echo("kept from the base (not estimated):")
     for item in outcome.fit.kept:
-        click.echo(f"  {item}")
+        click.echo(textwrap.fill(item, 80, initial_indent="  ", subsequent_indent="    "))
     if outcome.distances is not None:
         click.echo("a replication of the fitted scenario against the log:")
         _echo_distances(outcome.distances)

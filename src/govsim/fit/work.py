@@ -8,7 +8,8 @@ fails it (``justice.legality_reviewed`` ``fail``), to the unit returned to; a dr
 finished (``doc.drafted``) the moment its drafting job is done. So each revision's effort is
 attributed to its parameter — the GO's returns of 请示 and 报告 (``general_office.revise``),
 of drafts (``drafts.revise``), the legality review's of contracts (``legality.revise``; a
-normative document's revisions may be either, so they are left out).
+normative document's revisions may be either, so they are left out). The jobs of a kind
+queued after the first one still open at the log's end are left out (:func:`settled`).
 
 Without desks, a revision is a plain delay in working time from the return to the next
 submission (``doc.submitted``, ``legality.submitted``): that span is the effort (the
@@ -29,7 +30,7 @@ import pandas as pd
 
 from govsim.fit.estimate import UPWARD, LogView, Sample
 
-__all__ = ["WORK_EFFORTS", "desk_jobs", "drafting_jobs"]
+__all__ = ["WORK_EFFORTS", "desk_jobs", "drafting_jobs", "settled"]
 
 DRAFTS = ("draft", "normative")
 
@@ -73,6 +74,19 @@ def desk_jobs(view: LogView, kind: str) -> pd.DataFrame:
     return frame.merge(ends, on="job", how="left")
 
 
+def settled(jobs: pd.DataFrame) -> pd.DataFrame:
+    """The jobs queued before the first one still unfinished at the log's end: all done.
+
+    Dropping only the unfinished jobs would bias the efforts down, since a long job is more
+    likely to be under way at the end (and its start, hence a censoring bound, is not
+    logged); dropping every job queued after the first unfinished one selects by queueing
+    time instead, whatever the effort."""
+    open_at_end = jobs.loc[jobs["effort"].isna(), "queued"]
+    if open_at_end.empty:
+        return jobs
+    return jobs.loc[jobs["queued"] < open_at_end.min()]
+
+
 def _triggers(view: LogView, activity: str, outcome: str, types: tuple[str, ...]) -> pd.DataFrame:
     """The acts that send a document back for revision: case, unit sent back to, clock."""
     rows = _rows(view, activity, types)
@@ -112,7 +126,7 @@ def _revision(
         jobs = desk_jobs(view, "revision")
         if jobs.empty:
             return _span_to_next(view, back, resubmit)
-        jobs = jobs.drop(columns="deadline")
+        jobs = settled(jobs).drop(columns="deadline")
         matched = back.merge(jobs, left_on=["unit", "time"], right_on=["unit", "queued"])
         effort = matched["effort"].to_numpy(dtype=float)
         return effort[np.isfinite(effort)], np.empty(0)
@@ -128,7 +142,7 @@ def drafting_jobs(view: LogView, types: tuple[str, ...] = DRAFTS) -> pd.DataFram
         {"unit": drafted["actor"].astype(str).to_numpy(),
          "done": drafted["time"].to_numpy(dtype=float)}
     )  # fmt: skip
-    jobs = desk_jobs(view, "drafting").drop(columns=["deadline", "job"])
+    jobs = settled(desk_jobs(view, "drafting")).drop(columns=["deadline", "job"])
     return opened.merge(jobs, on=["unit", "done"])
 
 
@@ -139,8 +153,7 @@ def _drafting(view: LogView) -> Sample:
 
 def _evaluation(view: LogView) -> Sample:
     """A normative document's evaluation (评估论证, A21): its desk jobs' efforts."""
-    effort = desk_jobs(view, "evaluation")["effort"].to_numpy(dtype=float)
-    return effort[np.isfinite(effort)], np.empty(0)
+    return settled(desk_jobs(view, "evaluation"))["effort"].to_numpy(dtype=float), np.empty(0)
 
 
 WORK_EFFORTS: dict[str, Callable[[LogView], Sample]] = {
