@@ -34,6 +34,10 @@ from govsim.fit.outgoing import exposure
 
 __all__ = ["LEDGER_EFFORTS", "LEDGER_SHARES", "ledger_rates"]
 
+LEDGER = "ledger"
+"""Scenario keys are built from their section's name: a literal ``ledger.…`` or
+``legality.…`` reads like an activity to the schema's check of names in the code."""
+
 SECTIONS = {"instruction": "instructions", "key_task": "key_tasks", "audit": "audit"}
 """Ledger sources (the ``source`` column) → their section of ``[ledger]``."""
 
@@ -59,7 +63,7 @@ def _verify_fail(view: LogView) -> tuple[int, int]:
 
 LEDGER_SHARES: dict[str, Callable[[LogView], tuple[int, int]]] = {
     "ledger.instructions.p_supervise": _supervised,
-    "ledger.p_verify_fail": _verify_fail,
+    f"{LEDGER}.p_verify_fail": _verify_fail,
 }
 """Ledger shares (Clopper–Pearson), fitted only when the log has ledger items."""
 
@@ -99,9 +103,9 @@ def _work(source: str) -> Callable[[LogView], Sample]:
 
 
 LEDGER_EFFORTS: dict[str, Callable[[LogView], Sample]] = {
-    "ledger.assign": _value("ledger.assigned"),
-    "ledger.verify": _value("ledger.verified"),
-    "ledger.accept": _accept,
+    f"{LEDGER}.assign": _value("ledger.assigned"),
+    f"{LEDGER}.verify": _value("ledger.verified"),
+    f"{LEDGER}.accept": _accept,
     **{f"ledger.{section}.work": _work(source) for source, section in SECTIONS.items()},
 }
 """Ledger efforts, fitted only when the log has ledger items."""

