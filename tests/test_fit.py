@@ -55,6 +55,20 @@ def test_the_information_criterion_finds_the_family(family: str) -> None:
     assert fitted.criteria().startswith(f"AIC: {family}; ")
 
 
+def test_bic_penalises_the_shape_parameter_by_log_n() -> None:
+    # 40 exponential draws: the two-parameter gamma fits a little better, enough for AIC
+    # (penalty 2 per parameter) but not for BIC (log 40 = 3.69 per parameter).
+    x = np.random.default_rng(2).exponential(30.0, 40)
+    aic, bic = fit_duration(x), fit_duration(x, criterion="bic")
+    assert aic is not None and bic is not None
+    assert (aic.family, bic.family) == ("gamma", "exponential")
+    assert bic.criteria().startswith("BIC: exponential; gamma +0.1")
+    for f in aic.fits.values():
+        assert f.bic - f.aic == pytest.approx(len(f.theta) * (np.log(40) - 2))
+    with pytest.raises(ValueError, match="criterion"):
+        fit_duration(x, criterion="hqc")
+
+
 def test_too_little_or_no_variation_is_not_fitted() -> None:
     assert fit_duration(np.array([5.0])) is None
     assert fit_duration(np.full(50, 30.0)) is None  # a fixed duration
@@ -103,22 +117,55 @@ def test_fit_writes_a_commented_scenario_that_validates(short: dict[str, Path]) 
     # kept from the base: what the log cannot tell, e.g. capacity and the countersign rules
     assert fitted.general_office.reviewers == base.general_office.reviewers
     assert fitted.countersign.negotiation == base.countersign.negotiation
-    assert fitted.drafts == base.drafts
+    assert fitted.countersign.extension_working_days == base.countersign.extension_working_days
+    assert fitted.drafts.topics == base.drafts.topics  # drafts' rate and efforts are fitted
+    assert fitted.drafts.p_meeting_decided == base.drafts.p_meeting_decided
     assert fitted.scenario.name == "jining-fitted"
     assert "kept from the base" in result.stdout and "[drafts]" in result.stdout
     text = out.read_text(encoding="utf-8")
-    fitted_names = ("p_major", "p_poor_quality", "p_request", "p_report", "p_urgent", "review",
-                    "transfer", "approve", "read", "reply", "urgent_reply")  # fmt: skip
-    commented = [line for line in text.splitlines() if line.split(" = ")[0] in fitted_names]
-    # (the same names in other tables — [drafts] p_urgent, [legality] review — are not fitted)
-    assert sum("# n=" in line for line in commented) == len(fitted_names)
+    fitted_names = {
+        "load": ("p_major", "p_poor_quality"),
+        "instructions": ("p_request", "p_report", "p_urgent", "reply", "urgent_reply"),
+        "general_office": ("review", "transfer", "revise"),
+        "leader_work": ("approve", "read", "co_review"),
+        "countersign": ("p_extension", "p_extension_agreed", "p_complex", "p_lead_limit"),
+        "drafts": ("per_dept_per_week", "vetting"),
+    }
+    commented = _section_lines(text, fitted_names)
+    # (the same names in other tables — [drafts] p_urgent — are not fitted)
+    assert sum("# n=" in line for line in commented) == sum(map(len, fitted_names.values()))
     units = [line for line in text.splitlines() if "request_per_week = " in line]
     assert len(units) == len(base.departments)
     assert all("# request n=" in line and "; report n=" in line for line in units)
-    assert sum("(Garwood)" in line for line in text.splitlines()) == 2  # January, February
+    months = [line for line in text.splitlines() if line.lstrip().split(",")[0][:1].isdigit()]
+    assert sum("(Garwood)" in line for line in months) == 2  # January, February
     table = result.stdout.split("kept from the base")[0].splitlines()[1:]
     assert max(len(line) for line in table) <= 80
     assert fitted.general_office.review.dist in ("exponential", "lognormal", "gamma")
+
+
+def _section_lines(text: str, names: dict[str, tuple[str, ...]]) -> list[str]:
+    """The lines of the fitted file that set one of ``names`` of their section."""
+    section, out = "", []
+    for line in text.splitlines():
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif line.split(" = ")[0] in names.get(section, ()):
+            out.append(line)
+    return out
+
+
+def test_bic_is_chosen_by_the_option(short: dict[str, Path]) -> None:
+    # --criterion bic: every effort's comment ranks the families by BIC, and the header says
+    # so; the scenario still validates (read back before the command ends).
+    out = short["base"] / "bic.toml"
+    result = _fit(short, short["csv"], out, "--no-compare", "--criterion", "bic")
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "family by BIC" in text
+    assert "AIC: " not in text and "censored), BIC: " in text
+    bad = _fit(short, short["csv"], out, "--no-compare", "--criterion", "hqc")
+    assert bad.exit_code == 2 and "hqc" in bad.output
 
 
 def test_fit_api_compares_against_the_noise_floor(short: dict[str, Path]) -> None:

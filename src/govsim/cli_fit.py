@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+import textwrap
 from typing import TYPE_CHECKING
 
 import click
@@ -131,19 +132,28 @@ def estimate_lines(outcome: FitOutcome) -> list[str]:
 )
 @click.option("--out", metavar="FITTED", required=True, help="Scenario file to write.")
 @click.option("--no-compare", is_flag=True, help="Do not simulate the fitted scenario.")
+@click.option(
+    "--criterion",
+    type=click.Choice(["aic", "bic"]),
+    default="aic",
+    show_default=True,
+    help="Information criterion choosing each effort's family (BIC prefers fewer parameters).",
+)
 @_log_selection
 def fit(
     log: str,
     scenario_file: str,
     out: str,
     no_compare: bool,
+    criterion: str,
     variant: str | None,
     replication: int | None,
 ) -> None:
     """Fit a scenario to an event log: arrival rates per sender and kind with monthly
-    seasonality, routing and outcome shares, and efforts in working time (maximum
-    likelihood, family by AIC, censored work counted), each with its interval; write BASE
-    with the fitted values, and compare a replication of it with the log against the noise floor."""
+    seasonality and of outgoing documents, routing, outcome and countersign shares, and
+    efforts in working time (maximum likelihood, family by AIC or BIC, censored work
+    counted), each with its interval; write BASE with the fitted values, and compare a
+    replication of it with the log against the noise floor."""
     from govsim.fit.order import require_time_order
     from govsim.fit.scenario_fit import fit_frames
     from govsim.log.read import LogError
@@ -159,7 +169,7 @@ def fit(
     try:
         outcome = fit_frames(
             loaded.events, loaded.cases, loaded.cal, loaded.scenario, scenario_file, out,
-            source=loaded.source, compare=not no_compare,
+            source=loaded.source, compare=not no_compare, criterion=criterion,
         )  # fmt: skip
     except OSError as exc:
         click.echo(f"govsim fit: {out}: cannot write: {exc.strerror or exc}", err=True)
@@ -172,7 +182,7 @@ def fit(
         click.echo(line)
     click.echo("kept from the base (not estimated):")
     for item in outcome.fit.kept:
-        click.echo(f"  {item}")
+        click.echo(textwrap.fill(item, 80, initial_indent="  ", subsequent_indent="    "))
     if outcome.distances is not None:
         click.echo("a replication of the fitted scenario against the log:")
         _echo_distances(outcome.distances)

@@ -324,16 +324,18 @@ def arrival_counts(view: LogView) -> pd.DataFrame:
     return frame.value_counts().rename("n").reset_index()
 
 
-def month_exposure(view: LogView) -> np.ndarray:
-    """Working weeks of each calendar month (1–12) within the log's span, Jan first."""
+def month_exposure(view: LogView, until: float | None = None) -> np.ndarray:
+    """Working weeks of each calendar month (1–12) within the log's span (or up to the
+    clock ``until``), Jan first."""
     cal, start = view.cal, view.scenario.scenario.start
+    stop = view.end if until is None else min(until, view.end)
     out = np.zeros(12)
     day, end = start, start + dt.timedelta(days=view.scenario.scenario.horizon_days)
     week = WORKING_DAYS_PER_WEEK * cal.working_minutes_per_day
     while day < end:
         nxt = min(_next_month(day), end)
         w0 = cal.work_elapsed(cal.clock_of(day))
-        w1 = cal.work_elapsed(min(cal.clock_of(nxt), view.end))
+        w1 = cal.work_elapsed(max(min(cal.clock_of(nxt), stop), cal.clock_of(day)))
         out[day.month - 1] += (w1 - w0) / week
         day = nxt
     return out

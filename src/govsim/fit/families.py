@@ -8,7 +8,9 @@ took at least as long as it has run, and the likelihood counts it so (its surviv
 rather than dropping it, which would bias the mean down. A length known only in whole
 units (an absence in working days) is interval-censored, ``(n − 1, n]``, and its likelihood
 maximised directly over the few distinct intervals. The family with the lowest Akaike
-information criterion is chosen (the Bayesian one is computed too).
+information criterion is chosen, or with ``criterion="bic"`` the one with the lowest
+Bayesian information criterion (which penalises the extra shape parameter by ``log n``
+rather than 2, so on small samples it prefers the one-parameter exponential sooner).
 
 Intervals are Wald intervals from the observed information: the negative log-likelihood is
 written in the scenario's own parameters on the log scale, ``(log mean, log cv)``, its Hessian
@@ -27,23 +29,44 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, stats
 
-__all__ = ["FAMILIES", "FittedDuration", "fit_duration"]
+__all__ = ["CRITERIA", "FAMILIES", "FittedDuration", "fit_duration"]
 
 FAMILIES: tuple[str, ...] = ("exponential", "lognormal", "gamma")
 """The families fitted, those of :mod:`govsim.core.distributions` with a likelihood."""
 
+CRITERIA: tuple[str, ...] = ("aic", "bic")
+"""Information criteria the family may be chosen by (Akaike's, the default; Bayesian)."""
 
-def _frozen(family: str, theta: np.ndarray) -> stats.rv_continuous:
+
+class _Frozen:
+    """A scipy family with its parameters bound — what ``stats.lognorm(s, scale=…)`` gives,
+    without freezing, whose docstring formatting costs more than the likelihood itself on
+    the few hundred evaluations of a fit."""
+
+    def __init__(self, dist: stats.rv_continuous, *shape: float, scale: float) -> None:
+        self.dist, self.shape, self.scale = dist, shape, scale
+
+    def logpdf(self, x: np.ndarray) -> np.ndarray:
+        return self.dist.logpdf(x, *self.shape, scale=self.scale)
+
+    def logsf(self, x: np.ndarray) -> np.ndarray:
+        return self.dist.logsf(x, *self.shape, scale=self.scale)
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        return self.dist.cdf(x, *self.shape, scale=self.scale)
+
+
+def _frozen(family: str, theta: np.ndarray) -> _Frozen:
     """The scipy distribution with mean ``exp(theta[0])`` and cv ``exp(theta[1])``, as
     :func:`govsim.core.distributions.make_sampler` parametrises it."""
     mean = math.exp(theta[0])
     if family == "exponential":
-        return stats.expon(scale=mean)
+        return _Frozen(stats.expon, scale=mean)
     cv2 = math.exp(2 * theta[1])
     if family == "lognormal":
         sigma2 = math.log1p(cv2)
-        return stats.lognorm(math.sqrt(sigma2), scale=mean * math.exp(-sigma2 / 2))
-    return stats.gamma(1.0 / cv2, scale=mean * cv2)
+        return _Frozen(stats.lognorm, math.sqrt(sigma2), scale=mean * math.exp(-sigma2 / 2))
+    return _Frozen(stats.gamma, 1.0 / cv2, scale=mean * cv2)
 
 
 def _scipy_family(family: str) -> stats.rv_continuous:
@@ -118,7 +141,6 @@ class FamilyFit:
 
     family: str
     theta: np.ndarray
-    se: np.ndarray
     nll: float
     aic: float
     bic: float
@@ -136,17 +158,23 @@ class FittedDuration:
     n: int
     n_censored: int
     fits: dict[str, FamilyFit] = field(default_factory=dict)
+    criterion: str = "aic"
 
     def criteria(self) -> str:
-        """``AIC: lognormal; gamma +3.1, exponential +812`` — the ranking by AIC."""
-        best = self.fits[self.family].aic
-        others = sorted((f for f in self.fits.values() if f.family != self.family), key=_aic)
-        tail = ", ".join(f"{f.family} +{f.aic - best:.1f}" for f in others)
-        return f"AIC: {self.family}" + (f"; {tail}" if tail else "")
+        """``AIC: lognormal; gamma +3.1, exponential +812`` — the ranking by the criterion
+        the family was chosen by."""
+        score = _score(self.criterion)
+        best = score(self.fits[self.family])
+        others = sorted((f for f in self.fits.values() if f.family != self.family), key=score)
+        tail = ", ".join(f"{f.family} +{score(f) - best:.1f}" for f in others)
+        return f"{self.criterion.upper()}: {self.family}" + (f"; {tail}" if tail else "")
 
 
-def _aic(f: FamilyFit) -> float:
-    return f.aic
+def _score(criterion: str) -> Callable[[FamilyFit], float]:
+    """A family fit's value of the information criterion (lower is better)."""
+    if criterion not in CRITERIA:
+        raise ValueError(f"unknown information criterion {criterion!r}")
+    return lambda f: f.aic if criterion == "aic" else f.bic
 
 
 def _fit_family(family: str, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> FamilyFit | None:
@@ -159,15 +187,19 @@ def _fit_family(family: str, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> Fa
                 theta = _theta(family, _scipy_family(family).fit(_censored(x, c), floc=0))
     except (ValueError, RuntimeError, FloatingPointError):
         return None
-    nll = _nll(family, x, c, iv)
-    value = nll(theta)
+    value = _nll(family, x, c, iv)(theta)
     if not math.isfinite(value):
         return None
-    with np.errstate(all="ignore"):
-        cov = np.linalg.pinv(_hessian(nll, theta))
-    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     n, k = len(x) + len(c) + len(iv), len(theta)
-    return FamilyFit(family, theta, se, value, 2 * k + 2 * value, k * math.log(n) + 2 * value)
+    return FamilyFit(family, theta, value, 2 * k + 2 * value, k * math.log(n) + 2 * value)
+
+
+def _standard_errors(fit: FamilyFit, x: np.ndarray, c: np.ndarray, iv: np.ndarray) -> np.ndarray:
+    """Standard errors of ``fit.theta`` from the observed information (for the chosen
+    family only: the Hessian costs more than the fit)."""
+    with np.errstate(all="ignore"):
+        cov = np.linalg.pinv(_hessian(_nll(fit.family, x, c, iv), fit.theta))
+    return np.sqrt(np.clip(np.diag(cov), 0.0, None))
 
 
 def _interval(log_value: float, se: float, z: float) -> tuple[float, float]:
@@ -181,11 +213,12 @@ def fit_duration(
     intervals: np.ndarray | None = None,
     confidence: float = 0.95,
     families: tuple[str, ...] = FAMILIES,
+    criterion: str = "aic",
 ) -> FittedDuration | None:
     """Fit ``observed`` durations (> 0), right-censored ones (lower bounds) and
     interval-censored ones (rows ``(low, high]``, e.g. a length known in whole working days)
-    in each family and keep the best by AIC; None when fewer than two values are known or
-    the observed ones do not vary."""
+    in each family and keep the best by ``criterion`` (``aic`` or ``bic``); None when fewer
+    than two values are known or the observed ones do not vary."""
     x = np.asarray(observed, dtype=float)
     x = x[np.isfinite(x) & (x > 0)]
     c = np.asarray(censored if censored is not None else [], dtype=float)
@@ -200,11 +233,13 @@ def fit_duration(
     fits = {f: fit for f in families if (fit := _fit_family(f, x, c, iv)) is not None}
     if not fits:
         return None
-    best = min(fits.values(), key=_aic)
+    best = min(fits.values(), key=_score(criterion))
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     mean = math.exp(best.theta[0])
-    mean_ci = _interval(best.theta[0], best.se[0], z)
+    se = _standard_errors(best, x, c, iv)
+    mean_ci = _interval(best.theta[0], se[0], z)
     cv = math.exp(best.theta[1]) if len(best.theta) > 1 else None
-    cv_ci = _interval(best.theta[1], best.se[1], z) if len(best.theta) > 1 else None
+    cv_ci = _interval(best.theta[1], se[1], z) if len(best.theta) > 1 else None
     n = len(x) + len(c) + len(iv)
-    return FittedDuration(best.family, mean, mean_ci, cv, cv_ci, n, len(c) + len(iv), fits)
+    n_cens = len(c) + len(iv)
+    return FittedDuration(best.family, mean, mean_ci, cv, cv_ci, n, n_cens, fits, criterion)

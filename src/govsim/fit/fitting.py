@@ -12,8 +12,18 @@
   each conditional on the other factor;
 * routing and outcome shares (:data:`govsim.fit.estimate.SHARES`), with exact binomial
   (Clopper–Pearson) intervals;
-* efforts in working time (:data:`govsim.fit.estimate.EFFORTS`), by maximum likelihood among
-  the duration families with censoring (:mod:`govsim.fit.families`), Wald intervals.
+* countersign shares (:mod:`govsim.fit.countersign`): extensions asked and agreed
+  (Clopper–Pearson), complex matters and the lead's own limits read from the requests'
+  deadlines (a mixture, profile-likelihood intervals);
+* efforts in working time (:data:`govsim.fit.estimate.EFFORTS`,
+  :data:`govsim.fit.work.WORK_EFFORTS`), by maximum likelihood among the duration families
+  with censoring (:mod:`govsim.fit.families`), the family chosen by AIC (or BIC), Wald
+  intervals;
+* arrival rates of outgoing documents — drafts, normative documents, contracts
+  (:mod:`govsim.fit.outgoing`), exact Poisson intervals;
+* the supervision ledger's streams, shares and efforts where the log holds its items
+  (:mod:`govsim.fit.ledger`), and the meetings' referral and topic shares where it holds
+  meetings (:mod:`govsim.fit.meetings`).
 
 Whatever has too little data (fewer than :data:`MIN_SAMPLE` observations, or no variation)
 keeps the base's value and is listed in :attr:`Fit.kept`, as is every parameter the fit does
@@ -26,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from govsim.fit.countersign import COUNTERSIGN_SHARES, complex_shares
 from govsim.fit.estimate import (
     EFFORTS,
     OPTIONAL_ATTRIBUTES,
@@ -37,6 +48,10 @@ from govsim.fit.estimate import (
 from govsim.fit.families import FittedDuration, fit_duration
 from govsim.fit.intervals import Estimate, clopper_pearson, garwood
 from govsim.fit.leave import fit_leave
+from govsim.fit.ledger import LEDGER_EFFORTS, LEDGER_SHARES, ledger_rates
+from govsim.fit.meetings import MEETING_SHARES, has_meetings
+from govsim.fit.outgoing import OUTGOING_SHARES, outgoing_rates
+from govsim.fit.work import WORK_EFFORTS
 
 __all__ = [
     "MIN_SAMPLE",
@@ -54,14 +69,17 @@ MIN_SAMPLE = 10
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 NOT_ESTIMATED: tuple[str, ...] = (
-    "general_office.reviewers, general_office.revise (capacity and revision time)",
+    "general_office.reviewers (capacity)",
     "load.p_poor_after_revision, load.p_mayor_only, load.portfolio_scale",
     "instructions deadlines (set by the rules, A57)",
-    "intake.dept_scope_policy; [countersign] limits, extensions, joint submissions, "
-    "negotiation and drafting times (A56, A59)",
-    "[drafts], [legality] (A58-A61, A20, A21, A60)",
+    "intake.dept_scope_policy; [countersign] limits, lengths of extensions, joint "
+    "submissions, numbers of co-departments, negotiation and drafting times (A56, A59)",
+    "[drafts] shares and topics; [legality] p_gov_rule, revisions of normative documents "
+    "(A58-A61, A20, A21, A60)",
     "[leave] notice, late requests, holiday affinity, return latency, dated absences (A80)",
-    "[meetings], [ledger] (A43-A54, A69-A74)",
+    "[meetings] calendars, lengths, quorums, topics' pipeline efforts, minutes (A43-A54); "
+    "[ledger] deadlines, batches, colour rule, rhythm, dept_share, "
+    "effort_factor, rework_share, meeting items (A53, A69-A74)",
 )
 """Parameters ``govsim fit`` does not estimate: they are always kept from the base."""
 
@@ -76,7 +94,11 @@ class Fit:
     replaced: set[str] = field(default_factory=set)
     """Tables written whole from the estimates (a profile's reasons): the base's keys go."""
     seasonality: list[Estimate | None] = field(default_factory=list)
+    season: np.ndarray | None = None
+    """The fitted monthly multipliers (the base's where the log has none)."""
     kept: list[str] = field(default_factory=list)
+    criterion: str = "aic"
+    """The information criterion the efforts' families were chosen by."""
 
     def table(self) -> list[Estimate]:
         """Every estimate, shares and efforts first, then seasonality and rates."""
@@ -84,8 +106,20 @@ class Fit:
         return [*self.estimates, *season, *self.rates.values()]
 
 
+def _has_ledger(view: LogView) -> bool:
+    """Whether the ledger's parameters are read: the base has one and the log holds items."""
+    ledger = view.scenario.ledger
+    items = view.cases["case_type"].astype(str) == "ledger_item"
+    return ledger is not None and ledger.enabled and bool(items.any())
+
+
 def _shares(view: LogView, fit: Fit, confidence: float) -> None:
-    for key, count in SHARES.items():
+    ledger = LEDGER_SHARES if _has_ledger(view) else {}
+    meetings = MEETING_SHARES if has_meetings(view) else {}
+    if not meetings:
+        fit.kept.append("[meetings] referral and topic shares (no meetings in the log)")
+    tables = {**SHARES, **COUNTERSIGN_SHARES, **OUTGOING_SHARES, **ledger, **meetings}
+    for key, count in tables.items():
         k, n = count(view)
         if n == 0:
             fit.kept.append(f"{key} (no cases in the log)")
@@ -95,6 +129,12 @@ def _shares(view: LogView, fit: Fit, confidence: float) -> None:
             continue
         low, high = clopper_pearson(k, n, confidence)
         fit.estimates.append(Estimate(key, k / n, low, high, n, "Clopper-Pearson"))
+    limits = complex_shares(view, confidence)
+    fit.estimates.extend(limits)
+    fitted = {e.key for e in limits}
+    for key in ("countersign.p_lead_limit", "countersign.p_complex"):
+        if key not in fitted:
+            fit.kept.append(f"{key} (no reply limit in the log tells it)")
 
 
 def _add_duration(fit: Fit, key: str, fitted: FittedDuration) -> None:
@@ -107,19 +147,20 @@ def _add_duration(fit: Fit, key: str, fitted: FittedDuration) -> None:
         fit.estimates.append(Estimate(f"{key}.cv", fitted.cv, *fitted.cv_ci, fitted.n, method))
 
 
-def _efforts(view: LogView, fit: Fit, confidence: float) -> None:
-    for key, sample in EFFORTS.items():
+def _efforts(view: LogView, fit: Fit, confidence: float, criterion: str) -> None:
+    ledger = LEDGER_EFFORTS if _has_ledger(view) else {}
+    for key, sample in {**EFFORTS, **WORK_EFFORTS, **ledger}.items():
         observed, censored = sample(view)
         fitted = None
         if len(observed) >= MIN_SAMPLE:
-            fitted = fit_duration(observed, censored, confidence=confidence)
+            fitted = fit_duration(observed, censored, confidence=confidence, criterion=criterion)
         if fitted is None:
             fit.kept.append(f"{key} ({len(observed)} observations, too few or all equal)")
             continue
         _add_duration(fit, key, fitted)
 
 
-def _leave(view: LogView, fit: Fit, confidence: float) -> None:
+def _leave(view: LogView, fit: Fit, confidence: float, criterion: str) -> None:
     """Absence profiles of the roles with enough absences in the log (A80)."""
     roles = fit_leave(view, confidence, MIN_SAMPLE)
     fitted = {role.role for role in roles}
@@ -130,7 +171,7 @@ def _leave(view: LogView, fit: Fit, confidence: float) -> None:
         fit.estimates.append(role.per_year(confidence))
         fit.estimates.extend(role.shares(confidence))
         fit.replaced.add(f"leave.profiles.{role.role}.reasons")
-        fitted = role.duration(confidence)
+        fitted = role.duration(confidence, criterion)
         if fitted is not None:
             _add_duration(fit, f"leave.profiles.{role.role}.duration", fitted)
 
@@ -144,6 +185,7 @@ def _seasonality(view: LogView, totals: np.ndarray, weeks: np.ndarray, fit: Fit)
     raw[seen] = totals[seen] / weeks[seen]
     level = base[seen].mean() / raw[seen].mean() if raw[seen].mean() > 0 else 0.0
     season = np.where(seen, raw * level, base)
+    fit.season = season
     low, high = garwood(totals)
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(seen, level / weeks, 0.0)
@@ -180,12 +222,20 @@ def _arrivals(view: LogView, fit: Fit, confidence: float) -> None:
             )  # fmt: skip
 
 
-def fit_view(view: LogView, confidence: float = 0.95) -> Fit:
-    """Every estimate of :mod:`govsim.fit` from one log (module docstring)."""
-    fit = Fit()
+def fit_view(view: LogView, confidence: float = 0.95, criterion: str = "aic") -> Fit:
+    """Every estimate of :mod:`govsim.fit` from one log (module docstring); efforts' families
+    are chosen by ``criterion``, ``aic`` or ``bic``."""
+    fit = Fit(criterion=criterion)
     _arrivals(view, fit, confidence)
     _shares(view, fit, confidence)
-    _efforts(view, fit, confidence)
-    _leave(view, fit, confidence)
+    _efforts(view, fit, confidence, criterion)
+    _leave(view, fit, confidence, criterion)
+    estimates, kept = outgoing_rates(view, fit.season, confidence)
+    fit.estimates.extend(estimates)
+    fit.kept.extend(kept)
+    if _has_ledger(view):
+        fit.estimates.extend(ledger_rates(view, fit.season, confidence))
+    else:
+        fit.kept.append("[ledger] streams, shares and efforts (no ledger items in the log)")
     fit.kept.extend(NOT_ESTIMATED)
     return fit

@@ -94,11 +94,13 @@ class LeaveFit:
         )
         return out
 
-    def duration(self, confidence: float) -> FittedDuration | None:
+    def duration(self, confidence: float, criterion: str = "aic") -> FittedDuration | None:
         wmpd = self.view.cal.working_minutes_per_day
         days = self.rows["days"].to_numpy(dtype=float)
         intervals = np.c_[(days - 1) * wmpd, days * wmpd]
-        return fit_duration(np.empty(0), intervals=intervals, confidence=confidence)
+        return fit_duration(
+            np.empty(0), intervals=intervals, confidence=confidence, criterion=criterion
+        )
 
 
 def fit_leave(view: LogView, confidence: float = 0.95, minimum: int = 10) -> list[LeaveFit]:

@@ -61,12 +61,14 @@ def fit_frames(
     *,
     source: str = "<log>",
     compare: bool = True,
+    criterion: str = "aic",
 ) -> FitOutcome:
     """Fit a scenario to a log (``events``/``cases`` read with ``scenario`` and ``cal``),
     write ``base_file``'s scenario with the fitted values to ``out`` and, with ``compare``,
-    simulate it and measure its distance from the log against the noise floor."""
+    simulate it and measure its distance from the log against the noise floor. Efforts'
+    families are chosen by ``criterion`` (``aic`` or ``bic``)."""
     base_file, out = Path(base_file), Path(out)
-    fit = fit_view(LogView(events, cases, cal, scenario))
+    fit = fit_view(LogView(events, cases, cal, scenario), criterion=criterion)
     base = load_scenario(base_file)
     name = f"{base.scenario.name}-fitted"
     text = fitted_toml(
