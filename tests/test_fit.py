@@ -218,7 +218,9 @@ def test_an_optional_attribute_the_log_never_sets_keeps_the_base(short: dict[str
     frame = pd.read_csv(short["csv"], dtype=str, keep_default_na=False)
     path = short["base"] / "no_urgent.csv"
     frame.drop(columns=["urgent", "channel"]).to_csv(path, index=False)
-    outcome = govsim.fit_log(path, short["scenario"], short["base"] / "u.toml", compare=False)
+    out = short["base"] / "u.toml"
+    outcome = govsim.fit_log(path, short["scenario"], out, compare=False, criterion="bic")
+    assert "family by BIC" in out.read_text(encoding="utf-8")  # the API's criterion is used
     base = govsim.load_scenario(short["scenario"])
     assert outcome.scenario.instructions.p_urgent == base.instructions.p_urgent
     assert outcome.scenario.intake.direct_channels == base.intake.direct_channels

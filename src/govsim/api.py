@@ -311,6 +311,7 @@ def fit_log(
     out: str | Path,
     *,
     compare: bool = True,
+    criterion: Literal["aic", "bic"] = "aic",
     **selection: Any,
 ) -> Any:
     """Fit a scenario to an event log, as ``govsim fit``: arrival rates per sender and kind
@@ -318,8 +319,9 @@ def fit_log(
     the ``base`` file's scenario with the fitted values to ``out`` and returns a
     :class:`govsim.fit.scenario_fit.FitOutcome` (``estimates()``, ``fit.kept``, ``path``,
     ``scenario``, and with ``compare`` the ``distances`` of a replication of the fitted
-    scenario from the log against the noise floor). A log given as a path is read with
-    ``base`` as its scenario unless ``selection`` names another."""
+    scenario from the log against the noise floor). ``criterion`` chooses each effort's
+    family (Akaike's or the Bayesian information criterion). A log given as a path is read
+    with ``base`` as its scenario unless ``selection`` names another."""
     from govsim.fit.order import require_time_order
     from govsim.fit.scenario_fit import fit_frames
 
@@ -330,7 +332,15 @@ def fit_log(
     cal = log.calendar if isinstance(log, Simulation) else log.cal
     source = "<simulation>" if isinstance(log, Simulation) else log.source
     return fit_frames(
-        log.events, log.cases, cal, log.scenario, base, out, source=source, compare=compare
+        log.events,
+        log.cases,
+        cal,
+        log.scenario,
+        base,
+        out,
+        source=source,
+        compare=compare,
+        criterion=criterion,
     )
 
 
