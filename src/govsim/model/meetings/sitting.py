@@ -23,6 +23,7 @@ from govsim.model.meetings.state import (
     MeetingsState,
     Topic,
 )
+from govsim.model.routing import step_before
 from govsim.rules.meetings import (
     MEETING_KINDS,
     MeetingKind,
@@ -149,9 +150,9 @@ class Sittings(MeetingsState):
         section = getattr(self.cfg, spec.name)
         items = len(agenda) + (standing_owner is not None)
         minutes = section.base_minutes + section.topic_minutes * items
-        for m in present:
-            env.process(self._attend(m, minutes))
         end = w.cal.finish_time(opened, minutes)
+        for m in present:
+            env.process(self._attend(m, minutes, end))
         if end > env.now:
             yield env.timeout(end - env.now)
         decided, later = self._discuss(spec, mcase, chair, agenda)
@@ -228,16 +229,16 @@ class Sittings(MeetingsState):
     ) -> Generator[Any, Any, str | None]:
         """A50 「报市长确定」: the mayor fixes it; a mayor away who will not be back by the
         opening (A45 「市长不能出席会议时」) entrusts the stand-in the knobs allow with the
-        meeting (「委托…召集和主持」), who then fixes it; otherwise it waits for the mayor."""
+        meeting (「委托…召集和主持」), who then fixes it; otherwise it waits for the mayor. The
+        choice is made again if the mayor's absence starts while the step waits in the
+        mayor's inbox (:func:`govsim.model.routing.step_before`)."""
         w, org = self.w, self.w.org
-        if w.availability is not None and (
-            w.availability.next_present(org.mayor, w.env.now) >= t_open
-        ):
-            delegate = self._entrust(mcase, s, None)
-        fixer = delegate or org.mayor
-        st, occ = yield from w.leaders[fixer].work(URGENT, self.sample_fix())
+        entrust = lambda: self._entrust(mcase, s, None)  # noqa: E731
+        done = yield from step_before(w, org.mayor, URGENT, self.sample_fix(), t_open, entrust)
+        assert done is not None  # a step with a stand-in to ask never lapses
+        fixer, st, occ = done
         w.log.add(w.env.now, mcase, A.MAYOR_AGENDA_FIXED, org.code[fixer], start=st, value=occ)
-        return delegate
+        return fixer if fixer != org.mayor else delegate
 
     def _discuss(
         self, spec: MeetingKind, mcase: int, chair: str, agenda: list[Topic]
@@ -401,10 +402,12 @@ class Sittings(MeetingsState):
         day = self._working_day_after(today, self.cfg.postpone_working_days)
         return None if day is None else self.w.cal.office_open(day)
 
-    def _attend(self, leader: str, minutes: float) -> Generator[Any, Any, None]:
-        """A leader's time in the meeting, taken from their office time (urgent job)."""
+    def _attend(self, leader: str, minutes: float, end: float) -> Generator[Any, Any, None]:
+        """A leader's time in the meeting, taken from their office time (urgent job); a
+        leader whose absence starts before the job is begun and lasts past the adjournment
+        ``end`` does not attend, and the job lapses (A51: away, they are on leave)."""
         office = self.w.leaders[leader]
-        yield from office.work(URGENT, minutes * office.share)
+        yield from step_before(self.w, leader, URGENT, minutes * office.share, end, None)
 
 
 def _nobody() -> str | None:
