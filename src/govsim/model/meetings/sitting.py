@@ -13,7 +13,7 @@ from govsim.core.org import GO
 from govsim.log import NONE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
-from govsim.model.agents import NORMAL, URGENT
+from govsim.model.agents import NORMAL, URGENT, until
 from govsim.model.ledger import register_meeting_decision
 from govsim.model.meetings.state import (
     CONVENING,
@@ -121,12 +121,17 @@ class Sittings(MeetingsState):
             yield env.timeout(t_open - env.now)
         c = Convening(mcase, day, how, agenda, convener, standing_owner)
         agenda = self._draw[spec.agenda](c)
-        delegate: str | None = None
-        for step in spec.arrangement:
-            delegate = yield from self._arrange[step](mcase, sitting, t_open, delegate)
+        arranged = env.process(self._arrangement(mcase, sitting, t_open))
+        late = t_open > env.now
+        if late:
+            yield arranged | until(env, t_open)
+            late = not arranged.triggered
+            if late:  # A50 not done by the planned opening: it does not open (K50)
+                log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=O.NOT_READY)
+        delegate = yield arranged
         for tp in agenda:
             log.add(env.now, tp.case, A.TOPIC_ON_AGENDA, go, value=mcase)
-        chair, present = yield from self._open(mcase, t_open, sitting, delegate)
+        chair, present = yield from self._open(mcase, t_open, sitting, delegate, late)
         if spec.agenda == "a49_cutoff" and day in self.upcoming:
             self.upcoming.remove(day)
         if chair is None:
@@ -173,6 +178,15 @@ class Sittings(MeetingsState):
             register_meeting_decision(w, tp.matter, parent=tp.case)
         for proc in later:  # escalated and returned topics go (back) through A48
             env.process(proc)
+
+    def _arrangement(
+        self, mcase: int, s: Sitting, t_open: float
+    ) -> Generator[Any, Any, str | None]:
+        """The kind's A50 steps in order; returns the stand-in entrusted meanwhile, if any."""
+        delegate: str | None = None
+        for step in s.spec.arrangement:
+            delegate = yield from self._arrange[step](mcase, s, t_open, delegate)
+        return delegate
 
     def _agenda_cutoff(self, c: Convening) -> list[Topic]:
         """Executive (A49, K43): topics received by the cut-off or special, up to the capacity
@@ -338,18 +352,26 @@ class Sittings(MeetingsState):
         return stand_in
 
     def _open(
-        self, mcase: int, t_open: float, s: Sitting, delegate: str | None = None
+        self,
+        mcase: int,
+        t_open: float,
+        s: Sitting,
+        delegate: str | None = None,
+        told: bool = False,
     ) -> Generator[Any, Any, tuple[str | None, list[str]]]:
         """Open at ``t_open`` or, failing a chair or a quorum, on the next working day on
         which it can (AMB-56, K50). Absent members ask the mayor for leave and absent
         observers the GO, which reports them to the mayor (A51). Returns the chair (None if
-        the horizon comes first) and the leaders present."""
+        the horizon comes first) and the leaders present. ``told``: the postponement of an
+        arrangement not done by ``t_open`` was logged at ``t_open``."""
         w, env, log, cal, org = self.w, self.w.env, self.w.log, self.w.cal, self.w.org
         code, go, mayor = org.code, org.code[GO], org.mayor
         asked: set[str] = set()
         while True:
             if env.now > t_open:  # the agenda was fixed after the planned opening
-                log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=O.NOT_READY)
+                if not told:
+                    log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=O.NOT_READY)
+                told = False
                 t_open = self._next_opening(cal.date_of(env.now))
                 if t_open is None:
                     return None, []
