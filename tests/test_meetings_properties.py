@@ -43,6 +43,7 @@ def meeting_scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "quorum_base": draw(st.sampled_from(["roster", "roster_minus_leave"])),
             "standing_item_every": draw(st.integers(0, 3)),
             "week_of_month": draw(st.sampled_from([-1, 1, 2, 3, 4])),
+            "holiday_shift": draw(st.sampled_from(["next_working_day", "earlier", "later"])),
             "adhoc_max_wait_working_days": draw(st.integers(0, 5)),
             "standing_item_owners": [raw["departments"][0]["id"]],
         },

@@ -170,3 +170,27 @@ def test_other_time_kpi_counts_hours_per_leader():
     blocks = ev.loc[(ev["activity"] == "leader.engaged") & (ev["time"] >= warm)]
     assert len(blocks) > 10
     assert sim.kpis["other_time_hours"] == pytest.approx(blocks["value"].sum() / 60.0 / 4)
+
+
+def test_a_block_over_a_planned_executive_meeting_moves_after_it():
+    """ASSUMPTION (K39, A45): regular meetings are fixed in advance, so a block is not held
+    over one a leader sits in. vm_1's reception from 08:30 to 10:30 on Wed 2025-02-05 (120
+    min) falls on the executive meeting planned then (``test_meetings``), which may take
+    30 min and 8 topics of 20 min: until 11:40. The reception moves to 11:40 and ends at
+    15:10 (20 min before lunch, 100 after); the meeting opens with vm_1 present."""
+    from test_meetings import at, raw_scenario, run, when
+
+    raw = raw_scenario(None)
+    block = {"start": "2025-02-05T08:30:00", "end": "2025-02-05T10:30:00"}
+    raw["other_time"] = {"fixed": [{"who": "vm_1", "kind": "reception", **block}]}
+    world, ev = run(raw)
+    engaged = ev.loc[ev["activity"] == "leader.engaged"].iloc[0]
+    assert world.cal.datetime_of(engaged["start"]) == at("2025-02-05T11:40")
+    assert world.cal.datetime_of(engaged["time"]) == at("2025-02-05T15:10")
+    assert engaged["value"] == 120
+    assert when(world, ev, "meeting.opened") == at("2025-02-05T08:30")
+    # the same block on a day without a meeting stays where it is
+    raw["other_time"]["fixed"][0].update(start="2025-02-06T08:30:00", end="2025-02-06T10:30:00")
+    world, ev = run(raw)
+    engaged = ev.loc[ev["activity"] == "leader.engaged"].iloc[0]
+    assert world.cal.datetime_of(engaged["start"]) == at("2025-02-06T08:30")

@@ -41,8 +41,8 @@ def _month_end(year: int, month: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
-def _covered(ctx: LogContext, days: list[dt.date], year: int, month: int) -> bool:
-    """True if an executive meeting opens in the month, or within the tolerance after it."""
+def _falls_in(ctx: LogContext, days: list[dt.date], year: int, month: int) -> bool:
+    """True if one of ``days`` is in the month, or within the tolerance after its end."""
     cal, end = ctx.cal, _month_end(year, month)
     if any((d.year, d.month) == (year, month) for d in days):
         return True
@@ -56,39 +56,27 @@ def _covered(ctx: LogContext, days: list[dt.date], year: int, month: int) -> boo
     return min(later) <= limit
 
 
-def _postponed_months(ctx: LogContext, planned: pd.DataFrame) -> set[tuple[int, int]]:
-    """Months whose planned executive meeting was postponed (no chair, no quorum, not ready:
-    K50, AMB-56) — 「原则上」 excuses them, the postponement being logged."""
+def _postponed_days(ctx: LogContext, planned: pd.DataFrame) -> list[dt.date]:
+    """The planned opening days of executive meetings postponed (no chair, no quorum, not
+    ready — an arrangement not done by the planned opening is logged then: K50, AMB-56)."""
     cal = ctx.cal
     put_off = set(rows(ctx, "meeting.postponed")["case"].tolist())
-    return {
-        (d.year, d.month)
-        for d in (
-            cal.date_of(float(t))
-            for c, t in zip(planned["case"].tolist(), planned["deadline"].tolist(), strict=True)
-            if c in put_off
-        )
-    }
-
-
-def _month_rule(ctx: LogContext) -> bool:
-    """Whether the month rule is judged: for a log with no scenario, always; for a scenario, when
-    its regular executive meetings are monthly and kept inside their month (``holiday_shift``
-    ``earlier`` or ``later``) — K39's next working day may leave a month empty by design."""
-    sc = ctx.sc
-    if sc is None or sc.meetings is None:
-        return sc is None
-    ex = sc.meetings.executive
-    return ex.cadence == "monthly" and ex.holiday_shift != "next_working_day"
+    return [
+        cal.date_of(float(t))
+        for c, t in zip(planned["case"].tolist(), planned["deadline"].tolist(), strict=True)
+        if c in put_off
+    ]
 
 
 @invariant("INV-M10", article="A45", family=FAMILY)
 def inv_m10(ctx: LogContext) -> list[Violation]:
     """A45 「市政府常务会议原则上每月召开1次」: every calendar month from the first executive
     meeting planned to open to the last one opened has an executive meeting opening in it (or
-    at most :data:`MONTH_TOLERANCE_WORKING_DAYS` working days after its end), unless the meeting
-    planned for it was postponed (logged, K50) — and no two executive meetings open on the same
-    day."""
+    at most :data:`MONTH_TOLERANCE_WORKING_DAYS` working days after its end), unless a meeting
+    planned to open in it (or within the same tolerance after it: a planned day in a holiday
+    moved to the next working day, K39) was postponed (logged, K50) — and no two executive
+    meetings open on the same day. Judged on every log, whatever the cadence or the
+    ``holiday_shift``: both keep a meeting within the tolerance of each month."""
     cal = ctx.cal
     found = opened(ctx, "executive")
     days = sorted(cal.date_of(t) for t in found["time"].tolist())
@@ -100,12 +88,12 @@ def inv_m10(ctx: LogContext) -> list[Violation]:
         if n > 1:
             msg = f"{n} executive meetings open on {day}"
             out.append(Violation("INV-M10", "A45", int(cases[day]), msg))
-    if not days or planned.empty or not _month_rule(ctx):
+    if not days or planned.empty:
         return out
     first = cal.date_of(float(planned["deadline"].min()))  # the first planned opening
-    excused = _postponed_months(ctx, planned)
+    put_off = _postponed_days(ctx, planned)
     for year, month in _months(first, days[-1]):
-        if (year, month) not in excused and not _covered(ctx, days, year, month):
+        if not _falls_in(ctx, days, year, month) and not _falls_in(ctx, put_off, year, month):
             msg = f"no executive meeting in {year}-{month:02d}"
             out.append(Violation("INV-M10", "A45", None, msg))
     return out

@@ -226,6 +226,17 @@ class Availability:
                 return a
         return None
 
+    def next_absence(self, person: str, t: float) -> Absence | None:
+        """The absence ``person`` is in at ``t``, else the first to start after ``t``."""
+        a = self.absence_at(person, t)
+        if a is not None:
+            return a
+        starts = self._starts.get(person)
+        if not starts:
+            return None
+        i = bisect.bisect_right(starts, t)
+        return self._by_person[person][i] if i < len(starts) else None
+
     def next_present(self, person: str, t: float) -> float:
         """``t`` if ``person`` is on post then, else the moment they are back (after
         back-to-back absences, the last one)."""

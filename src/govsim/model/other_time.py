@@ -22,12 +22,15 @@ from govsim.core.distributions import make_sampler
 from govsim.core.org import Organisation
 from govsim.model.availability import Absence
 from govsim.model.rng import Streams
+from govsim.rules.meetings import executive_meeting_days, members, observers, plenary_days
 from govsim.scenario.availability_models import EngagementRate, OtherTime
 
 if TYPE_CHECKING:
     from govsim.model.world import World
+    from govsim.scenario.meeting_models import Meetings
 
 DAY = 1440.0
+Span = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,12 @@ def draw_engagements(
     cal: WorkCalendar,
     streams: Streams,
     absences: list[Absence] = (),  # type: ignore[assignment]
+    meetings: dict[str, list[Span]] | None = None,
 ) -> list[Engagement]:
-    """Every block of one replication, in start order. A block that overlaps one of the
-    leader's absences (the leader is away, not busy) or an earlier block is dropped; its draws
-    are still taken, so the others' random numbers do not move."""
+    """Every block of one replication, in start order. A block over one of the leader's
+    planned regular ``meetings`` (:func:`regular_meetings`) moves to their end; a block that
+    then overlaps one of the leader's absences (the leader is away, not busy) or an earlier
+    block is dropped; its draws are still taken, so the others' random numbers do not move."""
     workdays = [i for i in range(cal.days) if cal.is_working_day(cal.date_of(i * DAY))]
     away: dict[str, list[tuple[float, float]]] = {}
     for a in absences:
@@ -73,9 +78,48 @@ def draw_engagements(
         ]
         for kind, rate in sorted(rates_of(ot, leader, role).items()):
             drawn += _random_blocks(leader, kind, rate, cal, streams, workdays)
-        out += _disjoint(drawn, away.get(leader, []))
+        spans = (meetings or {}).get(leader, [])
+        out += _disjoint([_after(e, spans, cal) for e in drawn], away.get(leader, []))
     out.sort(key=lambda e: (e.start, e.person))
     return out
+
+
+def regular_meetings(
+    mt: Meetings | None, org: Organisation, cal: WorkCalendar
+) -> dict[str, list[Span]]:
+    """Each leader's planned regular meetings, in time order (ASSUMPTION): the executive
+    meetings (K39, A45) and plenaries (A44) are fixed in advance, so a leader who sits in one
+    (a member, or a leader who attends, A44, A45, A51) plans no other time over it. A meeting
+    is held from the office opening of its day for the longest it may take: its base length
+    and a full agenda (K43)."""
+    if mt is None or not mt.enabled:
+        return {}
+    ex, pl = mt.executive, mt.plenary
+    days = executive_meeting_days(cal, ex.cadence, ex.weekday, ex.week_of_month, ex.holiday_shift)
+    plans = [("executive", d, ex) for d in days]
+    plans += [("plenary", d, pl) for d in plenary_days(cal, pl.months, pl.day_of_month)]
+    out: dict[str, list[Span]] = {}
+    for kind, day, section in sorted(plans, key=lambda p: p[1]):
+        opens = cal.office_open(day)
+        span = (
+            opens,
+            cal.finish_time(opens, section.base_minutes + section.topic_minutes * section.capacity),
+        )
+        for leader in (*members(org, kind), *observers(org, kind)):
+            if leader in org.leader_roles:
+                out.setdefault(leader, []).append(span)
+    return out
+
+
+def _after(e: Engagement, spans: list[Span], cal: WorkCalendar) -> Engagement:
+    """The block, moved to begin when a planned meeting it overlaps ends (its office time
+    kept): the meeting was fixed first (K39, A45)."""
+    for a, b in spans:
+        if e.start < b and a < e.end:
+            length = cal.work_elapsed(e.end) - cal.work_elapsed(e.start)
+            start = cal.next_open(b)
+            e = Engagement(e.person, e.kind, start, cal.finish_time(start, length))
+    return e
 
 
 def _random_blocks(

@@ -109,3 +109,82 @@ def _wait(w: World, office: Any, req: Event, back: float | None) -> Generator[An
     else:
         yield AnyOf(w.env, wake)
     return req.triggered
+
+
+Instead = Callable[[], "str | None"]
+"""Who does a step its leader cannot begin in time (None: nobody yet, it keeps waiting)."""
+
+
+def step_before(
+    w: World, leader: str, priority: int, effort: float, by: float, instead: Instead | None
+) -> Generator[Any, Any, tuple[str, float, float] | None]:
+    """A meeting step queued for ``leader`` that is wanted by ``by`` (the opening for the
+    agenda, A50; the adjournment for attending). The choice of who does it is not made once,
+    when it is queued: while it waits, the leader's absence may start (A80), and if it starts
+    before the leader has begun the step and the leader will not be back by ``by``, the step
+    leaves the leader's inbox — ``instead()`` names who does it then (A45 「市长不能出席会议
+    时」 委托: the entrusted stand-in, whose inbox it joins; None: nobody yet, it keeps
+    waiting for the leader); with no ``instead`` it lapses (returns None). Otherwise the
+    leader does it. Returns ``(who, start, office_minutes)``."""
+    office = w.leaders[leader]
+    req: Event | None = None
+    moved = _away_past(w, leader, by)  # away past ``by`` already when it is queued
+    while True:
+        if moved:
+            who = None if instead is None else instead()
+            if instead is None or (who is not None and who != leader):
+                _withdraw(office, req)
+                if who is None:
+                    return None  # it lapses
+                start, occupied = yield from w.leaders[who].work(priority, effort)
+                return who, start, occupied
+        if req is None:
+            req = office.resource.request(priority)
+        elif req.triggered:
+            break  # granted, and the leader's to do
+        yield AnyOf(w.env, [req, office.absence_signal])
+        moved = _away_past(w, leader, by)
+        if req.triggered and not moved and _absent_before_begin(w, office, effort, by):
+            office.resource.release(req)  # granted, but it would begin after the absence
+            req = None
+            yield office.absence_signal  # it moves when the absence starts
+            moved = _away_past(w, leader, by)
+    try:
+        start, occupied = yield from office.perform(effort)
+    finally:
+        office.resource.release(req)
+    return leader, start, occupied
+
+
+def _withdraw(office: Any, req: Event | None) -> None:
+    """Take the step out of the leader's inbox, granted or not."""
+    if req is None:
+        return
+    if req.triggered:
+        office.resource.release(req)
+    else:
+        office.resource.cancel(req)
+
+
+def _away_past(w: World, leader: str, by: float) -> bool:
+    """True if ``leader`` is away now and will not be back before ``by``."""
+    avail = w.availability
+    return (
+        avail is not None
+        and w.away(leader) is not None
+        and (avail.next_present(leader, w.env.now) >= by)
+    )
+
+
+def _absent_before_begin(w: World, office: Any, effort: float, by: float) -> bool:
+    """True if an absence starts between the grant of a step and the moment the leader would
+    begin it (after blocks away from the desk, K28) and lasts past ``by``."""
+    avail = w.availability
+    if avail is None or office.availability is None:
+        return False
+    now = w.env.now
+    a = avail.next_absence(office.name, now)
+    if a is None or a.start <= now:
+        return False  # none to come, or one under way the leader is back from in time
+    begin, _ = office.when(now, effort / office.share)
+    return begin >= a.start and avail.next_present(office.name, a.start) >= by

@@ -21,7 +21,12 @@ from govsim.model.documents import upward_document
 from govsim.model.drafts import generate_outgoing, outgoing_document
 from govsim.model.ledger import LedgerModel
 from govsim.model.meetings import MeetingsModel
-from govsim.model.other_time import DeskTime, draw_engagements, engagement_process
+from govsim.model.other_time import (
+    DeskTime,
+    draw_engagements,
+    engagement_process,
+    regular_meetings,
+)
 from govsim.model.rng import Streams
 from govsim.rules.substitution import (
     ItemNeeds,
@@ -59,8 +64,10 @@ class World:
         self.go = Office(self.env, self.cal, GO, go.reviewers)
         # Leaders' blocks away from the desk while on duty (K28): no document work meanwhile.
         ot = sc.other_time
+        # Regular meetings are fixed first: no block over a leader's (K39, A44, A45).
+        fixed = regular_meetings(sc.meetings, self.org, self.cal) if ot else {}
         self.engagements = (
-            draw_engagements(ot, self.org, self.cal, self.streams, absences) if ot else []
+            draw_engagements(ot, self.org, self.cal, self.streams, absences, fixed) if ot else []
         )
         desk_time = DeskTime(self.engagements) if self.engagements else None
         share = sc.leader_work.document_share

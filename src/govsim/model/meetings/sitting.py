@@ -13,7 +13,7 @@ from govsim.core.org import GO
 from govsim.log import NONE
 from govsim.log import Activity as A
 from govsim.log import Outcome as O
-from govsim.model.agents import NORMAL, URGENT
+from govsim.model.agents import NORMAL, URGENT, until
 from govsim.model.ledger import register_meeting_decision
 from govsim.model.meetings.state import (
     CONVENING,
@@ -23,6 +23,7 @@ from govsim.model.meetings.state import (
     MeetingsState,
     Topic,
 )
+from govsim.model.routing import step_before
 from govsim.rules.meetings import (
     MEETING_KINDS,
     MeetingKind,
@@ -120,12 +121,17 @@ class Sittings(MeetingsState):
             yield env.timeout(t_open - env.now)
         c = Convening(mcase, day, how, agenda, convener, standing_owner)
         agenda = self._draw[spec.agenda](c)
-        delegate: str | None = None
-        for step in spec.arrangement:
-            delegate = yield from self._arrange[step](mcase, sitting, t_open, delegate)
+        arranged = env.process(self._arrangement(mcase, sitting, t_open))
+        late = t_open > env.now
+        if late:
+            yield arranged | until(env, t_open)
+            late = not arranged.triggered
+            if late:  # A50 not done by the planned opening: it does not open (K50)
+                log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=O.NOT_READY)
+        delegate = yield arranged
         for tp in agenda:
             log.add(env.now, tp.case, A.TOPIC_ON_AGENDA, go, value=mcase)
-        chair, present = yield from self._open(mcase, t_open, sitting, delegate)
+        chair, present = yield from self._open(mcase, t_open, sitting, delegate, late)
         if spec.agenda == "a49_cutoff" and day in self.upcoming:
             self.upcoming.remove(day)
         if chair is None:
@@ -149,9 +155,9 @@ class Sittings(MeetingsState):
         section = getattr(self.cfg, spec.name)
         items = len(agenda) + (standing_owner is not None)
         minutes = section.base_minutes + section.topic_minutes * items
-        for m in present:
-            env.process(self._attend(m, minutes))
         end = w.cal.finish_time(opened, minutes)
+        for m in present:
+            env.process(self._attend(m, minutes, end))
         if end > env.now:
             yield env.timeout(end - env.now)
         decided, later = self._discuss(spec, mcase, chair, agenda)
@@ -172,6 +178,15 @@ class Sittings(MeetingsState):
             register_meeting_decision(w, tp.matter, parent=tp.case)
         for proc in later:  # escalated and returned topics go (back) through A48
             env.process(proc)
+
+    def _arrangement(
+        self, mcase: int, s: Sitting, t_open: float
+    ) -> Generator[Any, Any, str | None]:
+        """The kind's A50 steps in order; returns the stand-in entrusted meanwhile, if any."""
+        delegate: str | None = None
+        for step in s.spec.arrangement:
+            delegate = yield from self._arrange[step](mcase, s, t_open, delegate)
+        return delegate
 
     def _agenda_cutoff(self, c: Convening) -> list[Topic]:
         """Executive (A49, K43): topics received by the cut-off or special, up to the capacity
@@ -228,16 +243,16 @@ class Sittings(MeetingsState):
     ) -> Generator[Any, Any, str | None]:
         """A50 「报市长确定」: the mayor fixes it; a mayor away who will not be back by the
         opening (A45 「市长不能出席会议时」) entrusts the stand-in the knobs allow with the
-        meeting (「委托…召集和主持」), who then fixes it; otherwise it waits for the mayor."""
+        meeting (「委托…召集和主持」), who then fixes it; otherwise it waits for the mayor. The
+        choice is made again if the mayor's absence starts while the step waits in the
+        mayor's inbox (:func:`govsim.model.routing.step_before`)."""
         w, org = self.w, self.w.org
-        if w.availability is not None and (
-            w.availability.next_present(org.mayor, w.env.now) >= t_open
-        ):
-            delegate = self._entrust(mcase, s, None)
-        fixer = delegate or org.mayor
-        st, occ = yield from w.leaders[fixer].work(URGENT, self.sample_fix())
+        entrust = lambda: self._entrust(mcase, s, None)  # noqa: E731
+        done = yield from step_before(w, org.mayor, URGENT, self.sample_fix(), t_open, entrust)
+        assert done is not None  # a step with a stand-in to ask never lapses
+        fixer, st, occ = done
         w.log.add(w.env.now, mcase, A.MAYOR_AGENDA_FIXED, org.code[fixer], start=st, value=occ)
-        return delegate
+        return fixer if fixer != org.mayor else delegate
 
     def _discuss(
         self, spec: MeetingKind, mcase: int, chair: str, agenda: list[Topic]
@@ -337,18 +352,26 @@ class Sittings(MeetingsState):
         return stand_in
 
     def _open(
-        self, mcase: int, t_open: float, s: Sitting, delegate: str | None = None
+        self,
+        mcase: int,
+        t_open: float,
+        s: Sitting,
+        delegate: str | None = None,
+        told: bool = False,
     ) -> Generator[Any, Any, tuple[str | None, list[str]]]:
         """Open at ``t_open`` or, failing a chair or a quorum, on the next working day on
         which it can (AMB-56, K50). Absent members ask the mayor for leave and absent
         observers the GO, which reports them to the mayor (A51). Returns the chair (None if
-        the horizon comes first) and the leaders present."""
+        the horizon comes first) and the leaders present. ``told``: the postponement of an
+        arrangement not done by ``t_open`` was logged at ``t_open``."""
         w, env, log, cal, org = self.w, self.w.env, self.w.log, self.w.cal, self.w.org
         code, go, mayor = org.code, org.code[GO], org.mayor
         asked: set[str] = set()
         while True:
             if env.now > t_open:  # the agenda was fixed after the planned opening
-                log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=O.NOT_READY)
+                if not told:
+                    log.add(env.now, mcase, A.MEETING_POSTPONED, go, outcome=O.NOT_READY)
+                told = False
                 t_open = self._next_opening(cal.date_of(env.now))
                 if t_open is None:
                     return None, []
@@ -401,10 +424,12 @@ class Sittings(MeetingsState):
         day = self._working_day_after(today, self.cfg.postpone_working_days)
         return None if day is None else self.w.cal.office_open(day)
 
-    def _attend(self, leader: str, minutes: float) -> Generator[Any, Any, None]:
-        """A leader's time in the meeting, taken from their office time (urgent job)."""
+    def _attend(self, leader: str, minutes: float, end: float) -> Generator[Any, Any, None]:
+        """A leader's time in the meeting, taken from their office time (urgent job); a
+        leader whose absence starts before the job is begun and lasts past the adjournment
+        ``end`` does not attend, and the job lapses (A51: away, they are on leave)."""
         office = self.w.leaders[leader]
-        yield from office.work(URGENT, minutes * office.share)
+        yield from step_before(self.w, leader, URGENT, minutes * office.share, end, None)
 
 
 def _nobody() -> str | None:
