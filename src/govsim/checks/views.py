@@ -309,6 +309,16 @@ def decided_before_cut(ctx: LogContext) -> set[int]:
     return ctx.cached("decided_before_cut", make)
 
 
+def reviewed_before_cut(ctx: LogContext) -> set[int]:
+    """Carried cases the GO received and passed before the cut: in this log they reach their
+    leader with no ``go.received`` or passing review of their own (A55, A57)."""
+
+    def make() -> set[int]:
+        return carried_cases(ctx) - set(rows(ctx, "go.received")["case"].tolist())
+
+    return ctx.cached("reviewed_before_cut", make)
+
+
 def carried_request(
     ctx: LogContext, case: int, dept: str | None, second: bool = False
 ) -> Ev | None:
