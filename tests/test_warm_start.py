@@ -12,17 +12,20 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from factory import countersigned_request_raw, fixed, make_scenario
+from factory import countersigned_request_raw, fixed, make_scenario, short_default_scenario
 from govsim.checks.audit import check_log
 from govsim.cli import main
 from govsim.model.warm import read_snapshot
 from govsim.model.world import simulate
+from govsim.scenario.load import load_scenario
 
 
 def toml_text(data: dict[str, Any]) -> str:
@@ -320,3 +323,51 @@ def test_a_joint_submission_is_carried_with_its_co_signers_owing(base_raw, tmp_p
         "joint"
     ]
     assert names[-1] == "doc.closed"
+
+
+BUSY_COUNTERSIGN = {
+    "p_cross_dept_request": 0.9,
+    "p_object": 0.6,
+    "p_joint": 0.3,
+    "p_extension": 0.8,
+    "p_resolved": 0.3,
+}
+"""The default scenario's countersign knobs, raised so that every stage of it is open at a
+cut: joint submissions, extensions, negotiations, dissent versions (A56, A59)."""
+
+
+def test_a_year_cut_at_day_180_carries_every_countersign(tmp_path) -> None:
+    """Day 180 of the default scenario with busy countersigns: every document open in its
+    countersign is carried at its stage, the warm run passes every invariant, and the
+    manifest's note counts what was carried by stage and what was not."""
+    cut = 180
+    source = short_default_scenario(tmp_path, cut + 1)
+    text = source.read_text(encoding="utf-8")
+    for key, value in BUSY_COUNTERSIGN.items():
+        text, n = re.subn(rf"^{key} = [0-9.]+", f"{key} = {value}", text, flags=re.M)
+        assert n == 1, key
+    source.write_text(text, encoding="utf-8")
+    sc = load_scenario(source)
+    world = simulate(sc, 0)
+    world.log.to_frame().to_parquet(tmp_path / "events.parquet")
+    world.log.cases_frame().to_parquet(tmp_path / "cases.parquet")
+    start = sc.scenario.start + dt.timedelta(days=cut)
+    text = text.replace(f"horizon_days = {cut + 1}", "horizon_days = 20")
+    text = text.replace(f"start = {sc.scenario.start}", f"start = {start}")
+    text += f'\n[initial_state]\nlog = "events.parquet"\nscenario = "{source.name}"\ncut = {cut}\n'
+    path = tmp_path / "warm.toml"
+    path.write_text(text, encoding="utf-8")
+    warm_sc = load_scenario(path)
+    snap = read_snapshot(warm_sc)
+    stages = Counter(c.stage for c in snap.carried)
+    assert {"joint", "countersign", "negotiation", "second_round"} <= set(stages), stages
+    assert not [k for k in snap.not_carried if "countersign" in k and "desk job" not in k]
+    assert not [k for k in snap.not_carried if "joint" in k]
+    warm = simulate(warm_sc, 1)
+    ev, cases = warm.log.to_frame(), warm.log.cases_frame()
+    assert check_log(ev, cases, warm.org, warm.cal, scenario=warm.sc) == []
+    assert int(cases["carried"].sum()) == len(snap.carried)
+    note = snap.note()  # the manifest's warm_start, as the runner writes it
+    assert note["carried_by_stage"] == dict(stages)
+    assert note["carried"] == len(snap.carried)
+    assert note["not_carried"] == snap.not_carried
