@@ -5,6 +5,11 @@ department's powers): a countersign pending at the cut is deemed at its original
 the minute (A59 「逾期不回复视为无不同意见」); an instruction awaiting its reply keeps the
 limit the GO set before the cut (A57); a run warm-started at any midnight of the document's
 life passes every invariant and closes it. Bad snapshots are one line and exit code 2.
+
+Past the first round (A56, A59): a version listing the dissent is deemed at its original
+deadline to the minute; an extension, a negotiation still to hold and a joint submission's
+co-signature owed are carried, and the checks need what ``case.carried`` states of them. Day
+180 of a year with busy countersigns carries every countersign stage and passes the checks.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Warm start (``[initial_state]``): the cases open at a cut of a log, put back into a run.
 
 A snapshot (:func:`govsim.model.warm_snapshot.read_snapshot`) finds every upward document
-(请示, 报告) open at the cut and where it was (A55–A59, A63). :func:`start_carried` puts
+(请示, 报告) open at the cut and where it was (A55–A59, A63) — a countersign at any round,
+negotiation or dissent, a joint submission being co-signed (A56) included. :func:`start_carried` puts
 each back at the re-entry moment (the cut's time of day on the new clock, whose day 0 is the
 cut's date) through the model's own lifecycles — so deadlines set before the cut hold to the
 minute — and logs ``case.carried`` rows that state what the invariants need from before the

@@ -1,8 +1,11 @@
 """Reading a warm start's snapshot: the cases open at a cut of a log, and where they were.
 
 :func:`take_snapshot` finds every upward document (请示, 报告) open at the cut and its stage:
-in its first countersign round with the co-departments still owing an answer and their
-limits (A56, A59), at the General Office awaiting review or returned for revision with its
+co-signed as a joint submission with the co-signers still owing (联合报, A56); in its first
+countersign round with the co-departments still owing an answer, their limits and whether
+they were extended (A59); negotiating objections or writing up the dissent, with the
+negotiations held (A56); the version listing the dissent being countersigned, with its
+pending limits (A56, K37); at the General Office awaiting review or returned for revision with its
 returns so far (A55, A57, A63), with a leader to decide or read (A57), its 批示 awaiting the
 GO's transfer, or the department's formal reply awaiting, due at its limit (A57). Open cases
 of other kinds are counted by kind, not carried. :mod:`govsim.model.warm` puts the carried
