@@ -2,11 +2,11 @@
 
 A snapshot (:func:`govsim.model.warm_snapshot.read_snapshot`) finds every upward document
 (请示, 报告) open at the cut and where it was (A55–A59, A63) — a countersign at any round,
-negotiation or dissent, a joint submission being co-signed (A56) included. :func:`start_carried` puts
-each back at the re-entry moment (the cut's time of day on the new clock, whose day 0 is the
-cut's date) through the model's own lifecycles — so deadlines set before the cut hold to the
-minute — and logs ``case.carried`` rows that state what the invariants need from before the
-cut (a limit and who owes it).
+negotiation or dissent, a joint submission being co-signed (A56) included.
+:func:`start_carried` puts each back at the re-entry moment (the cut's time of day on the
+new clock, whose day 0 is the cut's date) through the model's own lifecycles — so deadlines
+set before the cut hold to the minute — and logs ``case.carried`` rows that state what the
+invariants need from before the cut (a limit and who owes it).
 
 A carried case is created again at its re-entry, marked ``carried`` in the case table: the
 KPIs, which count the cases created after the warm-up and not carried, leave it out — they
