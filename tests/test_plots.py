@@ -321,3 +321,23 @@ def test_dollar_signs_are_not_mathtext(results, tmp_path):
     fig = plots.rates_by_design(kpis)
     written(fig, tmp_path)
     assert r"\$5" in texts(fig)
+
+
+def test_cycle_time_ecdf_leaves_carried_cases_out_as_the_kpis_do(results):
+    """A case carried across a warm start's cut has no cycle time of the run (its creation is
+    before the cut): the figure leaves it out, as the KPIs' populations do."""
+    events, cases = results["events"], results["cases"].copy()
+    keys = ["variant", "replication", "case"]
+    closed = events.loc[events["activity"] == "doc.closed", keys]
+    kept = (cases["case_type"] == "request") & (cases["created"] >= WARMUP * 1440.0)
+    hit = cases.loc[kept, keys].merge(closed, on=keys).groupby("variant").head(3)
+    marked = cases[keys].merge(hit.assign(carried=True), on=keys, how="left")["carried"]
+    cases["carried"] = marked.fillna(False).astype(bool).to_numpy()
+    before = plots.cycle_time_ecdf(events, results["cases"], ["request"], warmup_days=WARMUP)
+    after = plots.cycle_time_ecdf(events, cases, ["request"], warmup_days=WARMUP)
+
+    def counts(fig: Figure) -> list[int]:
+        lines = labelled_lines(visible_axes(fig)[0])
+        return [int(line.get_label().split("n=")[1].rstrip(")")) for line in lines]
+
+    assert [b - a for b, a in zip(counts(before), counts(after), strict=True)] == [3, 3]

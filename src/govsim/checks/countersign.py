@@ -8,6 +8,7 @@ invariant_group`). Restated from the text over the log: none of this calls :mod:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -157,18 +158,25 @@ def _request(ctx: LogContext, f: _Found, lead: str, c: str | None, req: Ev) -> N
         f.bad("INV-D10", f"deadline {req.deadline} for {c}, expected {expected}", req.idx)
 
 
-def _round(ctx: LogContext, f: _Found, lead: str, c: str | None, es: list[Ev]) -> None:
+def _round(
+    ctx: LogContext, f: _Found, lead: str, c: str | None, round_no: int, es: list[Ev]
+) -> None:
     """INV-D08 … D10 over one (co-department, round)."""
     req = next((e for e in es if e.act == "cs.requested"), None)
+    p, s = ctx.params, _Round(math.nan)
     if req is None:
-        # A request made before a warm start's cut: its limit is carried (case.carried).
-        req = carried_request(ctx, f.case, c)
+        # A request made before a warm start's cut: its limit is carried (case.carried), with
+        # an objection or an extension made before the cut.
+        req = carried_request(ctx, f.case, c, second=round_no == 2)
         if req is None:
             f.bad("INV-D10", f"countersign acts of {c} without a request", es[0].idx)
             return
+        s.extended = req.outcome == "extended"
+        if req.outcome == "object":
+            s.first_reply = req._replace(time=-math.inf)  # answered in time, before the cut
     else:
         _request(ctx, f, lead, c, req)
-    p, s = ctx.params, _Round(req.deadline)
+    s.current = req.deadline
     for e in es:
         _step(f, p, c, s, e)
     applies = _applies(p, s.extended)
@@ -252,8 +260,8 @@ def countersign_findings(ctx: LogContext) -> list[Violation]:
     for case, evs in per_case_of(ctx, involved, *CS_ACTS).items():
         f = _Found(case)
         lead = info[case]["sender"]
-        for (c, _round_no), es in _rounds(evs).items():
-            _round(ctx, f, lead, c, es)
+        for (c, round_no), es in _rounds(evs).items():
+            _round(ctx, f, lead, c, round_no, es)
         sub = next((e for e in evs if e.act == "doc.submitted"), None)
         if sub is not None:
             involved = {e.target for e in evs if e.act == "doc.involves"}

@@ -259,13 +259,16 @@ def opened(ctx: LogContext, *kinds: str) -> pd.DataFrame:
 
 
 def carried_deadlines(ctx: LogContext) -> pd.DataFrame:
-    """``case``, ``target``, ``deadline`` of each ``case.carried`` row that states a limit:
-    a deadline set before a warm start's cut (a countersign's, A59; a reply's, A57), on the
-    run's clock — minute 0 when it passed before the cut's day."""
+    """``case``, ``target``, ``deadline``, ``outcome``, ``reason`` of each ``case.carried`` row
+    that states a limit: a deadline set before a warm start's cut (a countersign's, A59, in
+    the first round or on the dissent version, reason ``dissent_version``; a reply's, A57), on
+    the run's clock — minute 0 when it passed before the cut's day. ``outcome``: ``object``
+    when the co-department objected before the cut, ``extended`` when its limit was."""
 
     def make() -> pd.DataFrame:
         found = rows(ctx, "case.carried")
-        return found.loc[found["deadline"].notna(), ["case", "target", "deadline"]]
+        columns = ["case", "target", "deadline", "outcome", "reason"]
+        return found.loc[found["deadline"].notna(), columns]
 
     return ctx.cached("carried_deadlines", make)
 
@@ -306,22 +309,40 @@ def decided_before_cut(ctx: LogContext) -> set[int]:
     return ctx.cached("decided_before_cut", make)
 
 
-def carried_request(ctx: LogContext, case: int, dept: str | None) -> Ev | None:
+def reviewed_before_cut(ctx: LogContext) -> set[int]:
+    """Carried cases the GO received and passed before the cut: in this log they reach their
+    leader with no ``go.received`` or passing review of their own (A55, A57)."""
+
+    def make() -> set[int]:
+        return carried_cases(ctx) - set(rows(ctx, "go.received")["case"].tolist())
+
+    return ctx.cached("reviewed_before_cut", make)
+
+
+def carried_request(
+    ctx: LogContext, case: int, dept: str | None, second: bool = False
+) -> Ev | None:
     """The ``case.carried`` row standing for a countersign request to ``dept`` made before
-    the cut (A59), as an event; None if there is none."""
+    the cut (A59; ``second``: on the version listing the dissent, A56), as an event whose
+    outcome says what else came before the cut (``object``, ``extended``); None if none."""
     found = carried_deadlines(ctx)
-    hit = found.loc[(found["case"] == case) & (found["target"].astype(object) == dept)]
+    hit = found.loc[
+        (found["case"] == case)
+        & (found["target"].astype(object) == dept)
+        & ((found["reason"].astype(object) == "dissent_version") == second)
+    ]
     if hit.empty:
         return None
     i = int(hit.index[0])
     row = ctx.events.loc[i]
+    outcome = hit["outcome"].iloc[0]
     return Ev(
         i,
         float(row["time"]),
         "case.carried",
         str(row["actor"]),
         dept,
-        None,
+        None if pd.isna(outcome) else str(outcome),
         float(row["deadline"]),
-        None,
+        "dissent_version" if second else None,
     )

@@ -438,9 +438,12 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        value=EFFORT, start=True, reasons=DESK_JOB_KINDS, actor_qualifier="done by"),
     _S("case.carried", _DOC, "go", "a warm start: a case open at the cut of an earlier log "
        "re-enters the run where it was; one row per deadline it carries (a co-department's "
-       "countersign, a department's reply), the first of the case at its re-entry",
-       ("A57", "A59"), target="who holds it: the co-department or department owing an answer, "
-       "the leader, or the sender", deadline="a limit set before the cut, on the new clock",
+       "countersign, in the first round or on the dissent version, a department's reply), the "
+       "first of the case at its re-entry; outcome object: an objection answered before the "
+       "cut, still to negotiate; extended: a limit extended before the cut",
+       ("A56", "A57", "A59"), target="who holds it: the co-department or department owing an "
+       "answer, the leader, or the sender", deadline="a limit set before the cut, on the new "
+       "clock", outcomes=("object", "extended"), reasons=CS_ROUND,
        value="the GO's returns before the cut (A63)", actor_qualifier="carried by",
        target_qualifier="held by"),
 )

@@ -138,6 +138,7 @@ OUTCOMES: tuple[str, ...] = (
     "on_demand",  # a meeting convened when its topics call for it (A46, A47, RULES §5.6)
     "at_meeting",  # a topic the meeting deferred to a later one (RULES §5.1 row 14)
     "important",  # special-topic minutes on an important matter (A52)
+    "extended",  # a countersign limit extended before a warm start's cut (A59)
 )
 """The outcome vocabulary, in code order."""
 

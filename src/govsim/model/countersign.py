@@ -164,22 +164,37 @@ def coordinate(
     A56 「凡涉及其他部门职权的，主办部门必须主动与相关部门充分协调，由主办部门主要负责人与相关
     部门主要负责人会签或联合报市政府审批」 (RULES §4.3 rows A1–A7).
     """
-    env, log, code = w.env, w.log, w.org.code
     if allow_joint and plan.joint:
-        # A56 「或联合报市政府审批」: each co-department's principal head co-signs as a sender.
-        yield env.all_of([env.process(_joint_sign(w, case, lead, c)) for c in plan.codepts])
-        log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.JOINT)
-        return "joint"
+        return (yield from joint_submission(w, case, lead, plan.codepts))
     positions = yield from _round(w, case, lead, plan, plan.codepts, second=False)
     return (yield from settle(w, case, lead, plan, positions))
 
 
+def joint_submission(
+    w: World, case: int, lead: str, cosigners: Sequence[CoDeptPlan]
+) -> Generator[Any, Any, str]:
+    """A56 「或联合报市政府审批」: each of ``cosigners`` (the co-departments still owing their
+    signature; a warm start carries those who signed before its cut) co-signs as a sender,
+    by its principal head; then the joint submission is ready. Returns "joint"."""
+    env = w.env
+    yield env.all_of([env.process(_joint_sign(w, case, lead, c)) for c in cosigners])
+    w.log.add(env.now, case, A.DOC_COUNTERSIGNED, w.org.code[lead], outcome=O.JOINT)
+    return "joint"
+
+
 def settle(
-    w: World, case: int, lead: str, plan: CountersignPlan, positions: dict[str, str]
+    w: World,
+    case: int,
+    lead: str,
+    plan: CountersignPlan,
+    positions: dict[str, str],
+    talks: dict[str, bool] | None = None,
 ) -> Generator[Any, Any, str]:
     """After the first round's ``positions`` (agree | object | deemed per co-department):
-    negotiate the objections, document what stays unresolved (A56); consensus | dissent."""
-    env, log, code, cfg = w.env, w.log, w.org.code, w.sc.countersign
+    negotiate the objections, document what stays unresolved (A56); consensus | dissent.
+    ``talks``: the negotiations already held, resolved or not (a warm start carries them)."""
+    env, log, code = w.env, w.log, w.org.code
+    talks = {} if talks is None else talks
     objecting = [c for c in plan.codepts if positions[c.dept] == "object"]
     if not objecting:
         log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.CONSENSUS)
@@ -187,6 +202,9 @@ def settle(
     # A56 「部门之间有分歧的，主办部门主要负责人要主动协商」: one by one (one principal head).
     unresolved = []
     for c in objecting:
+        if c.dept in talks:  # held before a warm start's cut
+            unresolved += [] if talks[c.dept] else [c]
+            continue
         # The lead's desk prepares it; both principal heads take part: it ends when both are
         # on post (A56, A80).
         done = yield from desk_work(w, lead, "negotiation", w.sample_cs_negotiation())
@@ -207,13 +225,21 @@ def settle(
     for c in unresolved:
         log.add(env.now, case, A.CS_DISSENT_DOCUMENTED, code[lead], target=code[c.dept])
     log.add(env.now, case, A.CS_HANDLING_PROPOSED, code[lead])
-    if cfg.recountersign_dissent:
-        second = tuple(
-            CoDeptPlan(c.dept, float(w.sample_cs_round2()), False, False, False, True)
-            for c in plan.codepts
-        )
+    if w.sc.countersign.recountersign_dissent:
+        second = tuple(dissent_version_plan(w, c.dept) for c in plan.codepts)
         yield from _round(w, case, lead, plan, second, second=True)
-    log.add(env.now, case, A.DOC_COUNTERSIGNED, code[lead], outcome=O.DISSENT)
+    return dissent_countersigned(w, case, lead)
+
+
+def dissent_version_plan(w: World, dept: str) -> CoDeptPlan:
+    """What a co-department does with the version listing the dissent (K37): it countersigns
+    it, after its own working time for it."""
+    return CoDeptPlan(dept, float(w.sample_cs_round2()), False, False, False, True)
+
+
+def dissent_countersigned(w: World, case: int, lead: str) -> str:
+    """The version listing the dissent is countersigned: the city government decides (A56)."""
+    w.log.add(w.env.now, case, A.DOC_COUNTERSIGNED, w.org.code[lead], outcome=O.DISSENT)
     return "dissent"
 
 
@@ -240,13 +266,20 @@ def _round(
 
 
 def pending_round(
-    w: World, case: int, lead: str, due: dict[CoDeptPlan, float], second: bool, asked: bool = True
+    w: World,
+    case: int,
+    lead: str,
+    due: dict[CoDeptPlan, float],
+    second: bool,
+    asked: bool = True,
+    extended: frozenset[str] = frozenset(),
 ) -> Generator[Any, Any, dict[str, str]]:
     """Every co-department of ``due`` answers by its deadline, in parallel; their positions.
-    ``asked=False``: the requests were made before (a warm start carries them)."""
+    ``asked=False``: the requests were made before (a warm start carries them, with the
+    departments whose limit was already ``extended``, A59)."""
     env = w.env
     procs = {
-        c.dept: env.process(_one(w, case, lead, c, deadline, second, asked))
+        c.dept: env.process(_one(w, case, lead, c, deadline, second, asked, c.dept in extended))
         for c, deadline in due.items()
     }
     yield env.all_of(list(procs.values()))
@@ -261,11 +294,13 @@ def _one(
     deadline: float,
     second: bool,
     asked: bool = True,
+    extended: bool = False,
 ) -> Generator[Any, Any, str]:
     """One co-department's countersign (RULES §4.3 rows 1–8); agree | object | deemed.
 
     The co-department's desk prepares the answer (``c.response`` working minutes, after the
     jobs ahead of it); its principal head signs it, on post (A59 「由主要负责人会签」, A80).
+    ``extended``: its limit was extended already (once per round, A59).
     """
     env, log, cal, cfg = w.env, w.log, w.cal, w.sc.countersign
     me, them = w.org.code[lead], w.org.code[c.dept]
@@ -280,8 +315,7 @@ def _one(
     else:
         answer = desk.submit("countersign", c.response, deadline=deadline)
         reply_at = math.inf  # not known until the desk has done it
-    extended = False
-    if c.asks_extension and reply_at > deadline:
+    if c.asks_extension and not extended and reply_at > deadline:
         # A59 「特殊情况不能按期回复的，应主动与主办部门沟通并商定回复时限及方式」: it speaks up
         # halfway to the deadline in working time (ASSUMPTION), before the deadline, if its
         # answer could not be signed by the deadline even if work on it started now.

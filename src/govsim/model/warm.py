@@ -1,11 +1,12 @@
 """Warm start (``[initial_state]``): the cases open at a cut of a log, put back into a run.
 
 A snapshot (:func:`govsim.model.warm_snapshot.read_snapshot`) finds every upward document
-(请示, 报告) open at the cut and where it was (A55–A59, A63). :func:`start_carried` puts
-each back at the re-entry moment (the cut's time of day on the new clock, whose day 0 is the
-cut's date) through the model's own lifecycles — so deadlines set before the cut hold to the
-minute — and logs ``case.carried`` rows that state what the invariants need from before the
-cut (a limit and who owes it).
+(请示, 报告) open at the cut and where it was (A55–A59, A63) — a countersign at any round,
+negotiation or dissent, a joint submission being co-signed (A56) included.
+:func:`start_carried` puts each back at the re-entry moment (the cut's time of day on the
+new clock, whose day 0 is the cut's date) through the model's own lifecycles — so deadlines
+set before the cut hold to the minute — and logs ``case.carried`` rows that state what the
+invariants need from before the cut (a limit and who owes it).
 
 A carried case is created again at its re-entry, marked ``carried`` in the case table: the
 KPIs, which count the cases created after the warm-up and not carried, leave it out — they
@@ -27,10 +28,21 @@ from typing import TYPE_CHECKING, Any
 
 from govsim.core.distributions import bound_sampler
 from govsim.core.org import GO
+from govsim.log import NONE
 from govsim.log import Activity as A
+from govsim.log import Outcome as O
+from govsim.log import Reason as R
 from govsim.model.agents import NORMAL, URGENT
 from govsim.model.arrivals import Arrival
-from govsim.model.countersign import CoDeptPlan, CountersignPlan, pending_round, settle
+from govsim.model.countersign import (
+    CoDeptPlan,
+    CountersignPlan,
+    dissent_countersigned,
+    dissent_version_plan,
+    joint_submission,
+    pending_round,
+    settle,
+)
 from govsim.model.desks import desk_work
 from govsim.model.documents import (
     await_reply,
@@ -128,8 +140,17 @@ def _reenter(
     yield from RESUME[c.stage](w, case, c, doc, plans)
 
 
-def _carried_row(w: World, case: int, c: CarriedCase, holder: str, deadline: float | None) -> None:
-    """Log ``case.carried``: who holds the case, the limit it carries, the GO's returns."""
+def _carried_row(
+    w: World,
+    case: int,
+    c: CarriedCase,
+    holder: str,
+    deadline: float | None,
+    outcome: int = NONE,
+    reason: int = NONE,
+) -> None:
+    """Log ``case.carried``: who holds the case, the limit it carries, the GO's returns (and,
+    for a co-department's limit, its objection or extension before the cut, its round)."""
     code = w.org.code
     w.log.add(
         w.env.now,
@@ -137,9 +158,26 @@ def _carried_row(w: World, case: int, c: CarriedCase, holder: str, deadline: flo
         A.CASE_CARRIED,
         code[GO],
         target=code[holder],
+        outcome=outcome,
         deadline=float("nan") if deadline is None else deadline,
         value=float(c.returns),
+        reason=reason,
     )
+
+
+def _limit_rows(w: World, case: int, c: CarriedCase, second: bool) -> None:
+    """One ``case.carried`` row per co-department limit set before the cut: those owing an
+    answer (extended or not, A59), and those whose objection awaits negotiation (A56)."""
+    reason = R.DISSENT_VERSION if second else NONE
+    for dept, limit in c.pending:
+        extended = O.EXTENDED if dept in c.extended else NONE
+        _carried_row(w, case, c, dept, limit, extended, reason)
+    for dept, limit in c.objected:
+        _carried_row(w, case, c, dept, limit, O.OBJECT)
+
+
+SENDER_HOLDS = ("countersign", "negotiation", "dissent", "second_round", "joint", "revision")
+"""Stages at which the sender (the lead department) holds the case."""
 
 
 def _holder(w: World, c: CarriedCase) -> str:
@@ -148,7 +186,7 @@ def _holder(w: World, c: CarriedCase) -> str:
         return c.matter
     if c.stage == "leader":
         return route_upward(w.org, c.matter, c.major, c.mayor_only)
-    if c.stage in ("countersign", "revision"):
+    if c.stage in SENDER_HOLDS:
         return c.sender
     return GO
 
@@ -159,13 +197,35 @@ def _priority(c: CarriedCase) -> int:
 
 def _resume_countersign(w, case, c, doc, plans) -> Generator[Any, Any, None]:
     """The first round goes on: each co-department still owing an answer answers by its
-    carried limit, or is deemed to agree at it (A59); then the objections are settled (A56)."""
-    for dept, limit in c.pending:
-        _carried_row(w, case, c, dept, limit)
+    carried limit (extended at most once, A59), or is deemed to agree at it; then the
+    objections not yet negotiated are, and what stays unresolved is written up (A56)."""
+    _limit_rows(w, case, c, second=False)
     due = {plans[d]: limit for d, limit in c.pending}
     positions = dict(c.answered)
-    positions.update((yield from pending_round(w, case, c.sender, due, False, asked=False)))
-    agreed = yield from settle(w, case, c.sender, doc.cs, positions)
+    positions.update(
+        (
+            yield from pending_round(
+                w, case, c.sender, due, False, asked=False, extended=frozenset(c.extended)
+            )
+        )
+    )
+    agreed = yield from settle(w, case, c.sender, doc.cs, positions, dict(c.talks))
+    yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
+
+
+def _resume_second_round(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """The version listing the dissent is being countersigned (A56, K37): the co-departments
+    owing an answer answer by their carried limits; the city government then decides."""
+    _limit_rows(w, case, c, second=True)
+    due = {dissent_version_plan(w, d): limit for d, limit in c.pending}
+    yield from pending_round(w, case, c.sender, due, True, asked=False)
+    agreed = dissent_countersigned(w, case, c.sender)
+    yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
+
+
+def _resume_joint(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """A joint submission (联合报, A56): the co-signers still owing their signature sign."""
+    agreed = yield from joint_submission(w, case, c.sender, [plans[d] for d in c.owing])
     yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
 
 
@@ -222,7 +282,11 @@ def _resume_closing(w, case, c, doc, plans) -> Generator[Any, Any, None]:
 
 
 RESUME = {
+    "joint": _resume_joint,
     "countersign": _resume_countersign,
+    "negotiation": _resume_countersign,
+    "dissent": _resume_countersign,
+    "second_round": _resume_second_round,
     "go": _resume_go,
     "revision": _resume_revision,
     "leader": _resume_leader,

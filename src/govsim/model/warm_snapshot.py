@@ -1,8 +1,11 @@
 """Reading a warm start's snapshot: the cases open at a cut of a log, and where they were.
 
 :func:`take_snapshot` finds every upward document (请示, 报告) open at the cut and its stage:
-in its first countersign round with the co-departments still owing an answer and their
-limits (A56, A59), at the General Office awaiting review or returned for revision with its
+co-signed as a joint submission with the co-signers still owing (联合报, A56); in its first
+countersign round with the co-departments still owing an answer, their limits and whether
+they were extended (A59); negotiating objections or writing up the dissent, with the
+negotiations held (A56); the version listing the dissent being countersigned, with its
+pending limits (A56, K37); at the General Office awaiting review or returned for revision with its
 returns so far (A55, A57, A63), with a leader to decide or read (A57), its 批示 awaiting the
 GO's transfer, or the department's formal reply awaiting, due at its limit (A57). Open cases
 of other kinds are counted by kind, not carried. :mod:`govsim.model.warm` puts the carried
@@ -44,7 +47,6 @@ DONE_BY: dict[str, tuple[str, ...]] = {
 """What ends a case of a type without a terminal act (a desk's job, an absence, a meeting)."""
 RHYTHMS = ("ledger_cadence", "go_reports")
 """Case types that hold a rhythm, not work: never backlog."""
-PAST_FIRST_ROUND = ("cs.negotiated", "cs.dissent_documented", "cs.handling_proposed")
 AT_LEADER = ("doc.routed", "doc.rerouted", "doc.sent_for_review", "doc.co_review_signed")
 
 
@@ -106,7 +108,7 @@ class CarriedCase:
     """One open upward document at the cut, and what it carries across the seam."""
 
     kind: str  # request | report
-    stage: str  # countersign | go | revision | leader | transfer | reply | closing
+    stage: str  # see warm.RESUME: countersign … second_round, joint, go … closing
     sender: str
     matter: str
     major: bool
@@ -123,7 +125,11 @@ class CarriedCase:
     deadline: float | None = None  # the reply limit on the new clock (A57)
     overdue: bool = False  # the reply's breach already recorded
     pending: tuple[tuple[str, float], ...] = ()  # co-departments owing an answer, their limits
-    answered: tuple[tuple[str, str], ...] = ()  # co-departments' positions so far
+    answered: tuple[tuple[str, str], ...] = ()  # co-departments' first-round positions so far
+    extended: tuple[str, ...] = ()  # of ``pending``: those whose limit was extended (A59)
+    objected: tuple[tuple[str, float], ...] = ()  # objections awaiting negotiation, their limits
+    talks: tuple[tuple[str, bool], ...] = ()  # negotiations held: resolved or not (A56)
+    owing: tuple[str, ...] = ()  # a joint submission's co-signers still to sign (联合报, A56)
     involved: tuple[str, ...] = ()  # the departments whose powers it touches (A56)
     co_reviewed: tuple[str, ...] = ()  # leaders who co-reviewed it (AMB-43)
     routed: bool = False  # handed to its leader (A57)
@@ -248,10 +254,6 @@ def _classify(rows: pd.DataFrame, attrs: pd.Series, at: float, offset: float) ->
     base = _base(attrs, at)
     if any(a.startswith("topic.") for a in acts):
         return "meeting topic"
-    if "cs.joint_signed" in acts or (rows["reason"].astype(str) == "dissent_version").any():
-        return "countersign past its first round"
-    if any(a in PAST_FIRST_ROUND for a in acts):
-        return "countersign past its first round"
     base = _with(
         base,
         agreed=_last(rows, "doc.countersigned", "outcome") or "consensus",
@@ -344,24 +346,60 @@ def _intake_stage(rows, acts, base, offset) -> CarriedCase | None:
 
 
 def _countersign_stage(rows, acts, base, offset) -> CarriedCase | str | None:
-    """In its first countersign round: who owes an answer, by when (A59)."""
+    """Coordinating before submission (A56, A59): co-signing a joint submission (联合报), in
+    the first round with co-departments owing an answer, negotiating objections, writing up
+    the dissent, or in the second round on the version listing it (K37)."""
     if "doc.countersigned" in acts or "doc.involves" not in acts:
         return None
+    if "cs.requested" not in acts:  # 联合报: no requests, co-signatures
+        signed = set(rows.loc[rows["activity"] == "cs.joint_signed", "actor"].astype(str))
+        return _with(base, stage="joint", owing=tuple(d for d in base.involved if d not in signed))
+    second = (rows["reason"].astype(str) == "dissent_version").to_numpy()
+    limits, answered, extended = _round_state(rows[~second], offset)
+    held = rows.loc[rows["activity"] == "cs.negotiated"]
+    talks = dict(zip(held["target"].astype(str), held["outcome"].astype(str), strict=True))
+    objected = tuple(
+        (d, limits[d]) for d, p in answered.items() if p == "object" and d not in talks
+    )
+    base = _with(
+        base,
+        answered=tuple(answered.items()),
+        objected=objected,
+        talks=tuple((d, o == "resolved") for d, o in talks.items()),
+    )
+    if "cs.handling_proposed" in acts:  # the dissent version's round (K37)
+        limits, answered, extended = _round_state(rows[second], offset)
+        stage = "second_round"
+    elif set(limits) - set(answered):
+        stage = "countersign"
+    else:  # every answer in: objections to negotiate, or the dissent to write up (A56)
+        stage = "negotiation" if objected else "dissent"
+    pending = tuple((d, t) for d, t in limits.items() if d not in answered)
+    return _with(
+        base, stage=stage, pending=pending, extended=tuple(d for d, _ in pending if d in extended)
+    )
+
+
+def _round_state(
+    rows: pd.DataFrame, offset: float
+) -> tuple[dict[str, float], dict[str, str], set[str]]:
+    """One countersign round's acts up to the cut: each co-department's limit on the new
+    clock, its first answer (agree | object | deemed), and whose limit was extended (A59)."""
     limits: dict[str, float] = {}
     answered: dict[str, str] = {}
+    extended: set[str] = set()
     for act, target, actor, outcome, deadline in rows[
         ["activity", "target", "actor", "outcome", "deadline"]
     ].itertuples(index=False):
         if act in ("cs.requested", "cs.extension_agreed"):
             limits[str(target)] = _on_new_clock(float(deadline), offset)
+            if act == "cs.extension_agreed":
+                extended.add(str(target))
         elif act == "cs.replied":
-            answered[str(actor)] = str(outcome)
+            answered.setdefault(str(actor), str(outcome))
         elif act == "cs.deemed":
-            answered[str(target)] = "deemed"
-    if set(base.involved) - set(limits):
-        return "joint submission being co-signed"  # 联合报 (A56): no requests to carry
-    pending = tuple((d, t) for d, t in limits.items() if d not in answered)
-    return _with(base, stage="countersign", pending=pending, answered=tuple(answered.items()))
+            answered.setdefault(str(target), "deemed")
+    return limits, answered, extended
 
 
 STAGES = (_reply_stage, _leader_stage, _intake_stage, _countersign_stage)

@@ -162,7 +162,10 @@ def _closed_cycles(
         columns={"time": "closed"}
     )
     if use_cases:
-        created = _keyed(cases, keys)[[*keys, "case_type", "created"]]
+        kept = cases
+        if "carried" in cases.columns:  # carried across a warm start's cut, as in the KPIs
+            kept = cases.loc[~cases["carried"].fillna(False).astype(bool)]
+        created = _keyed(kept, keys)[[*keys, "case_type", "created"]]
     else:
         created = (
             ev.groupby(keys, observed=True, sort=False)
@@ -187,8 +190,9 @@ def cycle_time_ecdf(
     empirical CDF per design point, pooled over the replications in the log.
 
     Cycle time is from creation (``cases.created``, else the case's first event) to
-    ``doc.closed``, in calendar days; cases created before ``warmup_days`` are left out, as in
-    the KPIs; withdrawn and still-open cases have no cycle time.
+    ``doc.closed``, in calendar days; cases created before ``warmup_days``, and those carried
+    across a warm start's cut (``cases.carried``), are left out, as in the KPIs; withdrawn and
+    still-open cases have no cycle time.
     """
     cycles = _closed_cycles(events, cases, warmup_days)
     if cycles.empty:
