@@ -440,11 +440,14 @@ ACTIVITY_SPECS: tuple[ActivitySpec, ...] = (
        "re-enters the run where it was; one row per deadline it carries (a co-department's "
        "countersign, in the first round or on the dissent version, a department's reply), the "
        "first of the case at its re-entry; outcome object: an objection answered before the "
-       "cut, still to negotiate; extended: a limit extended before the cut",
-       ("A56", "A57", "A59"), target="who holds it: the co-department or department owing an "
-       "answer, the leader, or the sender", deadline="a limit set before the cut, on the new "
-       "clock", outcomes=("object", "extended"), reasons=CS_ROUND,
-       value="the GO's returns before the cut (A63)", actor_qualifier="carried by",
+       "cut, still to negotiate; extended: a limit extended before the cut; also a ledger "
+       "item (A70–A74) and an absence under way (A80)",
+       ("A56", "A57", "A59", "A70", "A80"), target="who holds it: the co-department or "
+       "department owing an answer, the leader, or the sender", deadline="a limit set before "
+       "the cut, on the new clock (an absence: its planned end)", outcomes=("object",
+       "extended"), reasons=CS_ROUND,
+       value="the GO's returns before the cut (A63); a ledger item: the working minutes from "
+       "its 立项 to the run's minute 0", actor_qualifier="carried by",
        target_qualifier="held by"),
 )
 # fmt: on
