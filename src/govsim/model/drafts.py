@@ -66,8 +66,15 @@ class Outgoing:
     cs: CountersignPlan | None = None
 
 
-DRAFT_STAGES = ("evaluation", "consultation", "legality", "countersign", "vetting", "meeting",
-                "signing")
+DRAFT_STAGES = (
+    "evaluation",
+    "consultation",
+    "legality",
+    "countersign",
+    "vetting",
+    "meeting",
+    "signing",
+)
 """A draft's or a normative document's stages after drafting, in order (§4.5, §4.7)."""
 CONTRACT_STAGES = ("legality", "go", "consent")
 """A contract's stages (A60): legality review, the GO's review, the government's consent."""

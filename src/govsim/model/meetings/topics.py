@@ -184,8 +184,8 @@ class TopicPipeline(MeetingsState):
         seven A48–A49 steps behind it (research … submission, sign-off; ``carried.received``
         is when its materials reached the GO) for the executive meeting, or waiting for the
         mayor's office or special-topic meeting ``venue`` it was taken to (A46, A47; RULES
-        §5.6) by ``convener``. The meeting's decision closes the request, or lets the document it decides
-        go on (``carried.decided``)."""
+        §5.6) by ``convener``. The meeting's decision closes the request, or lets the
+        document it decides go on (``carried.decided``)."""
         tp = carried
         if venue == "mayor_office":
             self.office_pending.append(tp)
