@@ -76,8 +76,9 @@ DRAFT_STAGES = (
     "signing",
 )
 """A draft's or a normative document's stages after drafting, in order (§4.5, §4.7)."""
-CONTRACT_STAGES = ("legality", "go", "consent")
-"""A contract's stages (A60): legality review, the GO's review, the government's consent."""
+CONTRACT_STAGES = ("legality", "submission", "go", "consent")
+"""A contract's stages (A60): legality review, submission, the GO's review, the government's
+consent."""
 
 
 @dataclass(frozen=True)
@@ -509,11 +510,11 @@ def contract_from(
     lead, go = code[d.lead], code[GO]
     if at.stage == "legality" and not (yield from legality_review(w, case, d.lead, at)):
         return
+    if at.due("submission", CONTRACT_STAGES):
+        yield from w.wait_for_head(d.lead)  # the department's head submits it (A56)
+        log.add(env.now, case, A.DOC_SUBMITTED, lead, target=go)
+        log.add(env.now, case, A.GO_RECEIVED, go)
     if at.due("go", CONTRACT_STAGES):
-        if at.stage != "go":
-            yield from w.wait_for_head(d.lead)  # the department's head submits it (A56)
-            log.add(env.now, case, A.DOC_SUBMITTED, lead, target=go)
-            log.add(env.now, case, A.GO_RECEIVED, go)
         start, effort = yield from w.go.work(NORMAL, w.sample_go_review())
         log.add(env.now, case, A.GO_REVIEWED, go, outcome=O.PASS, start=start, value=effort)
     owner = route_upward(w.org, d.lead, d.major)
