@@ -22,6 +22,7 @@ from govsim.checks.views import (
     first_by_case,
     first_index_by_case,
     per_case_of,
+    reviewed_before_cut,
     rows,
 )
 from govsim.checks.vocab import (
@@ -63,6 +64,8 @@ def inv_d01(ctx: LogContext) -> list[Violation]:
     upward documents, drafts and contracts alike (the model reviews each before any of these;
     with ``close_after_review`` an upward document ends at its review)."""
     acts = _through_go(ctx, rows(ctx, *AFTER_GO_REVIEW))
+    # A carried case past the GO at the cut was received and passed before it.
+    acts = acts.loc[~acts["case"].isin(reviewed_before_cut(ctx))]
     received = first_by_case(rows(ctx, "go.received"), "time")
     got = acts["case"].map(received).fillna(np.inf)
     unreceived = acts["activity"].isin(REACH_LEADER).to_numpy() & ~(got <= acts["time"]).to_numpy()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -304,6 +305,29 @@ def decided_before_cut(ctx: LogContext) -> set[int]:
         return carried - set(steps["case"].tolist())
 
     return ctx.cached("decided_before_cut", make)
+
+
+def reviewed_before_cut(ctx: LogContext) -> set[int]:
+    """Carried cases this log never shows reaching the GO: they passed its review before the
+    cut (A57, A59) — a case carried at the GO or back with its sender reaches it again here."""
+
+    def make() -> set[int]:
+        return carried_cases(ctx) - set(rows(ctx, "go.received")["case"].tolist())
+
+    return ctx.cached("reviewed_before_cut", make)
+
+
+def before_cut(
+    ctx: LogContext, case: int, present: Iterable[str], chain: Sequence[str]
+) -> set[str]:
+    """The steps of ``chain`` (in its order) a carried case went through before the cut:
+    those before the first of ``chain`` among the ``present`` acts of the case in this log
+    (all of them when none is present); none for a case not carried."""
+    if case not in carried_cases(ctx):
+        return set()
+    have = set(present)
+    first = next((i for i, act in enumerate(chain) if act in have), len(chain))
+    return set(chain[:first])
 
 
 def carried_request(ctx: LogContext, case: int, dept: str | None) -> Ev | None:
