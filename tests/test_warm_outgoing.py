@@ -21,13 +21,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from factory import fixed, make_scenario
+from factory import countersigned_request_raw, fixed, make_scenario
 from govsim.checks.audit import check_log
 from govsim.model.warm import read_snapshot
 from govsim.model.warm_topics import NO_MEETINGS, topic_state
 from govsim.model.world import simulate
 from govsim.scenario.load import load_scenario
-from test_warm_start import toml_text
+from test_warm_start import _warm, toml_text
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTGOING_NOT_CARRIED = ("draft", "normative", "contract", "meeting topic")
@@ -36,7 +36,8 @@ OUTGOING_NOT_CARRIED = ("draft", "normative", "contract", "meeting topic")
 def _draft_raw(base_raw: dict[str, Any]) -> dict[str, Any]:
     """Drafts from d_a and d_b (fixed efforts), each touching the other's powers; the
     co-department needs 10 working days, so each countersign is deemed (A59)."""
-    raw = copy.deepcopy(base_raw)
+    raw = countersigned_request_raw(copy.deepcopy(base_raw), p_cross_dept_draft=1.0)
+    raw["load"]["scheduled"] = []  # drafts only
     raw["scenario"]["horizon_days"] = 60
     raw["drafts"] = {
         "per_dept_per_week": 0.3,
@@ -47,15 +48,6 @@ def _draft_raw(base_raw: dict[str, Any]) -> dict[str, Any]:
         "vetting": fixed(hours=1),
         "revise": fixed(days=1),
     }
-    raw["countersign"] = {
-        "p_cross_dept_draft": 1.0,
-        "n_codepts_weights": [1.0],
-        "p_complex": 0.0,
-        "p_object": 0.0,
-        "p_extension": 0.0,
-        "response": fixed(days=10),
-    }
-    raw["leader_work"]["co_review"] = fixed(minutes=30)
     raw["leader_work"]["sign"] = fixed(minutes=30)
     return raw
 
@@ -72,16 +64,8 @@ def test_pending_draft_countersign_is_deemed_at_its_original_deadline(base_raw, 
     cut = start + dt.timedelta(days=int(asked["time"] // 1440) + 1)
     assert asked["deadline"] > (cut - start).days * 1440  # still pending at the cut
     warm = copy.deepcopy(raw)
-    warm["scenario"].update(start=cut.isoformat(), horizon_days=40)
     warm["drafts"]["per_dept_per_week"] = 0.0  # the carried documents alone
-    warm["initial_state"] = {
-        "log": str(tmp_path / "events.parquet"),
-        "scenario": str(tmp_path / "src.toml"),
-        "cut": f"{cut.isoformat()}T00:00",
-    }
-    world = simulate(make_scenario(warm))
-    ev, cases = world.log.to_frame(), world.log.cases_frame()
-    assert check_log(ev, cases, world.org, world.cal, scenario=world.sc) == []
+    world, ev, cases = _warm(tmp_path, warm, cut)  # every invariant holds
     snap = read_snapshot(world.sc)
     offset = (cut - start).days * 1440.0
     case = int(cases.loc[cases["carried"], "case"].iloc[0])
