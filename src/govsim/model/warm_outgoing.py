@@ -63,6 +63,9 @@ if TYPE_CHECKING:
     from govsim.model.world import World
 
 OUTGOING = ("draft", "normative", "contract")
+PAST_ROUND = "outgoing document: countersign past its first round"
+"""Why a draft or normative document whose countersign is past its first round is not
+carried (negotiation or dissent under way, A56)."""
 
 
 @dataclass(frozen=True)
@@ -167,13 +170,13 @@ def _countersign(rows, acts, c, offset) -> CarriedOutgoing | str | None:
     found = _countersign_stage(rows, acts, c.doc, offset)
     if isinstance(found, CarriedCase):
         return replace(c, stage="countersign", doc=found)
-    return "countersign past its first round" if found is None else found
+    return PAST_ROUND if found is None else found
 
 
 def _past_first_round(rows, acts, c, offset) -> str | None:
     """Negotiation or dissent under way (A56): not carried, as for upward documents."""
     if any(a in PAST_FIRST_ROUND for a in acts) and "doc.countersigned" not in acts:
-        return "countersign past its first round"
+        return PAST_ROUND
     return None
 
 
