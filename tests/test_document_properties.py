@@ -346,7 +346,7 @@ def test_missing_co_review_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_signing_unvetted_drafts_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_vetting(w, case, d, priority):
+    def no_vetting(w, case, d, priority, resume=None):
         yield w.env.timeout(0)
         return True
 
@@ -355,7 +355,7 @@ def test_signing_unvetted_drafts_is_caught(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_skipping_legality_review_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_review(w, case, lead):
+    def no_review(w, case, lead, resume=None):
         yield w.env.timeout(0)
         return True
 

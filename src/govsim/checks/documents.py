@@ -64,7 +64,8 @@ def inv_d01(ctx: LogContext) -> list[Violation]:
     upward documents, drafts and contracts alike (the model reviews each before any of these;
     with ``close_after_review`` an upward document ends at its review)."""
     acts = _through_go(ctx, rows(ctx, *AFTER_GO_REVIEW))
-    acts = acts.loc[~acts["case"].isin(reviewed_before_cut(ctx))]  # a warm start's, checked before
+    # A carried case past the GO at the cut was received and passed before it.
+    acts = acts.loc[~acts["case"].isin(reviewed_before_cut(ctx))]
     received = first_by_case(rows(ctx, "go.received"), "time")
     got = acts["case"].map(received).fillna(np.inf)
     unreceived = acts["activity"].isin(REACH_LEADER).to_numpy() & ~(got <= acts["time"]).to_numpy()

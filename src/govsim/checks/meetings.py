@@ -17,6 +17,7 @@ from govsim.checks.registry import invariant
 from govsim.checks.views import (
     Ev,
     absences,
+    before_cut,
     case_info,
     conveners,
     first_index_by_case,
@@ -163,8 +164,13 @@ def _topic_a49(
     cal, org = ctx.cal, ctx.org
     lead, merged = _lead_days(ctx)
     sub = _idx_before(per_case(ctx, "topic.submitted").get(topic, []), idx)
-    if meeting not in planned or not sub:
+    # materials submitted and signed off before a warm start's cut (then before any
+    # cut-off in this log, or special: A49)
+    prior = before_cut(ctx, topic, (e.act for e in sub), ("topic.submitted",))
+    if meeting not in planned or not (sub or prior):
         return ["on an agenda without a planned meeting or submitted materials"]
+    if not sub:
+        return []
     out = []
     day = cal.date_of(planned[meeting])
     due = _close_of_nth_working_day_before(cal, day, lead)
@@ -278,10 +284,13 @@ def _a48_breach(ctx: LogContext, topic: int, mine: list[Ev], idx: int) -> str | 
     vm = ctx.org.portfolio_owner.get(str(c["matter"])) if c is not None else None
     who = {"topic.vm_confirmed": vm, "topic.mayor_agreed": ctx.org.mayor}
     before = idx
+    prior = before_cut(ctx, topic, (e.act for e in mine), A48_STEPS)  # a warm start's cut
     for act in reversed(A48_STEPS):
         done = [e for e in mine if e.act == act and e.idx < before]
         if act in who:
             done = [e for e in done if e.owner == who[act]]
+        if not done and act in prior:
+            return None
         if not done:
             return f"no {act} (by {who[act]})" if act in who else f"no {act} in order"
         before = max(e.idx for e in done)

@@ -19,6 +19,7 @@ from govsim.checks.views import (
     leader_in_charge,
     per_case,
     per_case_of,
+    reviewed_before_cut,
     rows,
 )
 from govsim.checks.vocab import (
@@ -40,8 +41,9 @@ def inv_o01(ctx: LogContext) -> list[Violation]:
     only after the GO's vetting passed it."""
     out = []
     signed = rows(ctx, "doc.signed")["case"]
+    passed = reviewed_before_cut(ctx)  # vetted before a warm start's cut
     for case, evs in per_case_of(ctx, signed, *VETTING_ACTS).items():
-        vetted = math.inf
+        vetted = -math.inf if case in passed else math.inf
         for e in evs:
             if e.act == "go.reviewed" and e.outcome == "pass":
                 vetted = min(vetted, e.time)

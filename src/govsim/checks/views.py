@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -310,13 +311,26 @@ def decided_before_cut(ctx: LogContext) -> set[int]:
 
 
 def reviewed_before_cut(ctx: LogContext) -> set[int]:
-    """Carried cases the GO received and passed before the cut: in this log they reach their
-    leader with no ``go.received`` or passing review of their own (A55, A57)."""
+    """Carried cases this log never shows reaching the GO: they passed its review before the
+    cut (A57, A59) — a case carried at the GO or back with its sender reaches it again here."""
 
     def make() -> set[int]:
         return carried_cases(ctx) - set(rows(ctx, "go.received")["case"].tolist())
 
     return ctx.cached("reviewed_before_cut", make)
+
+
+def before_cut(
+    ctx: LogContext, case: int, present: Iterable[str], chain: Sequence[str]
+) -> set[str]:
+    """The steps of ``chain`` (in its order) a carried case went through before the cut:
+    those before the first of ``chain`` among the ``present`` acts of the case in this log
+    (all of them when none is present); none for a case not carried."""
+    if case not in carried_cases(ctx):
+        return set()
+    have = set(present)
+    first = next((i for i, act in enumerate(chain) if act in have), len(chain))
+    return set(chain[:first])
 
 
 def carried_request(

@@ -72,7 +72,12 @@ Starter = Callable[["World", "list[Any]", "Snapshot"], None]
 
 CLASSIFIERS: dict[str, Classifier] = {}
 STARTERS: dict[type, Starter] = {}
-FAMILIES: tuple[str, ...] = ("govsim.model.warm", "govsim.model.warm_ledger")
+FAMILIES: tuple[str, ...] = (
+    "govsim.model.warm",
+    "govsim.model.warm_ledger",
+    "govsim.model.warm_topics",
+    "govsim.model.warm_outgoing",
+)
 """Modules that register a family's classifier and starter."""
 
 
@@ -166,9 +171,26 @@ def read_snapshot(sc: Scenario) -> Snapshot:
         raise ValueError("the scenario has no [initial_state]")
     where = sc.files[0] if sc.files else "<scenario>"
     stamp = _mtime(st.log)  # a log written again is read again
-    return _snapshot(
+    snap = _snapshot(
         where, st.log, st.scenario, st.variant, st.replication, st.cut, sc.scenario.start, stamp
     )
+    return _for_run(snap, sc)
+
+
+def _for_run(snap: Snapshot, sc: Scenario) -> Snapshot:
+    """The snapshot as ``sc``'s run can carry it: an item whose ``not_carried_in(sc)`` gives
+    a reason (a meeting topic in a scenario without meetings) is counted, not carried."""
+    keep: list[Any] = []
+    why: Counter[str] = Counter(snap.not_carried)
+    for c in snap.carried:
+        reason = c.not_carried_in(sc) if hasattr(c, "not_carried_in") else None
+        if reason is None:
+            keep.append(c)
+        else:
+            why[reason] += 1
+    if len(keep) == len(snap.carried):
+        return snap
+    return Snapshot(snap.reentry, snap.offset, tuple(keep), dict(sorted(why.items())))
 
 
 def _mtime(path: str) -> int:
@@ -253,7 +275,9 @@ def _classify(rows: pd.DataFrame, attrs: pd.Series, at: float, offset: float) ->
     acts = rows["activity"].astype(str).tolist()
     base = _base(attrs, at)
     if any(a.startswith("topic.") for a in acts):
-        return "meeting topic"
+        from govsim.model.warm_topics import classify_topic  # a request taken to a meeting
+
+        return classify_topic(rows, attrs, at, offset)
     base = _with(
         base,
         agreed=_last(rows, "doc.countersigned", "outcome") or "consensus",

@@ -114,10 +114,12 @@ class TopicPipeline(MeetingsState):
         urgent: bool,
         decided: Any = None,
         research: Callable[[], float] | None = None,
+        done: int = 0,
     ) -> Generator[Any, Any, Topic]:
         """Research (or rework), coordination, compliance review, the VM's confirmation, the
         mayor's agreement, submission to the GO and the VM's sign-off (A48, A49); the topic
-        then waits at the GO."""
+        then waits at the GO. ``done``: how many of the first five steps were done before
+        (a topic carried across a warm start's cut, :meth:`resume`)."""
         w, env, log, code = self.w, self.w.env, self.w.log, self.w.org.code
         t = self.cfg.topics
         mayor = w.org.mayor
@@ -129,16 +131,20 @@ class TopicPipeline(MeetingsState):
             (A.TOPIC_RESEARCHED, research or self.sample_research, matter),
             (A.TOPIC_COORDINATED, self.sample_coordinate, matter),
             (A.TOPIC_COMPLIANCE_REVIEWED, self.sample_compliance, self._reviewer(matter)),
-        ):
+        )[done:]:
             # The unit's desk does it (materials of the topic, A48), urgent topics first.
             yield from desk_work(w, actor, "research", sample(), urgent=urgent)
             log.add(env.now, case, act, code[actor])
         # A48 「按程序报送分管副市长确定，并报市长同意」
         vm = w.org.portfolio_owner[matter]
-        yield from self._topic_step(case, A.TOPIC_VM_CONFIRMED, vm, priority, self.sample_confirm())
-        yield from self._topic_step(
-            case, A.TOPIC_MAYOR_AGREED, mayor, priority, self.sample_agree()
-        )
+        if done < 4:
+            yield from self._topic_step(
+                case, A.TOPIC_VM_CONFIRMED, vm, priority, self.sample_confirm()
+            )
+        if done < 5:
+            yield from self._topic_step(
+                case, A.TOPIC_MAYOR_AGREED, mayor, priority, self.sample_agree()
+            )
         # A49 「应于会前5个工作日报送市政府办公室运转，报分管副市长签批」
         log.add(
             env.now,
@@ -149,17 +155,50 @@ class TopicPipeline(MeetingsState):
             outcome=O.SPECIAL if special else NONE,
         )
         topic = Topic(case, matter, urgent, special, env.now, decided=decided)
+        yield from self._at_go(topic, signed_off=False)
+        return topic
+
+    def _at_go(self, topic: Topic, signed_off: bool) -> Generator[Any, Any, None]:
+        """The topic waits at the GO; the VM in charge signs its materials off unless
+        ``signed_off`` (A49; AMB-41, K52), then it is ready for an agenda."""
         self.pending.append(topic)
-        if not t.merge_vm_steps:  # AMB-41 default: two VM acts (K52)
+        if not signed_off and not self.cfg.topics.merge_vm_steps:  # AMB-41: two VM acts
+            vm, priority = self.w.org.portfolio_owner[topic.matter], self._priority(topic)
             yield from self._topic_step(
-                case, A.TOPIC_SIGNED_OFF, vm, priority, self.sample_sign_off()
+                topic.case, A.TOPIC_SIGNED_OFF, vm, priority, self.sample_sign_off()
             )
         topic.ready = True
         if topic.urgent:
             self._maybe_adhoc()
             if self.cfg.executive.adhoc_max_wait_working_days > 0:
-                w.env.process(self._urgent_wait(topic))
-        return topic
+                self.w.env.process(self._urgent_wait(topic))
+
+    @staticmethod
+    def _priority(topic: Topic) -> int:
+        return URGENT if topic.urgent else NORMAL
+
+    def resume(
+        self, carried: Topic, venue: str, done: int, convener: str | None = None
+    ) -> Generator[Any, Any, Topic]:
+        """A topic carried across a warm start's cut continues where it was: ``done`` of the
+        seven A48–A49 steps behind it (research … submission, sign-off; ``carried.received``
+        is when its materials reached the GO) for the executive meeting, or waiting for the
+        mayor's office or special-topic meeting ``venue`` it was taken to (A46, A47; RULES
+        §5.6) by ``convener``. The meeting's decision closes the request, or lets the
+        document it decides go on (``carried.decided``)."""
+        tp = carried
+        if venue == "mayor_office":
+            self.office_pending.append(tp)
+            self._office_demand()
+        elif venue == "special_topic":
+            convener = convener or self.w.org.portfolio_owner[tp.matter]
+            self.special_pending.setdefault(convener, []).append(tp)
+            self._special_demand(convener)
+        elif done >= 6:  # submitted (A49): at the GO, signed off or not
+            yield from self._at_go(tp, signed_off=done >= 7)
+        else:
+            tp = yield from self._prepare(tp.case, tp.matter, tp.urgent, tp.decided, done=done)
+        return tp
 
     def _topic_step(
         self, case: int, act: int, owner: str, priority: int, effort: float
