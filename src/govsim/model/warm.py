@@ -23,7 +23,7 @@ yet decided is drawn as for a new one.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from govsim.core.distributions import bound_sampler
@@ -85,14 +85,12 @@ def start_carried(w: World, snap: Snapshot | None = None) -> Snapshot:
     return snap
 
 
-@starts(CarriedCase)
-def _start_documents(w: World, carried: list[CarriedCase], snap: Snapshot) -> None:
-    """Each carried 请示 or 报告 continues from its stage; its countersign plans and 批示 are
-    drawn afresh (the ASSUMPTION above)."""
-    draws = w.streams["warm/instruction"]
+def countersign_planner(w: World, positions: Any) -> Callable[[str], CoDeptPlan]:
+    """A co-department's answers still to come, drawn afresh (the ASSUMPTION above): its
+    response time, and from ``positions`` whether it objects, asks for an extension, gets it
+    and settles an objection (A56, A59)."""
     cs = w.sc.countersign
     response = bound_sampler(cs.response, w.cal.working_minutes_per_day, w.streams["warm/cs"])
-    positions = w.streams["warm/cs_position"]
 
     def plan(dept: str) -> CoDeptPlan:
         u = positions.random(4)
@@ -105,6 +103,15 @@ def _start_documents(w: World, carried: list[CarriedCase], snap: Snapshot) -> No
             bool(u[3] < cs.p_resolved),
         )
 
+    return plan
+
+
+@starts(CarriedCase)
+def _start_documents(w: World, carried: list[CarriedCase], snap: Snapshot) -> None:
+    """Each carried 请示 or 报告 continues from its stage; its countersign plans and 批示 are
+    drawn afresh (the ASSUMPTION above)."""
+    draws = w.streams["warm/instruction"]
+    plan = countersign_planner(w, w.streams["warm/cs_position"])
     ins = w.sc.instructions
     for c in carried:
         p = ins.p_request if c.kind == "request" else ins.p_report
@@ -195,7 +202,21 @@ def _priority(c: CarriedCase) -> int:
     return URGENT if c.urgent else NORMAL
 
 
-def _resume_countersign(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+def continue_countersign(
+    w: World,
+    case: int,
+    sender: str,
+    cs: CountersignPlan | None,
+    c: CarriedCase,
+    plans: dict[str, CoDeptPlan],
+) -> Generator[Any, Any, str]:
+    """A carried case's coordination goes on from its stage (A56, A59), for any document that
+    countersigns — a 请示 or 报告 before its submission, a draft before its vetting — and
+    returns its outcome (how the departments agreed)."""
+    return (yield from COORDINATING[c.stage](w, case, sender, cs, c, plans))
+
+
+def _first_round(w, case, sender, cs, c, plans) -> Generator[Any, Any, str]:
     """The first round goes on: each co-department still owing an answer answers by its
     carried limit (extended at most once, A59), or is deemed to agree at it; then the
     objections not yet negotiated are, and what stays unresolved is written up (A56)."""
@@ -205,27 +226,40 @@ def _resume_countersign(w, case, c, doc, plans) -> Generator[Any, Any, None]:
     positions.update(
         (
             yield from pending_round(
-                w, case, c.sender, due, False, asked=False, extended=frozenset(c.extended)
+                w, case, sender, due, False, asked=False, extended=frozenset(c.extended)
             )
         )
     )
-    agreed = yield from settle(w, case, c.sender, doc.cs, positions, dict(c.talks))
-    yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
+    return (yield from settle(w, case, sender, cs, positions, dict(c.talks)))
 
 
-def _resume_second_round(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+def _second_round(w, case, sender, cs, c, plans) -> Generator[Any, Any, str]:
     """The version listing the dissent is being countersigned (A56, K37): the co-departments
     owing an answer answer by their carried limits; the city government then decides."""
     _limit_rows(w, case, c, second=True)
     due = {dissent_version_plan(w, d): limit for d, limit in c.pending}
-    yield from pending_round(w, case, c.sender, due, True, asked=False)
-    agreed = dissent_countersigned(w, case, c.sender)
-    yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
+    yield from pending_round(w, case, sender, due, True, asked=False)
+    return dissent_countersigned(w, case, sender)
 
 
-def _resume_joint(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+def _joint(w, case, sender, cs, c, plans) -> Generator[Any, Any, str]:
     """A joint submission (联合报, A56): the co-signers still owing their signature sign."""
-    agreed = yield from joint_submission(w, case, c.sender, [plans[d] for d in c.owing])
+    return (yield from joint_submission(w, case, sender, [plans[d] for d in c.owing]))
+
+
+COORDINATING = {
+    "joint": _joint,
+    "countersign": _first_round,
+    "negotiation": _first_round,
+    "dissent": _first_round,
+    "second_round": _second_round,
+}
+"""How a countersign carried at each stage goes on."""
+
+
+def _resume_coordinating(w, case, c, doc, plans) -> Generator[Any, Any, None]:
+    """Coordinating before the submission (A56, A59), then submitted to the GO."""
+    agreed = yield from continue_countersign(w, case, c.sender, doc.cs, c, plans)
     yield from submitted(w, case, doc, _priority(c), agreed, c.returns)
 
 
@@ -282,11 +316,7 @@ def _resume_closing(w, case, c, doc, plans) -> Generator[Any, Any, None]:
 
 
 RESUME = {
-    "joint": _resume_joint,
-    "countersign": _resume_countersign,
-    "negotiation": _resume_countersign,
-    "dissent": _resume_countersign,
-    "second_round": _resume_second_round,
+    **dict.fromkeys(COORDINATING, _resume_coordinating),
     "go": _resume_go,
     "revision": _resume_revision,
     "leader": _resume_leader,

@@ -5,7 +5,9 @@ Each drafted document open at the cut is carried at its stage of :data:`DRAFT_ST
 <govsim.model.drafts.DRAFT_STAGES>` — being evaluated or open for public comment (a normative
 document, A21, the period's end kept), at the justice bureau's legality review or revised
 after a failed one with the failures so far (A21), in its first countersign round with the
-co-departments still owing an answer and their limits (A59), at the GO's vetting or returned
+co-departments still owing an answer and their limits (A59) or further in its coordination
+(negotiation, the dissent, the version listing it, a joint submission; A56), at the GO's
+vetting or returned
 for revision with the returns so far (A59, A63), on its way to the meeting that decides it
 (A61(6); a topic, :mod:`govsim.model.warm_topics`, or the monthly decision day without
 ``[meetings]``), or with its co-reviewers and signer (A61, the co-reviews and the
@@ -13,11 +15,11 @@ authorisation already given kept) — and a contract at its legality review, its
 the GO's review or the government's consent (A60). Each re-enters through
 :func:`govsim.model.drafts.draft_from` / :func:`~govsim.model.drafts.contract_from`, the
 lifecycle's own code, and logs ``case.carried`` (who holds it, the GO's or the justice
-bureau's returns; for a pending countersign, each owing department with its limit).
+bureau's returns; for a countersign under way, each owing department with its limit, as
+:func:`govsim.model.warm.continue_countersign` does for upward documents).
 
-Not carried (counted in the manifest): a draft whose countersign is past its first round
-(negotiation or dissent in progress, A56), as for upward documents; a document still being
-drafted at the cut has no case yet (its desk job is counted as "desk job: drafting").
+Not carried (counted in the manifest): a document still being drafted at the cut has no case
+yet (its desk job is counted as "desk job: drafting").
 ASSUMPTIONS: work in progress restarts with a fresh effort; what the GO's vetting will find
 in a draft not yet vetted is the quality problem the case table states (a department matter
 or redundancy is only known once vetted, A59); whether the mayor authorises the signature
@@ -34,10 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from govsim.core.distributions import bound_sampler
 from govsim.core.org import GO
 from govsim.log import Activity as A
-from govsim.model.countersign import CoDeptPlan, CountersignPlan, pending_round, settle
+from govsim.model.countersign import CoDeptPlan, CountersignPlan
 from govsim.model.drafts import (
     Outgoing,
     Resume,
@@ -45,6 +46,7 @@ from govsim.model.drafts import (
     draft_from,
     new_outgoing_case,
 )
+from govsim.model.warm import COORDINATING, continue_countersign, countersign_planner
 from govsim.model.warm_snapshot import (
     CarriedCase,
     Snapshot,
@@ -62,12 +64,6 @@ if TYPE_CHECKING:
     from govsim.model.world import World
 
 OUTGOING = ("draft", "normative", "contract")
-PAST_ROUND = "outgoing document: countersign past its first round"
-PAST_FIRST_ROUND = ("cs.negotiated", "cs.dissent_documented", "cs.handling_proposed")
-"""Acts of a countersign past its first round (A56): an outgoing document there is not
-carried (the upward documents' later stages are not wired into the drafts' lifecycle)."""
-"""Why a draft or normative document whose countersign is past its first round is not
-carried (negotiation or dissent under way, A56)."""
 
 
 @dataclass(frozen=True)
@@ -164,24 +160,15 @@ def _vetting(rows, acts, c, offset) -> CarriedOutgoing | None:
 
 
 def _countersign(rows, acts, c, offset) -> CarriedOutgoing | str | None:
-    """In its first countersign round (A59): who owes an answer, by when."""
-    if "cs.requested" not in acts:
-        return None
+    """Coordinating with the departments its matter touches (A56, A59), at any stage: the
+    first round with who owes an answer by when, objections being negotiated, the dissent
+    written up, the version listing it, a joint submission being co-signed."""
+    if "cs.requested" not in acts and "cs.joint_signed" not in acts:
+        return None  # not begun: the default stage starts it
     if "doc.countersigned" in acts:
         return replace(c, stage="vetting")  # countersigned, not yet submitted
     found = _countersign_stage(rows, acts, c.doc, offset)
-    if isinstance(found, CarriedCase) and found.stage == "countersign":  # the first round
-        return replace(c, stage="countersign", doc=found)
-    if isinstance(found, CarriedCase) and found.stage == "joint":
-        return "outgoing document: joint submission being co-signed"
-    return PAST_ROUND if found is None or isinstance(found, CarriedCase) else found
-
-
-def _past_first_round(rows, acts, c, offset) -> str | None:
-    """Negotiation or dissent under way (A56): not carried, as for upward documents."""
-    if any(a in PAST_FIRST_ROUND for a in acts) and "doc.countersigned" not in acts:
-        return PAST_ROUND
-    return None
+    return replace(c, stage="countersign", doc=found) if isinstance(found, CarriedCase) else found
 
 
 def _legality(rows, acts, c, offset) -> CarriedOutgoing | None:
@@ -228,7 +215,6 @@ Rule = Callable[[pd.DataFrame, list[str], CarriedOutgoing, float], "CarriedOutgo
 DRAFT_RULES: tuple[Rule, ...] = (
     _signing,
     _vetting,
-    _past_first_round,
     _countersign,
     _legality,
     _consultation,
@@ -245,16 +231,8 @@ CONTRACT_RULES: tuple[Rule, ...] = (_contract, _legality)
 @starts(CarriedOutgoing)
 def _start_outgoing(w: World, carried: list[CarriedOutgoing], snap: Snapshot) -> None:
     """Each carried document continues from its stage through the lifecycle's own code."""
-    draws, cs = w.streams["warm/outgoing"], w.sc.countersign
-    response = bound_sampler(cs.response, w.cal.working_minutes_per_day, w.streams["warm/cs"])
-
-    def plan(dept: str) -> CoDeptPlan:
-        u = draws.random(4)
-        return CoDeptPlan(
-            dept, float(response()), bool(u[0] < cs.p_object), bool(u[1] < cs.p_extension),
-            bool(u[2] < cs.p_extension_agreed), bool(u[3] < cs.p_resolved),
-        )  # fmt: skip
-
+    draws = w.streams["warm/outgoing"]
+    plan = countersign_planner(w, draws)
     for c in carried:
         authorises = bool(draws.random() < w.sc.drafts.p_mayor_authorises)
         w.env.process(_reenter(w, c, snap.reentry, _outgoing(c, plan, authorises)))
@@ -289,10 +267,8 @@ def _reenter(w: World, c: CarriedOutgoing, at: float, d: Outgoing) -> Generator[
         yield w.env.timeout(at)
     d = replace(d, time=w.env.now)
     case = new_outgoing_case(w, d, carried=True)
-    _carried_row(w, case, _holder(w, c), None, c.returns)
-    for dept, limit in c.doc.pending:
-        _carried_row(w, case, dept, limit, c.returns)
-    step = STEPS.get(c.stage)
+    _carried_row(w, case, _holder(w, c), None, c.returns)  # limits: by the coordination
+    step = STEPS.get(c.stage) if c.doc.stage in COORDINATING or c.stage != "countersign" else None
     resume = Resume(
         stage=c.stage,
         returns=c.returns,
@@ -343,14 +319,13 @@ def _comment_end(w: World, evaluated_at: float | None) -> float | None:
 def _resume_countersign(
     w: World, case: int, c: CarriedOutgoing, d: Outgoing
 ) -> Generator[Any, Any, str]:
-    """The first round goes on: each co-department still owing an answer answers by its
-    carried limit, or is deemed to agree at it (A59); then objections are settled (A56)."""
+    """Its coordination goes on from where it was — the first round, objections being
+    negotiated, the dissent written up, the version listing it, or a joint submission being
+    co-signed (A56, A59) — as for an upward document; returns the outcome."""
     assert d.cs is not None
     plans = {p.dept: p for p in d.cs.codepts}
-    due = {plans[dept]: limit for dept, limit in c.doc.pending}
-    positions = dict(c.doc.answered)
-    positions.update((yield from pending_round(w, case, d.lead, due, False, asked=False)))
-    return (yield from settle(w, case, d.lead, d.cs, positions))
+    carried = replace(c.doc, returns=c.returns)
+    return (yield from continue_countersign(w, case, d.lead, d.cs, carried, plans))
 
 
 def _resume_meeting(
