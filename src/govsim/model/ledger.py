@@ -436,7 +436,9 @@ class LedgerModel:
         w, code = self.w, self.w.org.code
         share = w.leaders[leader].share
         who, start, _ = yield from leader_work(w, leader, PUSH_NEEDS, self.priority, effort * share)
-        pushed = {it.case for it in flagged}
+        # the items flagged when it was convened and still yellow or red when it is held (a
+        # stocktake in between may have turned one blue: it needs no push)
+        pushed = {it.case for it in flagged if it.colour in (YELLOW, RED)}
         on_behalf = code[leader] if who != leader else NONE
         for item in items:
             if item.state == "closed":
