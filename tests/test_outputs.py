@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import warnings
@@ -19,7 +20,7 @@ from govsim.cli import main
 from govsim.experiment.compact import CORE_KPIS, FOCUS_KPIS, fit_kpis, render
 from govsim.experiment.runner import run_experiment
 from govsim.experiment.summary import summary_table
-from govsim.scenario.expand import expand
+from govsim.scenario.expand import BASELINE, design_or_sweep_points
 from govsim.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,11 +104,14 @@ def _fake_summary(path: Path) -> pd.DataFrame:
     rng = np.random.default_rng(1)
     metrics = [*CORE_KPIS, *(m for family in FOCUS_KPIS for m in family)]
     rows = []
-    for p in expand(load_scenario(path)):
+    sc = load_scenario(path)
+    variants = [BASELINE, *(v.name for v in sc.variants)]
+    points = [label for label, _ in design_or_sweep_points(sc)]  # the labels expand() gives
+    for variant, point in itertools.product(variants, points):
         for rep in range(2):
             values = {m: (rng.uniform(0.2, 0.9) if "share" in m or "rate" in m or "coverage" in m
                           else rng.uniform(100, 999)) for m in metrics}  # fmt: skip
-            rows.append({"variant": p.variant, "point": p.point, "replication": rep, **values})
+            rows.append({"variant": variant, "point": point, "replication": rep, **values})
     return summary_table(pd.DataFrame(rows).assign(seed=0))
 
 

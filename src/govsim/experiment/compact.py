@@ -143,11 +143,18 @@ def _design_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """``variant`` plus one column per sweep key (its last dotted part) holding the values."""
     designs = frame.drop_duplicates("design")[["design", "variant", "point"]]
     out = pd.DataFrame({"variant": designs["variant"].astype(str).to_numpy()})
-    parsed = [dict(kv.split("=", 1) for kv in p.split(",") if "=" in kv) for p in designs["point"]]
+    parsed = [_pairs(p) for p in designs["point"]]
     for key in dict.fromkeys(k for d in parsed for k in d):
         out[key.rsplit(".", 1)[-1]] = [d.get(key, "") for d in parsed]
     out.index = designs["design"].to_numpy()
     return out
+
+
+def _pairs(point: str) -> dict[str, str]:
+    """The ``key=value`` pairs of a point's label (a sampled design's number, ``#0007 ``,
+    is not one of them: each point would get a column of its own)."""
+    body = point.split(" ", 1)[-1] if point.startswith("#") else point
+    return dict(kv.split("=", 1) for kv in body.split(",") if "=" in kv)
 
 
 def _block(frame: pd.DataFrame, kpis: Sequence[str], diff: bool) -> pd.DataFrame:
