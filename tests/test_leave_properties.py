@@ -113,7 +113,7 @@ def other_time(draw: st.DrawFn) -> dict[str, Any]:
     return {"roles": {r: rates() for r in picked}}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=leave_scenarios(), replication=st.integers(0, 3))
 def test_leave_invariants_hold_on_generated_scenarios(
     raw: dict[str, Any], replication: int

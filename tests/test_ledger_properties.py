@@ -109,7 +109,7 @@ def ledger_scenarios(draw: st.DrawFn) -> dict[str, Any]:
 
 
 LEDGER_SETTINGS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

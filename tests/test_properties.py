@@ -29,7 +29,7 @@ def scenarios() -> st.SearchStrategy[dict[str, Any]]:
 
 
 PROPERTY_SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

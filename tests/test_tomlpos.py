@@ -829,7 +829,7 @@ def _all_paths(v: Any, prefix: Path = ()) -> Iterator[Path]:
             yield from _all_paths(sub, (*prefix, i))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=documents_st, rng=st.randoms(use_true_random=False))
 def test_generated_documents(data: dict[str, Any], rng: random.Random) -> None:
     writer = Writer(rng)
