@@ -22,7 +22,7 @@ from govsim.core.calendar import build_calendar
 from govsim.core.org import Organisation
 from govsim.log import EventLog
 from govsim.model.desks import DISCIPLINES, Desk
-from govsim.model.drafts import generate_outgoing
+from govsim.model.outgoing_arrivals import generate_outgoing
 from govsim.model.world import World, simulate
 from govsim.scenario.department_models import Discipline
 from govsim.scenario.load import load_scenario

@@ -18,7 +18,7 @@ from govsim.model.arrivals import iter_arrivals
 from govsim.model.availability import Absence, Availability, draw_absences, leave_process
 from govsim.model.desks import build_desks
 from govsim.model.documents import upward_document
-from govsim.model.drafts import generate_outgoing, outgoing_document
+from govsim.model.drafts import outgoing_document
 from govsim.model.ledger import LedgerModel
 from govsim.model.meetings import MeetingsModel
 from govsim.model.other_time import (
@@ -27,6 +27,7 @@ from govsim.model.other_time import (
     engagement_process,
     regular_meetings,
 )
+from govsim.model.outgoing_arrivals import generate_outgoing
 from govsim.model.rng import Streams
 from govsim.rules.substitution import (
     ItemNeeds,
