@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import govsim.model.ledger as ledger_model
+import govsim.model.ledger_rhythm as ledger_model  # where the rhythm reads its rules
 from factory import durations, make_scenario
 from govsim.checks import check_log
 from govsim.kpis import ledger_items, ledger_kpis
