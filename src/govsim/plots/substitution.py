@@ -80,7 +80,7 @@ def tradeoff(kpis: pd.DataFrame, reference: str = "none", confidence: float = 0.
     table = summarise(paired, by=["variant", "point"], metrics=[X, "saved"],
                       confidence=confidence).set_index(["point", "variant", "metric"])  # fmt: skip
     with plot_style():
-        fig = new_figure(5.2 * len(points), 4.6)
+        fig = new_figure(5.2 * len(points), 5.0)
         axes = fig.subplots(1, len(points), squeeze=False)[0]
         for ax, point in zip(axes, points, strict=True):
             for variant in variants:
@@ -92,7 +92,8 @@ def tradeoff(kpis: pd.DataFrame, reference: str = "none", confidence: float = 0.
             ax.set_xlabel("substitutes' hours for absent leaders (per year)")
             ax.set_ylabel(f"Δ request sign-off vs {reference} (working days)")
             ax.grid(alpha=0.3)
-        axes[-1].legend(fontsize=8, loc="best")
+        handles, labels = axes[-1].get_legend_handles_labels()  # below the panels: never
+        fig.legend(handles, labels, loc="outside lower center", ncol=4, fontsize=8)  # on a point
         fig.suptitle(
             f"{term('Substitution', '补位')} policies: sign-off time vs substitutes' extra "
             f"hours\nmeans and paired differences with {confidence:.0%} intervals over "
