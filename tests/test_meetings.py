@@ -207,3 +207,16 @@ def test_the_docs_example_validates_on_top_of_the_minimal_scenario():
 
     sc = parse_scenario(snippet("minimal") + "\n" + snippet("meetings"))
     assert sc.meetings is not None and sc.meetings.executive.cadence == "fortnightly"
+
+
+def test_a_meeting_whose_arrangement_falls_before_the_start_is_still_held():
+    """A run starting on Tue 02-25 (a warm start's cut, say): the executive meeting of Thu
+    02-27 would have been arranged (A50) three working days before, Mon 02-24, before the run.
+    It is arranged at the first opening, 02-25 08:30 (propose 1 h, review 1 h, fix 30 min:
+    fixed 11:00), and held on its day — not skipped."""
+    raw = raw_scenario(arrival=None)
+    raw["scenario"] = {"name": "m", "start": "2025-02-25", "horizon_days": 10}
+    world, ev = run(raw)
+    assert when(world, ev, "meeting.planned") == at("2025-02-25T08:30")
+    assert when(world, ev, "mayor.agenda_fixed") == at("2025-02-25T11:00")
+    assert when(world, ev, "meeting.opened") == at("2025-02-27T08:30")

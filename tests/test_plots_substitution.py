@@ -29,5 +29,6 @@ def test_paired_difference_is_exact_when_the_noise_is_common():
 
 def test_tradeoff_figure_has_one_point_per_policy_but_the_reference():
     fig = tradeoff(kpis())
-    (ax,) = fig.axes
+    (ax,) = fig.axes  # one panel: one load
+    assert len(ax.lines) + len(ax.containers) >= 1
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["baseline"]

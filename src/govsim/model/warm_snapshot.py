@@ -45,8 +45,9 @@ DONE_BY: dict[str, tuple[str, ...]] = {
     "meeting": ("meeting.adjourned",),
 }
 """What ends a case of a type without a terminal act (a desk's job, an absence, a meeting)."""
-RHYTHMS = ("ledger_cadence", "go_reports")
-"""Case types that hold a rhythm, not work: never backlog."""
+RHYTHMS = ("ledger_cadence", "go_reports", "engagement")
+"""Case types that hold a rhythm, not work: never backlog (a leader's blocks of other time,
+K28, are drawn afresh by the warm run, as its own random absences are)."""
 AT_LEADER = ("doc.routed", "doc.rerouted", "doc.sent_for_review", "doc.co_review_signed")
 
 

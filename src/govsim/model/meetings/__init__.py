@@ -96,7 +96,10 @@ class MeetingsModel(TopicPipeline, Sittings):
             try:
                 plan_at = cal.office_open(cal.sub_working_days(day, ahead))
             except ValueError:
-                continue  # the arrangement would fall before the simulated period
+                # the arrangement falls before the simulated period (a warm start's first days,
+                # or a start just before a meeting): it is made at the first office opening,
+                # so the meeting is held on its day (ASSUMPTION: its steps are taken again)
+                plan_at = cal.next_open(0.0)
             if plan_at < cal.horizon_minutes:
                 if kind == "executive":
                     self.upcoming.append(day)
