@@ -20,9 +20,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from factory import countersigned_request_raw, fixed, make_scenario
 from govsim.checks.audit import check_log
+from govsim.cli import main
 from govsim.model.warm import read_snapshot
 from govsim.model.warm_topics import NO_MEETINGS, topic_state
 from govsim.model.world import simulate
@@ -185,3 +187,20 @@ def test_a_step_skipped_after_the_cut_is_still_caught(warm_run) -> None:
     broken = ev.loc[~drop].reset_index(drop=True)
     found = check_log(broken, cases, world.org, world.cal, scenario=world.sc)
     assert {(v.invariant, v.case) for v in found} >= {("INV-M06", victim)}
+
+
+def test_the_run_says_what_was_carried(year_log, tmp_path) -> None:
+    """``govsim run`` on a warm start says how many open cases were carried and how many not,
+    and apart from them the desk jobs open at the cut (a carried case queues its own again),
+    within 80 columns."""
+    toml = _warm_toml(tmp_path, year_log, "meetings.toml", cut=180, days=10)
+    args = ["run", str(toml), "--reps", "1", "--workers", "1", "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(main, [*args, "--quiet"])
+    assert result.exit_code == 0, result.output
+    snap = read_snapshot(load_scenario(toml))
+    jobs = sum(n for k, n in snap.not_carried.items() if k.startswith("desk job"))
+    missed = sum(snap.not_carried.values()) - jobs
+    assert f"warm start: {len(snap.carried)} open case(s) carried, {missed} not" in result.output
+    assert f"{jobs} desk job(s) open at the cut" in result.output
+    text = [line for line in result.output.splitlines() if not line.startswith("results: ")]
+    assert max(map(len, text)) <= 80  # the results line holds the (long) test folder

@@ -25,9 +25,10 @@ Arrays = dict[str, np.ndarray]
 
 
 def items(view: LogView) -> Arrays:
-    """One entry per ledger item: ``case``, ``source``, ``owner``, ``registered``,
-    ``deadline``, ``closed`` (NaN while open), ``on_time`` (closed by the deadline),
-    ``verify_fails``."""
+    """One entry per ledger item: ``case``, ``source``, ``owner``, ``registered`` (NaN for an
+    item a warm start carried: registered before the cut), ``entered`` (registered, or the
+    carried item's re-entry), ``deadline``, ``closed`` (NaN while open), ``on_time`` (closed
+    by the deadline), ``verify_fails``."""
     return view.shared("ledger_items", lambda: _items(view))
 
 
@@ -40,14 +41,20 @@ def _items(view: LogView) -> Arrays:
         verified.select(verified.equals("outcome", "fail"))["case"], return_counts=True
     )
     on_time = closed.equals("outcome", "on_time")
+    carried = view.at(v.CASE_CARRIED)
+    registered = lookup(*by_case(reg["case"], reg["time"], "first"), case)
+    reentry = lookup(*by_case(carried["case"], carried["time"], "first"), case)
+    deadline = lookup(*by_case(reg["case"], reg["deadline"], "first"), case)
+    carried_deadline = lookup(*by_case(carried["case"], carried["deadline"], "first"), case)
     return {
         "case": case,
         "source": names_at(
             view.codes("source", "cases")[0][mine], view.codes("source", "cases")[1]
         ),
         "owner": names_at(view.codes("matter", "cases")[0][mine], view.codes("matter", "cases")[1]),
-        "registered": lookup(*by_case(reg["case"], reg["time"], "first"), case),
-        "deadline": lookup(*by_case(reg["case"], reg["deadline"], "first"), case),
+        "registered": registered,
+        "entered": np.where(np.isnan(registered), reentry, registered),
+        "deadline": np.where(np.isnan(deadline), carried_deadline, deadline),
         "closed": lookup(*by_case(closed["case"], closed["time"], "first"), case),
         "on_time": lookup(*by_case(closed["case"], on_time.astype(float), "first"), case) == 1.0,
         "verify_fails": np.nan_to_num(lookup(failed, fails.astype(float), case)).astype(int),
@@ -106,7 +113,7 @@ def _daily(view: LogView) -> pd.DataFrame:
     cal, horizon = view.cal, view.horizon
     ends = (np.arange(cal.days) + 1) * 1440.0
     table = items(view)
-    reg = table["registered"].astype(float)
+    reg = table["entered"].astype(float)  # open from its re-entry when carried
     out_t = np.where(np.isnan(table["closed"]), math.inf, table["closed"])
     frame = pd.DataFrame({"day": day_dates(cal)})
     frame["open"] = _count_at(reg, out_t, ends).astype(np.int32)
@@ -120,7 +127,8 @@ def _daily(view: LogView) -> pd.DataFrame:
         frame[name] = counts.astype(np.int32)
         rated += counts
     frame["unrated"] = (frame["open"] - rated).astype(np.int32)
-    for name, times in (("registered", reg), ("closed", out_t[np.isfinite(out_t)])):
+    registered = table["registered"][~np.isnan(table["registered"])]  # not those carried
+    for name, times in (("registered", registered), ("closed", out_t[np.isfinite(out_t)])):
         days = (times // 1440).astype(int)
         frame[name] = np.bincount(days[days < cal.days], minlength=cal.days).astype(np.int32)
     return frame

@@ -67,6 +67,7 @@ ROLES = ("mayor", "executive_vice_mayor", "vice_mayor", "secretary_general", "de
 
 LEDGER_ITEM = "ledger_item"
 LEDGER_REGISTERED = "ledger.registered"
+CASE_CARRIED = "case.carried"  # a warm start: the case re-enters, registered before the cut
 LEDGER_CLOSED = "ledger.closed"
 LEDGER_VERIFIED = "ledger.verified"
 LEDGER_COLOUR = "ledger.colour"
