@@ -1,8 +1,8 @@
 """`govsim export`: XES and OCEL 2.0 files valid against the published schemas, holding exactly
 the log's cases and events with times that round-trip; CSV that reads back bit for bit.
 
-The schemas are read from the shared folder beside the repository
-(``../shared/schemas``); the validation tests are skipped when it is absent.
+The published schemas are kept in ``tests/schemas`` (their sources, versions and licences in
+its README).
 """
 
 from __future__ import annotations
@@ -26,14 +26,9 @@ from govsim.model.world import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "jining.toml"
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 XES_SCHEMAS = ("xes-ieee-1849-2016.xsd", "xes-ieee-1849-2016-April-15-2020.xsd")
 OCEL_SCHEMA = "ocel20-schema-json.json"
-needs_schemas = pytest.mark.skipif(
-    not SCHEMAS.is_dir(),
-    reason=f"the published XES/OCEL schemas are not here: {SCHEMAS} (the shared/schemas "
-    "folder beside the repository)",
-)
 TIME_TOLERANCE = 1e-4  # minutes (6 ms); exports keep milliseconds
 
 
@@ -106,7 +101,6 @@ def test_loaded_results_are_the_simulated_log(log: LoadedLog) -> None:
 # -- XES ----------------------------------------------------------------------------------------
 
 
-@needs_schemas
 @pytest.mark.parametrize("schema", XES_SCHEMAS)
 def test_xes_is_valid(schema: str, xes: Path) -> None:
     import xmlschema
@@ -189,7 +183,6 @@ def test_xes_role_of_actors(xes: Path, log: LoadedLog) -> None:
 # -- OCEL 2.0 -----------------------------------------------------------------------------------
 
 
-@needs_schemas
 def test_ocel_is_valid(ocel: Path) -> None:
     import jsonschema
 
