@@ -76,3 +76,22 @@ def test_push_of_a_present_leader_moved_is_caught(sim: govsim.Simulation) -> Non
         f"no dekad push by vm_2 on {AWAY}",
         "session by vm_2 on 2025-02-24, not due",
     ]
+
+
+def test_push_held_on_return_is_caught_when_substitution_covered_it(sim) -> None:
+    """The same log judged under a scenario whose 补位 hands the push of an absent vice mayor
+    to a substitute on post (designated, every reason triggers it, K59 scope): the push should
+    have been held on the day, for vm_1 — held on return, it breaks A70's rhythm."""
+    sc = sim.scenario
+    covered = sc.model_copy(
+        update={
+            "substitution": sc.substitution.model_copy(
+                update={"policy": "designated", "triggers": "any"}
+            )
+        }
+    )
+    found = check_log(sim.events, sim.cases, sim.org, sim.calendar, ["INV-S05"], covered)
+    assert [v.message for v in found] == [
+        f"no dekad push by vm_1 on {AWAY}",
+        "session by vm_1 on 2025-02-24, not due",
+    ]

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import govsim
 from factory import make_scenario
 from govsim.checks import check_log
 from govsim.model.world import simulate
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def at(text: str) -> dt.datetime:
@@ -234,3 +238,29 @@ def test_a_dated_absence_drops_the_random_ones_it_overlaps(base_raw):
     assert all(b[0] >= a[1] for a, b in pairwise(spans))  # no overlap
     assert len(spans) > 1  # random absences after the dated one are kept
     run(raw)
+
+
+def test_a_dated_absence_begun_before_the_run_is_under_way_at_its_start(tmp_path):
+    """A run starting Mon 2025-03-17 (a warm start's cut, say) with a dated trip of vm_1 from
+    Wed 03-12 to Wed 03-19 (A80): vm_1 is away from the first opening, 03-17 08:30, to the
+    trip's end, 03-19 17:30; a trip over before the start is ignored; the log is clean."""
+    path = tmp_path / "begun.toml"
+    path.write_text(
+        f'[scenario]\nbase = "{(ROOT / "scenarios" / "jining.toml").as_posix()}"\n'
+        "start = 2025-03-17\nhorizon_days = 10\n\n"
+        '[[leave.fixed]]\nwho = "vm_1"\nstart = 2025-03-12\nend = 2025-03-19\nreason = "visit"\n\n'
+        '[[leave.fixed]]\nwho = "vm_2"\nstart = 2025-03-10\nend = 2025-03-14\nreason = "visit"\n',
+        encoding="utf-8",
+    )
+    sim = govsim.simulate(path)
+    ev = sim.events
+    trips = ev.loc[ev["activity"].isin(["absence.start", "absence.end"]) & (ev["actor"] == "vm_1")]
+    acts, times = trips["activity"].astype(str), trips["time"]
+    when = [(a, sim.calendar.datetime_of(t)) for a, t in zip(acts, times, strict=True)]
+    assert when[:2] == [
+        ("absence.start", dt.datetime(2025, 3, 17, 8, 30)),
+        ("absence.end", dt.datetime(2025, 3, 19, 17, 30)),
+    ]
+    early = ev.loc[ev["activity"].eq("absence.start") & ev["actor"].eq("vm_2")]
+    assert not (early["deadline"] < early["time"]).any()  # the trip over before is not there
+    assert sim.check() == []

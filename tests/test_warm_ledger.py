@@ -22,6 +22,7 @@ import pandas as pd
 
 from govsim.checks.audit import check_log
 from govsim.kpis.ledger import ledger_daily, ledger_items
+from govsim.kpis.ledger_year import ledger_year_table
 from govsim.model.warm import read_snapshot
 from govsim.model.world import simulate
 from govsim.scenario.load import load_scenario
@@ -177,3 +178,7 @@ def test_warm_start_from_day_180_carries_ledger_items_and_absences(tmp_path) -> 
     table = ledger_items(wev, wcases)
     assert int(table["registered"].isna().sum()) == carried
     assert int(daily["registered"].sum()) == int(table["registered"].notna().sum())
+    # the year table (K68) counts a carried item still open at the end as open there
+    year = ledger_year_table(wev, wcases, ww.cal, list(ww.org.departments))
+    still_open = int(table["closed"].isna().sum())
+    assert int(year["open_at_year_end"].sum()) == still_open > 0

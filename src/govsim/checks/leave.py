@@ -142,7 +142,7 @@ def _any_vice_mayor(ctx: LogContext, owner: str) -> set[str] | None:
 _HANDLERS = {"designated": _designated, "chain": _chain}
 
 
-def _allowed_handlers(ctx: LogContext, owner: str) -> set[str] | None:
+def allowed_handlers(ctx: LogContext, owner: str) -> set[str] | None:
     """Who may act for ``owner`` under the policy."""
     return _HANDLERS.get(ctx.substitution.policy, _any_vice_mayor)(ctx, owner)
 
@@ -189,7 +189,7 @@ def _substitution_breach(
     if away.at(handler, t_route) is not None:
         return f"handler {handler} was away too"
     if owner != ctx.org.mayor:
-        allowed = _allowed_handlers(ctx, owner)
+        allowed = allowed_handlers(ctx, owner)
         if allowed is not None and handler not in allowed:
             return f"{handler} is not a substitute for {owner} under policy {policy.policy}"
     return None

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from govsim.checks.context import EPS, LogContext, Violation
+from govsim.checks.leave import allowed_handlers
 from govsim.checks.registry import invariant
-from govsim.checks.views import absences, decode, rows
+from govsim.checks.views import absences, decode, rows, triggers
 from govsim.checks.vocab import LEDGER_MARKS, LEDGER_NEXT, LEDGER_STEPS
 from govsim.core.calendar import WorkCalendar
 
@@ -305,7 +306,7 @@ def _dekads(ctx: LogContext, items: _OpenItems) -> list[Violation]:
         for leader, what in due:
             if (leader, day) in held:
                 continue
-            found = _held_on_return(ctx, held, leader, day, items.due(leader, what))
+            found = _held_on_return(ctx, held, leader, day, what, items.due(leader, what))
             if found is None:
                 on = f"no {what} by {leader}" if what == "dekad push" else f"no {what}"
                 out.append(Violation("INV-S05", "A70", None, f"{on} on {day}"))
@@ -318,23 +319,46 @@ def _dekads(ctx: LogContext, items: _OpenItems) -> list[Violation]:
 
 
 def _held_on_return(
-    ctx: LogContext, held: set[tuple[str, dt.date]], leader: str, day: dt.date, due: Due
+    ctx: LogContext,
+    held: set[tuple[str, dt.date]],
+    leader: str,
+    day: dt.date,
+    session: str,
+    due: Due,
 ) -> dt.date | None:
-    """The day a session missed on ``day`` was held instead, if ``leader`` was away that day
-    (A80): the working day of the return, or none at all if nothing is ``due`` then (the
-    items closed meanwhile); ``day`` itself if the leader is still away when the log ends.
-    A70 names no stand-in for a leader 补位 does not cover (a reason that does not trigger it,
-    a policy or scope that hands the session to nobody): the model holds it when the leader
-    is back (ASSUMPTION)."""
+    """The day a session missed on ``day`` was held instead, if ``leader`` was away when it
+    was due (the day's office opening, A80) and 补位 hands it to nobody on post then
+    (:func:`_covered`): the working day of the return, or none at all if nothing is ``due``
+    then (the items closed meanwhile); ``day`` itself if the leader is still away when the log
+    ends. A70 names no stand-in beyond 补位: the model holds the session when the leader is
+    back (ASSUMPTION)."""
     cal = ctx.cal
-    back = _back(ctx, leader, cal.office_open(day), cal.office_close(day))
-    if back is None:
+    opens = cal.office_open(day)
+    if absences(ctx).at(leader, opens) is None or _covered(ctx, leader, opens, session):
         return None
+    back = _back(ctx, leader, opens, opens + EPS)
+    assert back is not None
     on_post = cal.next_open(back) if back < cal.horizon_minutes else math.inf
     if on_post >= cal.horizon_minutes or not due(on_post):
         return day  # held after the log's end, or nothing left to hold it on
     later = sorted(d for a, d in held if a == leader and d > day)
     return later[0] if later and later[0] <= cal.date_of(on_post) else None
+
+
+def _covered(ctx: LogContext, leader: str, t: float, session: str) -> bool:
+    """Whether 补位 hands an absent ``leader``'s session at ``t`` to someone on post (A6, A8;
+    K59 ``scope``): the policy is not ``none``, the absence's reason triggers it, the scope
+    includes the session, and one of the leader's substitutes under the policy (the executive
+    vice mayor for the mayor, AMB-09) is on post then."""
+    sub, away = ctx.substitution, absences(ctx)
+    absent, trig = away.at(leader, t), triggers(ctx)
+    if sub.policy == "none" or absent is None or (trig is not None and absent.reason not in trig):
+        return False
+    if not getattr(sub.scope, session.replace(" ", "_")):  # dekad push | monthly dispatch
+        return False
+    org = ctx.org
+    allowed = {org.executive_vice_mayor} if leader == org.mayor else allowed_handlers(ctx, leader)
+    return any(away.at(h, t) is None for h in allowed or () if h != leader)
 
 
 def _back(ctx: LogContext, person: str, opens: float, closes: float) -> float | None:

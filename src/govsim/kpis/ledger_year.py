@@ -71,7 +71,9 @@ def _year(
     y1 = min(horizon, float((dt.date(year + 1, 1, 1) - cal.start).days * 1440))
     owner, reg, closed = table["owner"], table["registered"], table["closed"]
     shut = (closed >= y0) & (closed < y1)
-    still = (reg < y1) & ~(closed < y1)
+    # an item a warm start carried is the department's work from its re-entry: open, overdue,
+    # closed and red like any other, but not registered in the run (registered NaN)
+    still = (table["entered"] < y1) & ~(closed < y1)
     marks = _marks(view, y0, y1, departments)
     on_time = _per_dept(owner[shut & table["on_time"]], departments)
     n_closed = _per_dept(owner[shut], departments)

@@ -183,11 +183,19 @@ def _fixed_absences(
     rng = streams["leave/fixed"]
     out = []
     for fx in leave.fixed:
+        if fx.end < cal.start:
+            continue  # over before the run begins
         role = person_role(org, fx.who)
-        start, end = cal.office_open(fx.start), cal.office_close(fx.end)
+        under_way = fx.start < cal.start  # begun before the run (a warm start's cut): away
+        start = cal.next_open(0.0) if under_way else cal.office_open(fx.start)  # from minute 0
+        end = cal.office_close(fx.end)
         lead = leave.head_lead_days * DAY if role == "department_head" else DAY
-        requested = None if role == "mayor" else max(0.0, start - lead)
-        recall = cal.clock_of(fx.recall_at) if fx.recall_at is not None else None
+        requested = None if role == "mayor" or under_way else max(0.0, start - lead)
+        recall = (
+            cal.clock_of(fx.recall_at)
+            if fx.recall_at is not None and fx.recall_at.date() >= cal.start
+            else None
+        )
         lat = latency(rng)
         back = end if recall is None else min(end, recall + lat)
         late = role == "department_head" and requested is not None and start - requested < lead

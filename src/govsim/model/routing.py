@@ -186,5 +186,7 @@ def _absent_before_begin(w: World, office: Any, effort: float, by: float) -> boo
     a = avail.next_absence(office.name, now)
     if a is None or a.start <= now:
         return False  # none to come, or one under way the leader is back from in time
+    if a.start >= by:
+        return False  # it starts after the step is wanted: the leader does it, late or not
     begin, _ = office.when(now, effort / office.share)
     return begin >= a.start and avail.next_present(office.name, a.start) >= by

@@ -247,7 +247,7 @@ class Sittings(MeetingsState):
         choice is made again if the mayor's absence starts while the step waits in the
         mayor's inbox (:func:`govsim.model.routing.step_before`)."""
         w, org = self.w, self.w.org
-        entrust = lambda: self._entrust(mcase, s, None)  # noqa: E731
+        entrust = lambda: self._entrust(mcase, s, delegate)  # noqa: E731 (one already entrusted)
         done = yield from step_before(w, org.mayor, URGENT, self.sample_fix(), t_open, entrust)
         assert done is not None  # a step with a stand-in to ask never lapses
         fixer, st, occ = done
