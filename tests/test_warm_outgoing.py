@@ -26,7 +26,7 @@ from factory import countersigned_request_raw, fixed, make_scenario
 from govsim.checks.audit import check_log
 from govsim.cli import main
 from govsim.model.warm import read_snapshot
-from govsim.model.warm_topics import NO_MEETINGS, topic_state
+from govsim.model.warm_topics import NO_MEETINGS, CarriedTopic, topic_state
 from govsim.model.world import simulate
 from govsim.scenario.load import load_scenario
 from test_warm_start import _warm, toml_text
@@ -204,3 +204,19 @@ def test_the_run_says_what_was_carried(year_log, tmp_path) -> None:
     assert f"{jobs} desk job(s) open at the cut" in result.output
     text = [line for line in result.output.splitlines() if not line.startswith("results: ")]
     assert max(map(len, text)) <= 80  # the results line holds the (long) test folder
+
+
+def test_a_topic_decided_before_the_cut_becomes_a_ledger_item(year_log, tmp_path) -> None:
+    """A topic decided at a meeting whose minutes were not issued at the cut (day 240 of the
+    year): its minutes are taken as issued at the re-entry, so it closes then and its decision
+    becomes a ledger item (A53), whose parent is the carried request."""
+    sc = load_scenario(_warm_toml(tmp_path, year_log, "meetings.toml", cut=240, days=5))
+    decided = [
+        c for c in read_snapshot(sc).carried if isinstance(c, CarriedTopic) and c.topic.decided
+    ]
+    assert decided
+    world = simulate(sc, 1)
+    cases = world.log.cases_frame()
+    items = cases.loc[(cases["case_type"] == "ledger_item") & (cases["source"] == "meeting")]
+    carried = cases.loc[cases["carried"], "case"]
+    assert int(items["parent"].isin(carried).sum()) == len(decided)

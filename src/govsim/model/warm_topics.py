@@ -34,6 +34,7 @@ from govsim.core.org import GO
 from govsim.log import Activity as A
 from govsim.model.arrivals import Arrival
 from govsim.model.documents import new_upward_case
+from govsim.model.ledger import register_meeting_decision
 from govsim.model.meetings.state import Topic
 from govsim.model.warm_snapshot import CarriedCase, Snapshot, _base, _with, starts
 
@@ -130,6 +131,10 @@ def _reenter(w: World, c: CarriedTopic, at: float) -> Generator[Any, Any, None]:
     tp = c.topic
     if tp.decided or w.meetings is None:
         w.log.add(w.env.now, case, A.DOC_CLOSED, code[GO])
+        if tp.decided and w.ledger is not None:
+            # decided, its minutes not yet issued at the cut: they are taken as issued at the
+            # re-entry, and the decision becomes a ledger item then (A53; ASSUMPTION)
+            register_meeting_decision(w, d.matter, parent=case)
         return
     topic = Topic(case, d.matter, d.urgent, tp.special, tp.received, ready=tp.venue != "executive")
     yield from w.meetings.resume(topic, tp.venue, tp.done, tp.convener)
