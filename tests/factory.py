@@ -191,3 +191,13 @@ def short_default_scenario(folder: Path, days: int, name: str = "short.toml") ->
     path = folder / name
     path.write_text(text.replace("horizon_days = 365", f"horizon_days = {days}"), encoding="utf-8")
     return path
+
+
+def mmc_day(name: str) -> str:
+    """The ``[scenario]`` head of a one-day run of the M/M/c office (``scenarios/mmc.toml``,
+    no warm-up): what the design, sensitivity and search tests build on."""
+    base = (Path(__file__).resolve().parents[1] / "scenarios" / "mmc.toml").as_posix()
+    return (
+        f'[scenario]\nname = "{name}"\nbase = "{base}"\nstart = 2025-01-01\n'
+        "horizon_days = 1\nwarmup_days = 0\n"
+    )

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factory import mmc_day
 from govsim.cli import main
 from govsim.experiment.runner import Task, replicate
 from govsim.scenario.design_models import Design, Knob
@@ -20,15 +21,9 @@ from govsim.scenario.expand import expand
 from govsim.scenario.load import ScenarioError, parse_scenario
 from govsim.scenario.sampling import design_values, knob_value
 
-ROOT = Path(__file__).resolve().parents[1]
-
-DESIGN = f"""
-[scenario]
-name = "mmc-design"
-base = "{ROOT / "scenarios" / "mmc.toml"}"
-start = 2025-01-01
-horizon_days = 1
-warmup_days = 0
+DESIGN = (
+    mmc_day("mmc-design")
+    + """
 
 [load]
 request_per_dept_per_week = 720.0
@@ -36,10 +31,11 @@ request_per_dept_per_week = 720.0
 [design]
 kind = "KIND"
 samples = SAMPLES
-knobs."general_office.reviewers" = {{ type = "integer", low = 3, high = 6 }}
-knobs."load.scale" = {{ low = 0.5, high = 1.0 }}
-knobs."substitution.policy" = {{ type = "categorical", values = ["none", "designated", "chain"] }}
+knobs."general_office.reviewers" = { type = "integer", low = 3, high = 6 }
+knobs."load.scale" = { low = 0.5, high = 1.0 }
+knobs."substitution.policy" = { type = "categorical", values = ["none", "designated", "chain"] }
 """
+)
 
 
 def design(kind: str, samples: int) -> str:

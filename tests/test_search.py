@@ -14,24 +14,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from factory import mmc_day
 from govsim.cli import main
 from govsim.cli_analyse import _describe
 from govsim.experiment.search import bound_count, target_search
 from govsim.queueing import mmc_mean_wait
 from govsim.scenario.load import ScenarioError, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
 LAM, MU = 0.5, 0.2  # per minute: a = 2.5 Erlangs, as in mmc.toml, with 5× fewer events
 THRESHOLD_MINUTES = 0.5
 
 # One day of the M/M/c office: λ = request_per_dept_per_week / 7200 per minute.
-MMC_SEARCH = f"""
-[scenario]
-name = "mmc-search"
-base = "{ROOT / "scenarios" / "mmc.toml"}"
-start = 2025-01-01
-horizon_days = 1
-warmup_days = 0
+MMC_SEARCH = (
+    mmc_day("mmc-search")
+    + f"""
 
 [general_office]
 review = {{ dist = "exponential", mean_minutes = {1 / MU} }}
@@ -50,6 +46,7 @@ initial_replications = 4
 step = 4
 max_replications = 16
 """
+)
 
 
 def erlang_answer(threshold_minutes: float) -> int:

@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from factory import mmc_day
 from govsim.cli import main
 from govsim.experiment.sensitivity import SensitivityError, index_table, indices
 from govsim.scenario.design_models import Design
 from govsim.scenario.sampling import design_labels, design_values
 
-ROOT = Path(__file__).resolve().parents[1]
 KNOBS = ("load.scale", "load.request_per_dept_per_week", "load.report_per_dept_per_week")
 
 
@@ -93,13 +93,9 @@ def test_a_latin_hypercube_or_a_missing_point_gives_no_indices() -> None:
         indices(table, sobol, ["z"])
 
 
-MORRIS_RUN = f"""
-[scenario]
-name = "mmc-morris"
-base = "{ROOT / "scenarios" / "mmc.toml"}"
-start = 2025-01-01
-horizon_days = 1
-warmup_days = 0
+MORRIS_RUN = (
+    mmc_day("mmc-morris")
+    + """
 
 [load]
 request_per_dept_per_week = 720.0
@@ -107,9 +103,10 @@ request_per_dept_per_week = 720.0
 [design]
 kind = "morris"
 samples = 2
-knobs."general_office.reviewers" = {{ type = "integer", low = 4, high = 7 }}
-knobs."load.p_major" = {{ low = 0.0, high = 1.0 }}
+knobs."general_office.reviewers" = { type = "integer", low = 4, high = 7 }
+knobs."load.p_major" = { low = 0.0, high = 1.0 }
 """
+)
 
 
 def test_analyse_a_morris_run_end_to_end(tmp_path: Path) -> None:

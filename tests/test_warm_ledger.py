@@ -13,7 +13,6 @@ mayor away until 03-19 17:30 to the minute, the mayor standing in.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,8 @@ from govsim.kpis.ledger_year import ledger_year_table
 from govsim.model.warm import read_snapshot
 from govsim.model.world import simulate
 from govsim.scenario.load import load_scenario
-from test_ledger_model import ledger_raw, make_scenario, run_with_decision
-from test_warm_start import toml_text
+from test_ledger_model import ledger_raw, run_with_decision
+from test_warm_start import toml_text, warm_started
 
 CUT = dt.date(2025, 3, 17)
 OFFSET = (CUT - dt.date(2025, 3, 1)).days * 1440.0
@@ -53,18 +52,9 @@ def _source(tmp: Path) -> tuple[pd.DataFrame, int]:
 
 
 def _warm(tmp: Path, **leave: Any):
-    warm = copy.deepcopy(_raw())
-    warm["scenario"].update(start=CUT.isoformat(), horizon_days=34)
-    warm["leave"] = {"fixed": [], **leave}  # the absence comes from the log, not from here
-    warm["initial_state"] = {
-        "log": str(tmp / "events.parquet"),
-        "scenario": str(tmp / "src.toml"),
-        "cut": f"{CUT.isoformat()}T00:00",
-    }
-    w = simulate(make_scenario(warm))
-    ev, cases = w.log.to_frame(), w.log.cases_frame()
-    assert check_log(ev, cases, w.org, w.cal, scenario=w.sc) == []
-    return w, ev, cases
+    """The ledger scenario warm-started at :data:`CUT` (the absence comes from the log, not
+    from ``[[leave.fixed]]``)."""
+    return warm_started(tmp, _raw(), CUT, days=34, leave={"fixed": [], **leave})
 
 
 def _rows(ev: pd.DataFrame, case: int, t0: float) -> list[tuple]:

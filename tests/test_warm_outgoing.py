@@ -29,7 +29,7 @@ from govsim.model.warm import read_snapshot
 from govsim.model.warm_topics import NO_MEETINGS, CarriedTopic, topic_state
 from govsim.model.world import simulate
 from govsim.scenario.load import load_scenario
-from test_warm_start import _warm, toml_text
+from test_warm_start import toml_text, warm_started
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTGOING_NOT_CARRIED = ("draft", "normative", "contract", "meeting topic")
@@ -67,7 +67,7 @@ def test_pending_draft_countersign_is_deemed_at_its_original_deadline(base_raw, 
     assert asked["deadline"] > (cut - start).days * 1440  # still pending at the cut
     warm = copy.deepcopy(raw)
     warm["drafts"]["per_dept_per_week"] = 0.0  # the carried documents alone
-    world, ev, cases = _warm(tmp_path, warm, cut)  # every invariant holds
+    world, ev, cases = warm_started(tmp_path, warm, cut)  # every invariant holds
     snap = read_snapshot(world.sc)
     offset = (cut - start).days * 1440.0
     case = int(cases.loc[cases["carried"], "case"].iloc[0])

@@ -76,12 +76,16 @@ def _source(tmp_path: Path, raw: dict[str, Any]):
     return world
 
 
-def _warm(tmp_path: Path, raw: dict[str, Any], cut: dt.date):
-    """A run of ``raw`` warm-started at midnight of ``cut`` from the log in ``tmp_path``."""
+def warm_started(
+    tmp_path: Path, raw: dict[str, Any], cut: dt.date, days: int = 40, **sections: Any
+):
+    """A run of ``raw`` warm-started at midnight of ``cut`` from the log in ``tmp_path``, for
+    ``days`` days, with ``sections`` of the scenario replaced; every invariant must hold."""
     warm = copy.deepcopy(raw)
     warm["scenario"]["start"] = cut.isoformat()
-    warm["scenario"]["horizon_days"] = 40
+    warm["scenario"]["horizon_days"] = days
     warm["load"]["scheduled"] = []
+    warm.update(copy.deepcopy(sections))
     warm["initial_state"] = {
         "log": str(tmp_path / "events.parquet"),
         "scenario": str(tmp_path / "src.toml"),
@@ -105,7 +109,7 @@ def test_pending_countersign_is_deemed_at_its_original_deadline(base_raw, tmp_pa
     assert str(src_dt := dt.datetime(2024, 9, 23) + dt.timedelta(minutes=asked["deadline"]))
     assert src_dt == dt.datetime(2024, 10, 8, 17, 30)
     cut = dt.date(2024, 10, 2)
-    _, ev, cases = _warm(tmp_path, raw, cut)
+    _, ev, cases = warm_started(tmp_path, raw, cut)
     offset = _offset(cut, raw["scenario"]["start"])
     carried = ev.loc[ev["activity"] == "case.carried"]
     assert carried["deadline"].dropna().tolist() == [asked["deadline"] - offset]
@@ -131,7 +135,7 @@ def test_reply_awaiting_keeps_the_limit_set_before_the_cut(base_raw, tmp_path) -
     transfer = src.loc[src["activity"] == "go.transferred"].iloc[0]
     cut = (dt.datetime(2024, 9, 23) + dt.timedelta(minutes=transfer["time"])).date()
     cut += dt.timedelta(days=1)
-    world, ev, _ = _warm(tmp_path, raw, cut)
+    world, ev, _ = warm_started(tmp_path, raw, cut)
     snap = read_snapshot(world.sc)
     assert [c.stage for c in snap.carried] == ["reply"]
     offset = _offset(cut, raw["scenario"]["start"])
@@ -147,7 +151,7 @@ def test_a_cut_at_any_midnight_passes_the_checks(base_raw, tmp_path, day) -> Non
     raw = _request_raw(base_raw, instruct=True)
     _source(tmp_path, raw)
     cut = dt.date(2024, 9 if day > 20 else 10, day)
-    world, ev, _ = _warm(tmp_path, raw, cut)
+    world, ev, _ = warm_started(tmp_path, raw, cut)
     stages = [c.stage for c in read_snapshot(world.sc).carried]
     assert len(stages) <= 1
     closed = ev.loc[ev["activity"] == "doc.closed"]
@@ -189,7 +193,7 @@ def test_the_checks_need_what_case_carried_states(base_raw, tmp_path) -> None:
     raw = _request_raw(base_raw, instruct=True)
     _source(tmp_path, raw)
     for cut, invariant in ((dt.date(2024, 10, 10), "INV-D17"), (dt.date(2024, 9, 30), "INV-D10")):
-        world, ev, cases = _warm(tmp_path, raw, cut)
+        world, ev, cases = warm_started(tmp_path, raw, cut)
         stripped = ev.loc[ev["activity"] != "case.carried"].reset_index(drop=True)
         found = check_log(stripped, cases, world.org, world.cal, scenario=world.sc)
         assert {v.invariant for v in found} == {invariant}, found
@@ -231,7 +235,7 @@ def test_dissent_version_is_deemed_at_its_original_deadline(base_raw, tmp_path) 
     assert _at(asked["time"]) == dt.datetime(2024, 10, 17, 14, 30)
     assert _at(asked["deadline"]) == dt.datetime(2024, 10, 22, 17, 30)
     cut = dt.date(2024, 10, 20)
-    world, ev, cases = _warm(tmp_path, raw, cut)
+    world, ev, cases = warm_started(tmp_path, raw, cut)
     (carried,) = read_snapshot(world.sc).carried
     assert (carried.stage, carried.talks, carried.answered) == (
         "second_round",
@@ -270,7 +274,7 @@ def test_dissent_version_is_deemed_at_its_original_deadline(base_raw, tmp_path) 
 def test_a_countersign_past_its_first_round_is_carried(base_raw, tmp_path, day, stage, acts):
     raw = _dissent_raw(base_raw)
     _source(tmp_path, raw)
-    world, ev, _ = _warm(tmp_path, raw, dt.date(2024, *day))
+    world, ev, _ = warm_started(tmp_path, raw, dt.date(2024, *day))
     (carried,) = read_snapshot(world.sc).carried
     assert carried.stage == stage
     names = ev["activity"].astype(str).tolist()
@@ -299,7 +303,7 @@ def test_the_checks_need_the_objection_and_the_extension_carried(base_raw, tmp_p
     for resolved, cut, invariant in ((0.0, (10, 2), "INV-D09"), (1.0, (10, 17), "INV-D10")):
         raw = _dissent_raw(base_raw, p_resolved=resolved)
         _source(tmp_path, raw)
-        world, ev, cases = _warm(tmp_path, raw, dt.date(2024, *cut))
+        world, ev, cases = warm_started(tmp_path, raw, dt.date(2024, *cut))
         broken = ev.copy()
         marked = (broken["activity"] == "case.carried") & broken["outcome"].notna()
         assert marked.sum() == 1
@@ -319,7 +323,7 @@ def test_a_joint_submission_is_carried_with_its_co_signers_owing(base_raw, tmp_p
     src = _source(tmp_path, raw).log.to_frame()
     signed = src.loc[src["activity"] == "cs.joint_signed"].iloc[0]
     assert _at(signed["time"]) == dt.datetime(2024, 10, 16, 16, 0)
-    world, ev, _ = _warm(tmp_path, raw, dt.date(2024, 10, 8))
+    world, ev, _ = warm_started(tmp_path, raw, dt.date(2024, 10, 8))
     (carried,) = read_snapshot(world.sc).carried
     assert (carried.stage, carried.owing) == ("joint", ("d_b",))
     names = ev["activity"].astype(str).tolist()
