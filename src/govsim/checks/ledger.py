@@ -336,8 +336,7 @@ def _held_on_return(
     opens = cal.office_open(day)
     if absences(ctx).at(leader, opens) is None or _covered(ctx, leader, opens, session):
         return None
-    back = _back(ctx, leader, opens, opens + EPS)
-    assert back is not None
+    back = _back(ctx, leader, opens)
     on_post = cal.next_open(back) if back < cal.horizon_minutes else math.inf
     if on_post >= cal.horizon_minutes or not due(on_post):
         return day  # held after the log's end, or nothing left to hold it on
@@ -361,21 +360,17 @@ def _covered(ctx: LogContext, leader: str, t: float, session: str) -> bool:
     return any(away.at(h, t) is None for h in allowed or () if h != leader)
 
 
-def _back(ctx: LogContext, person: str, opens: float, closes: float) -> float | None:
-    """When ``person``, away at some time in ``[opens, closes)``, is back on post — through
-    absences that follow one another without a working minute between — or None if the
-    person was not away then."""
-    spans = absences(ctx).of(person)
-    away = [a.back for a in spans if a.start < closes and a.back > opens]
-    back = max(away, default=None)
-    while back is not None and back < ctx.cal.horizon_minutes:
-        t = ctx.cal.next_open(back)
-        if t >= ctx.cal.horizon_minutes:
-            break
-        nxt = [a.back for a in spans if a.start <= t < a.back]
+def _back(ctx: LogContext, person: str, t: float) -> float:
+    """When ``person``, away at ``t``, is back on post — through absences that follow one
+    another without a working minute between (A80)."""
+    spans, horizon = absences(ctx).of(person), ctx.cal.horizon_minutes
+    back = at = t
+    while at < horizon:
+        nxt = [a.back for a in spans if a.start <= at < a.back]
         if not nxt:
             break
         back = max(nxt)
+        at = ctx.cal.next_open(back) if back < horizon else horizon
     return back
 
 
@@ -389,7 +384,9 @@ def inv_s05(ctx: LogContext) -> list[Violation]:
       or month end, each leader in charge of a department with open items convenes a
       ``cadence.dekad_push`` — and pushes happen on no other day;
     * on the month's last such day, if any item is open, the mayor convenes the
-      ``cadence.monthly_dispatch``.
+      ``cadence.monthly_dispatch``;
+    * a push or dispatch whose leader is away at the day's opening, and which 补位 hands to
+      nobody on post (A6, A8, K59), is held on the working day the leader is back instead.
 
     Open at a moment means registered before it and not closed by it. Days before the start
     of the calendar are unknown: a week or dekad whose day would fall before it is not checked.
